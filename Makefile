@@ -1,0 +1,41 @@
+# newsqa: `make run` sets everything up and opens the app on the sample articles;
+# `make test` runs the linters and the tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup sample run test lint unit bench clean
+
+setup: $(VENV)/.installed
+
+# torch is pinned first: 2.13.0 is the CPU wheel on disk; an unpinned torch pulls GBs of CUDA.
+$(VENV)/.installed: pyproject.toml
+	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+sample: setup
+	$(BIN)/newsqa ingest --sample
+
+run: sample
+	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+lint: setup
+	$(BIN)/ruff check qa tests scripts app.py
+	$(BIN)/ruff format --check qa tests scripts app.py
+	$(BIN)/mypy qa
+
+unit: setup
+	$(BIN)/pytest -q
+
+test: lint unit
+
+bench: setup
+	$(PY) scripts/bench_ingest.py $(CORPUS)
+
+clean:
+	rm -rf index/* .pytest_cache .mypy_cache .ruff_cache

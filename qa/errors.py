@@ -1,0 +1,40 @@
+"""The one exception tree of newsqa. Every message names the input and the next step.
+
+    NewsqaError
+    ├── ConfigError        a setting or the config file is wrong
+    ├── InputError         one ingest input cannot be read (the batch goes on without it)
+    ├── StoreError         the on-disk store is missing, locked, or from another version
+    │   └── IndexMismatchError   the index was built with another embedding model
+    └── VectorIndexError   the Chroma index (embedded or server) cannot be reached or written
+"""
+
+from __future__ import annotations
+
+
+class NewsqaError(Exception):
+    """Root of every error newsqa raises on purpose; the message is one line for a person."""
+
+
+class ConfigError(NewsqaError):
+    pass
+
+
+class InputError(NewsqaError):
+    """An ingest input that cannot be read; `origin` is the path or URL as given."""
+
+    def __init__(self, origin: str, problem: str) -> None:
+        super().__init__(f"{origin}: {problem}")
+        self.origin = origin
+        self.problem = problem
+
+
+class StoreError(NewsqaError):
+    pass
+
+
+class IndexMismatchError(StoreError):
+    pass
+
+
+class VectorIndexError(NewsqaError):
+    pass

@@ -1,0 +1,169 @@
+"""The dense index: sentence vectors in Chroma, through llama-index's `ChromaVectorStore`.
+
+This is the only module that knows Chroma. By default Chroma runs embedded (`PersistentClient`
+under the index folder); with `chroma_url` set it talks to a Chroma server
+(`chroma run --path DIR --host 127.0.0.1 --port 8000`). Vectors are always computed by our
+embedder and passed in: given bare documents Chroma would fetch a model of its own.
+
+    index = VectorIndex.open(settings)
+    hits = index.query(vector, k=20)            # [(article_id, sentence_index, cosine)]
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from qa.errors import VectorIndexError
+
+if TYPE_CHECKING:
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    from qa.config import Settings
+
+# Chroma logs an "Add of existing embedding ID" warning per id on a retried batch; the retry is
+# the point of our crash recovery, so it is noise here.
+logging.getLogger("chromadb").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class VectorItem:
+    """One vector to store: a sentence's address, the text embedded and filterable metadata."""
+
+    article_id: str
+    sentence_index: int
+    text: str
+    vector: np.ndarray
+    published_day: int | None = None  # YYYYMMDD, so Chroma can range-filter dates
+    outlet: str | None = None
+
+    @property
+    def node_id(self) -> str:
+        return f"{self.article_id}:{self.sentence_index}"
+
+
+class VectorIndex:
+    def __init__(self, store: ChromaVectorStore, collection: Any, where: str) -> None:
+        self._store = store
+        self._collection = collection
+        self.where = where
+
+    @classmethod
+    def open(cls, settings: Settings) -> VectorIndex:
+        import chromadb
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        client, where = _client(settings, chromadb)
+        try:
+            collection = client.get_or_create_collection(
+                settings.chroma_collection,
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine"},
+            )
+        except Exception as exc:
+            raise VectorIndexError(f"Chroma at {where}: {_first_line(exc)}") from None
+        return cls(ChromaVectorStore(chroma_collection=collection), collection, where)
+
+    def count(self) -> int:
+        return int(self._call("count", self._collection.count))
+
+    def add(self, items: Sequence[VectorItem]) -> None:
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+        nodes = []
+        for item in items:
+            metadata: dict[str, Any] = {"article_id": item.article_id, "sentence": item.sentence_index}
+            if item.published_day is not None:
+                metadata["published_day"] = item.published_day
+            if item.outlet:
+                metadata["outlet"] = item.outlet
+            node = TextNode(
+                id_=item.node_id,
+                text=item.text,
+                embedding=item.vector.tolist(),
+                metadata=metadata,
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=item.article_id)},
+            )
+            nodes.append(node)
+        self._call("add", self._store.add, nodes)
+
+    def delete_articles(self, article_ids: Sequence[str]) -> None:
+        # One call for many articles: ChromaVectorStore.delete takes a single ref_doc_id.
+        if article_ids:
+            self._call(
+                "delete",
+                self._collection.delete,
+                where={"document_id": {"$in": list(article_ids)}},
+            )
+
+    def query(
+        self, vector: np.ndarray, *, k: int = 20, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, int, float]]:
+        """Nearest sentences as (article_id, sentence index, cosine similarity), best first."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        if self.count() == 0:
+            return []
+        query = VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k)
+        kwargs: dict[str, Any] = {"where": where} if where else {}
+        result = self._call("query", self._store.query, query, **kwargs)
+        hits = []
+        for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True):
+            # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
+            cosine = 1.0 + float(np.log(similarity))
+            hits.append((str(node.metadata["article_id"]), int(node.metadata["sentence"]), cosine))
+        return hits
+
+    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except VectorIndexError:
+            raise
+        except Exception as exc:
+            raise VectorIndexError(
+                f"Chroma {what} failed at {self.where}: {_first_line(exc)}"
+            ) from None
+
+
+def _client(settings: Settings, chromadb: Any) -> tuple[Any, str]:
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if not settings.chroma_url:
+        path = settings.chroma_path
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings), str(path)
+        except Exception as exc:
+            raise VectorIndexError(f"cannot open Chroma at {path}: {_first_line(exc)}") from None
+    url = urlparse(settings.chroma_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise VectorIndexError(
+            f"NEWSQA_CHROMA_URL={settings.chroma_url!r} is not an http(s) URL, "
+            "e.g. http://127.0.0.1:8000"
+        )
+    try:
+        client = chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+        client.heartbeat()
+    except Exception as exc:
+        raise VectorIndexError(
+            f"cannot reach the Chroma server at {settings.chroma_url} ({_first_line(exc)}): "
+            "start it with 'chroma run --path DIR --host 127.0.0.1 --port 8000' "
+            "or unset NEWSQA_CHROMA_URL"
+        ) from None
+    return client, settings.chroma_url
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]

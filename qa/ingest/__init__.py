@@ -1,0 +1,1 @@
+"""Readers, cleaning and sentence splitting: from a file, page or feed to Articles."""

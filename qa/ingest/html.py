@@ -1,0 +1,221 @@
+"""HTML article reader: one news web page in, one `RawArticle` out, with trafilatura.
+
+Nothing is fetched here: the page must already be in hand (str or bytes). Bytes are decoded
+from their BOM or `<meta charset>` first, because trafilatura's own guess ignores the
+declaration and misreads short cp1252 pages.
+
+Extraction options (chosen by measuring `scripts/measure_cleaning.py` on 30 real news pages
+with known must-keep / must-drop snippets, after `clean_article_text`):
+
+* balanced mode (neither favor_precision nor favor_recall): precision mode lost a standfirst,
+  a paragraph and the "Additional reporting by" credit line; recall mode lost two paragraphs
+  on another page; the boilerplate balanced mode lets through is what `clean.py` removes.
+* include_comments=False: readers' comments are not the article.
+* include_tables=True: the same scores either way, and tables in news carry facts (results,
+  figures) that questions are asked about.
+* deduplicate=False: trafilatura's deduplication uses a process-wide cache, so a second copy
+  of a syndicated story in the same run would lose its paragraphs; repeats inside one article
+  are handled (and recorded) by the cleaner instead.
+* no URL is passed to trafilatura (it is not needed for extraction and could be mistaken for
+  a download); the canonical URL comes from the page, then the caller's `url`.
+
+The publish date is kept as the page wrote it (`article:published_time` and similar meta tags,
+then JSON-LD `datePublished`), falling back to trafilatura's normalised date.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+import trafilatura  # type: ignore[import-untyped]
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html  # type: ignore[import-untyped]
+
+from qa.types import RawArticle
+
+__all__ = ["read_html"]
+
+_OPTIONS: dict[str, Any] = {
+    "favor_precision": False,
+    "favor_recall": False,
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "deduplicate": False,
+    "with_metadata": True,
+}
+# Fewer characters than this in the whole body is not an article (a cookie notice, a stub).
+_MIN_BODY_CHARS = 40
+
+
+def read_html(html: str | bytes, *, origin: str, url: str | None = None) -> RawArticle:
+    """Extract the article of a news page; ValueError (one line) when it has no article text."""
+    text = html if isinstance(html, str) else _decode(html)
+    tree = load_html(text) if text.strip() else None
+    if tree is None:
+        raise ValueError("not an HTML page: no document could be parsed")
+    published = _published_as_written(tree)
+    headlines = _headlines(tree)
+    document = trafilatura.bare_extraction(tree, **_OPTIONS)
+    body = _body(document.text if document is not None else None)
+    if len(body) < _MIN_BODY_CHARS:
+        raise ValueError("no article text found in the page (only navigation or none at all)")
+    site = _clean(document.sitename)
+    title = _title(_clean(document.title), headlines, body, site)
+    page_url = _clean(document.url)
+    return RawArticle(
+        origin=origin,
+        body=body,
+        title=title,
+        outlet=_outlet(site, title),
+        author=_author(_clean(document.author)),
+        published=published or _clean(document.date),
+        url=urljoin(url, page_url) if page_url and url else page_url or url,
+    )
+
+
+# --------------------------------------------------------------------------- decoding
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]{0,100}?encoding\s*=\s*["']([a-z0-9_.:-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+
+
+def _decode(data: bytes) -> str:
+    """BOM, then the declared charset, then UTF-8, cp1252, a detector; never raises."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    for encoding in (_declared_encoding(data[:4096]), "utf-8", "cp1252"):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+
+def _declared_encoding(head: bytes) -> str | None:
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if match is None:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    if name.startswith("utf-16"):  # a page read as ASCII bytes cannot really be UTF-16
+        return None
+    # As browsers do (WHATWG encoding standard): Latin-1 and ASCII labels mean windows-1252.
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+
+
+# --------------------------------------------------------------------------- metadata
+
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "datepublished", "article.published", "published_time", "publishdate", "publish-date",
+    "publish_date", "pubdate", "sailthru.date", "parsely-pub-date", "dc.date.issued",
+    "dcterms.issued", "dcterms.created", "dc.date", "date",
+)  # fmt: skip
+_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
+
+
+def _published_as_written(tree: HtmlElement) -> str | None:
+    """The publish date string exactly as the page declares it, or None."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        value = (meta.get("content") or "").strip()
+        if key in _DATE_META and value and key not in found:
+            found[key] = value
+    for key in _DATE_META:
+        if key in found:
+            return found[key]
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        match = _JSON_LD_DATE.search(script.text or "")
+        if match:
+            return match.group(1).strip()
+    for element in tree.iterfind(".//*[@itemprop='datePublished']"):
+        value = (element.get("datetime") or element.get("content") or "").strip()
+        if value:
+            return value
+    return None
+
+
+def _headlines(tree: HtmlElement) -> list[str]:
+    """Texts of the page's <h1> elements that could be a headline (three words or more)."""
+    texts = (" ".join(h1.text_content().split()) for h1 in tree.iter("h1"))
+    return [text for text in texts if text.count(" ") >= 2]
+
+
+def _title(title: str | None, headlines: list[str], body: str, site: str | None) -> str | None:
+    """The page's headline: the <h1> the body starts with (the visible headline, which social
+    titles often reword), else trafilatura's title without a ' - Site Name' suffix unless it
+    is missing or one word (a CMS name, say), else the first <h1>."""
+    first_line = _fold(body.split("\n", 1)[0])
+    for headline in headlines:
+        if _fold(headline) == first_line:
+            return headline
+    if title and " " in title:
+        return _without_site(title, site)
+    return headlines[0] if headlines else title
+
+
+_TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ")
+
+
+def _without_site(title: str, site: str | None) -> str:
+    """'Story - The Daily Bugle' -> 'Story' when 'The Daily Bugle' is the site name."""
+    if not site:
+        return title
+    for name in (site, site.split(" | ", 1)[0].strip()):
+        if len(title) <= len(name) or title[-len(name) :].casefold() != name.casefold():
+            continue
+        head = title[: -len(name)]
+        for separator in _TITLE_SEPARATORS:
+            if head.endswith(separator) and head[: -len(separator)].strip():
+                return head[: -len(separator)].strip()
+    return title
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("‘", "'").casefold().split())
+
+
+def _outlet(site: str | None, title: str | None) -> str | None:
+    """trafilatura's site name, without a ' | tagline' and not when it is the article title."""
+    if not site or (title and _fold(site) == _fold(title)):
+        return None
+    return site.split(" | ", 1)[0].strip() or None
+
+
+_NO_AUTHOR = {"no author", "unknown", "anonymous", "admin", "administrator"}
+
+
+def _author(author: str | None) -> str | None:
+    return None if author is None or author.casefold() in _NO_AUTHOR else author
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _body(text: str | None) -> str:
+    """One paragraph per line, as trafilatura gives it, without blank or padded lines."""
+    if not text:
+        return ""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)

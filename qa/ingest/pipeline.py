@@ -1,0 +1,337 @@
+"""The ingest run: inputs -> articles in the store -> sentence vectors in Chroma.
+
+Each input (a file, a page, a feed) is stored in one SQLite transaction; vectors follow in a
+second phase that works from the store's `indexed` flags. A run killed at any point therefore
+leaves whole articles in the store, and the next run embeds whatever is still unindexed.
+
+    ingestor = Ingestor(settings)
+    report = ingestor.ingest(["articles/", "https://example.com/feed.xml"])
+    print(report.summary())
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.errors import InputError
+from qa.ingest.build import build_article
+from qa.ingest.decode import decode_text
+from qa.ingest.feed import looks_like_feed, read_feed
+from qa.ingest.fetch import fetch
+from qa.ingest.sources import Input, expand_inputs
+from qa.ingest.text import read_markdown, read_text
+from qa.store import SourceRef, Store
+from qa.types import Article, RawArticle, Sentence
+
+if TYPE_CHECKING:
+    from qa.config import Settings
+    from qa.embed import Embedder
+    from qa.index import VectorIndex
+
+Progress = Callable[[str, int, int], None]  # phase, done, total
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    removed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    sentences_added: int = 0
+    vectors_added: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.added} added",
+            f"{self.updated} updated",
+            f"{self.unchanged} unchanged",
+            f"{self.duplicates} duplicate{'s' if self.duplicates != 1 else ''} linked",
+            f"{self.removed} removed",
+            f"{len(self.failed)} failed",
+        ]
+        return (
+            ", ".join(parts)
+            + f"; {self.sentences_added} sentences, {self.vectors_added} vectors"
+            + f" in {self.seconds:.1f} s"
+        )
+
+
+@dataclass(frozen=True)
+class _Container:
+    """What one input yielded: its articles (or per-item errors) and the hash of its bytes."""
+
+    input: Input
+    raw_hash: str
+    items: list[RawArticle | InputError]
+    drop_missing: bool
+
+
+class Ingestor:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        embedder: Embedder | None = None,
+        vector_index: VectorIndex | None = None,
+        progress: Progress | None = None,
+        on_error: Callable[[InputError], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store or Store.open(settings.store_path)
+        self._embedder = embedder
+        self._vector_index = vector_index
+        self._progress = progress or (lambda phase, done, total: None)
+        self._on_error = on_error or (lambda error: None)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from qa.embed import load_embedder
+
+            self._embedder = load_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def vector_index(self) -> VectorIndex:
+        if self._vector_index is None:
+            from qa.index import VectorIndex
+
+            self._vector_index = VectorIndex.open(self.settings)
+        return self._vector_index
+
+    # -- phase 1: read and store ---------------------------------------------------------
+
+    def ingest(self, specs: list[str]) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        self.store.bind_embedding_model(self.settings.embed_model)
+        inputs = list(expand_inputs(specs))
+        for done, found in enumerate(inputs, start=1):
+            if isinstance(found, InputError):
+                self._fail(report, found)
+            else:
+                self._ingest_one(found, report)
+            self._progress("read", done, len(inputs))
+        report.vectors_added = self.sync_vectors()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest_one(self, source: Input, report: IngestReport) -> None:
+        try:
+            container = self._read(source)
+        except InputError as error:
+            self._fail(report, error)
+            return
+        if container is None:
+            report.unchanged += 1
+            return
+        built: list[tuple[SourceRef, Article]] = []
+        for item in container.items:
+            if isinstance(item, InputError):
+                self._fail(report, item)
+                continue
+            try:
+                article = build_article(item)
+            except InputError as error:
+                self._fail(report, error)
+                continue
+            key = source.key if item.item is None else f"{source.key}#{item.item}"
+            built.append((SourceRef(key, source.origin, source.key, item.item), article))
+        if not built and not container.drop_missing:
+            return
+        results, orphans = self.store.save_container(
+            source.key,
+            container.raw_hash,
+            built,
+            drop_missing=container.drop_missing,
+            near_duplicate_threshold=self.settings.near_duplicate_threshold,
+        )
+        sentences = {a.id: len(a.sentences) for _, a in built}
+        for result in results:
+            setattr(report, _COUNTER[result.outcome], getattr(report, _COUNTER[result.outcome]) + 1)
+            if result.outcome in ("added", "updated"):
+                report.sentences_added += sentences[result.article_id]
+        replaced = sum(1 for r in results if r.outcome == "updated")
+        report.removed += max(0, len(orphans) - replaced)
+
+    def _fail(self, report: IngestReport, error: InputError) -> None:
+        report.failed.append((error.origin, error.problem))
+        self._on_error(error)
+
+    def _read(self, source: Input) -> _Container | None:
+        """Read one input; None when its bytes are exactly those stored last time."""
+        if source.is_url:
+            fetched = fetch(
+                source.origin,
+                timeout=self.settings.fetch_timeout,
+                max_bytes=self._max_bytes,
+                user_agent=self.settings.user_agent,
+            )
+            data, page_url = fetched.content, fetched.url
+        else:
+            data, page_url = self._read_file(source), None
+        raw_hash = hashlib.sha256(data).hexdigest()
+        if self.store.container_hash(source.key) == raw_hash:
+            return None
+        kind = source.kind if source.kind != "sniff" else _sniff(data)
+        items = list(self._parse(kind, data, source.origin, page_url))
+        if not items:
+            raise InputError(source.origin, "no articles found in it")
+        return _Container(source, raw_hash, items, drop_missing=kind != "feed")
+
+    @property
+    def _max_bytes(self) -> int:
+        return int(self.settings.max_input_mb * 1_000_000)
+
+    def _read_file(self, source: Input) -> bytes:
+        path = Path(source.key)
+        try:
+            size = path.stat().st_size
+            if size > self._max_bytes:
+                raise InputError(
+                    source.origin,
+                    f"{size / 1e6:.0f} MB is larger than the {self.settings.max_input_mb:g} MB "
+                    "limit (raise NEWSQA_MAX_INPUT_MB to read it)",
+                )
+            return path.read_bytes()
+        except OSError as exc:
+            raise InputError(source.origin, f"cannot read it ({exc.strerror})") from None
+
+    def _parse(
+        self, kind: str, data: bytes, origin: str, page_url: str | None
+    ) -> Iterator[RawArticle | InputError]:
+        if kind == "feed":
+            yield from read_feed(data, origin=origin, read_page=self._read_page)
+            return
+        text = decode_text(data, origin)
+        if kind == "html":
+            yield _read_html(text, origin=origin, url=page_url)
+        elif kind in ("json", "jsonl"):
+            from qa.ingest.jsonl import read_json_items
+
+            yield from read_json_items(
+                text, origin=origin, jsonl=kind == "jsonl", mapping=self.settings.json_fields
+            )
+        elif kind == "markdown":
+            yield read_markdown(text, origin=origin)
+        else:
+            yield read_text(text, origin=origin)
+
+    def _read_page(self, url: str) -> RawArticle:
+        fetched = fetch(
+            url,
+            timeout=self.settings.fetch_timeout,
+            max_bytes=self._max_bytes,
+            user_agent=self.settings.user_agent,
+        )
+        return _read_html(decode_text(fetched.content, url), origin=url, url=fetched.url)
+
+    # -- phase 2: vectors ------------------------------------------------------------------
+
+    def sync_vectors(self) -> int:
+        """Bring Chroma in line with the store; returns the number of vectors added."""
+        pending_deletes = self.store.pending_vector_deletes()
+        if pending_deletes:
+            self.vector_index.delete_articles(pending_deletes)
+            self.store.clear_vector_deletes(pending_deletes)
+        unindexed = self.store.unindexed_article_ids()
+        if not unindexed:
+            return 0
+        total = self.store.stats().sentences  # for the progress bar only
+        done = added = 0
+        for group in self._groups(unindexed):
+            added += self._index_group(group)
+            done += sum(len(article.sentences) for article in group)
+            self._progress("embed", done, total)
+        return added
+
+    def _groups(self, article_ids: list[str]) -> Iterator[list[Article]]:
+        group: list[Article] = []
+        size = 0
+        for article_id in article_ids:
+            article = self.store.article(article_id)
+            if article is None:
+                continue
+            group.append(article)
+            size += len(article.sentences)
+            # Groups big enough for efficient batches, small enough that a killed run loses
+            # little work: a group is committed to Chroma and marked indexed as one.
+            if size >= self.settings.embed_group_size:
+                yield group
+                group, size = [], 0
+        if group:
+            yield group
+
+    def _index_group(self, group: list[Article]) -> int:
+        from qa.index import VectorItem
+
+        pairs = [(article, s) for article in group for s in article.sentences]
+        vectors = self.embedder.embed([embedding_text(a, s) for a, s in pairs])
+        items = [
+            VectorItem(
+                article_id=article.id,
+                sentence_index=sentence.index,
+                text=sentence.text,
+                vector=vector,
+                published_day=_day_number(article.published),
+                outlet=article.outlet,
+            )
+            for (article, sentence), vector in zip(pairs, vectors, strict=True)
+        ]
+        ids = [article.id for article in group]
+        # A killed run may have written part of this group already: replace, never duplicate.
+        self.vector_index.delete_articles(ids)
+        self.vector_index.add(items)
+        self.store.mark_indexed(ids)
+        return len(items)
+
+
+def embedding_text(article: Article, sentence: Sentence) -> str:
+    """The text embedded for a sentence: the sentence itself (see README, "Embedded unit")."""
+    return sentence.text
+
+
+_COUNTER = {
+    "added": "added",
+    "updated": "updated",
+    "unchanged": "unchanged",
+    "duplicate": "duplicates",
+}
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if looks_like_feed(head):
+        return "feed"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]:
+        return "html"
+    if head.startswith((b"{", b"[")):
+        return "jsonl" if head.startswith(b"{") and b"}\n{" in data[:65536] else "json"
+    return "text"
+
+
+def _read_html(text: str, *, origin: str, url: str | None) -> RawArticle:
+    from qa.ingest.html import read_html
+
+    try:
+        return read_html(text, origin=origin, url=url)
+    except ValueError as exc:
+        raise InputError(origin, str(exc)) from None
+
+
+def _day_number(published: str | None) -> int | None:
+    if not published or len(published) < 10:
+        return None
+    try:
+        return int(published[:10].replace("-", ""))
+    except ValueError:
+        return None

@@ -1,0 +1,182 @@
+"""Sentence segmentation for news text: character spans of the sentences of an article.
+
+Engine: nltk's Punkt (`PunktSentenceTokenizer`) with the trained English `punkt_tab` model that
+llama-index-core ships, read once from the installed package (never downloaded, and without
+importing llama_index). Punkt was chosen over pysbd and syntok: on news text it was about 4 times
+faster than syntok and 25 times faster than pysbd, and with the additions below it is correct on
+every case in `tests/ingest/test_sentences.py`.
+
+Every line is split on its own, so a sentence never crosses a line break and headlines or
+crossheads without a full stop stay separate sentences. A line in which no `.`, `?` or `!` is
+followed by whitespace (after any closing quotes or brackets) is one sentence without asking Punkt:
+most news paragraphs are a single sentence, and this keeps the segmenter fast.
+
+Additions to Punkt's trained parameters:
+
+* `_ABBREVIATIONS`: news abbreviations the model lacks (Sgt., Capt., Gov., Corp., Ltd., etc., AP
+  month and state abbreviations), so that they do not end a sentence.
+* `_SENTENCE_STARTERS`: pronouns, determiners and conjunctions added to Punkt's frequent sentence
+  starters. After an abbreviation, a capitalised word from this list starts a new sentence: "He
+  moved to the U.S. The move was sudden." splits after "U.S." while "the U.S. capital" and "the
+  U.S. Senate" do not. After an abbreviation followed by any other capitalised word Punkt splits
+  only when its statistics say the word starts sentences, so "... MCI Inc. Former chief ..." stays
+  one sentence: an accepted miss.
+
+Post-processing rules: a piece Punkt cut off is joined to the sentence before it when
+
+1. it is only punctuation or starts with a closing quote, bracket or `,;:` (`", he said.`,
+   `” the mayor said.`): Punkt ends a sentence at every `?`/`!` (and full stop) even when a
+   closing quote and a comma follow, and moves a closing quote back only if whitespace follows it;
+2. it starts with a lowercase letter or a dash and the sentence before ends in `?`/`!` or a
+   closing quote (`"Is it over?" he asked.`, `"Stop!" she shouted.`, `Yahoo! shares rose`):
+   Punkt never looks at the word after `?` and `!`;
+3. the sentence before ends in a closing quote and the piece is a short attribution, capitalised
+   words then a speech verb (`"Why?" King asked Scott.`, `... it.” Mr. Powers said.`);
+4. the sentence before ends in a personal title (Mr., Dr., Gen., Sen., ...): a title never ends a
+   sentence, but Punkt's orthographic heuristic splits "Mr. Powers" because "powers" is mostly
+   a lowercase word;
+5. it starts with a digit and the sentence before ends in "No." (`No. 10 Downing Street`): "no"
+   is deliberately not a Punkt abbreviation, so that "... he said no. Officials ..." splits.
+
+Known misses: an abbreviation ending a sentence before a capitalised word that is not in
+`_SENTENCE_STARTERS` (`Inc. Former`, `U.S. Officials`), and attributions with lowercase words after
+the verb (`“...” Deyal told this newspaper.` stays a separate sentence).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+from pathlib import Path
+from collections.abc import Iterable
+from typing import Any
+
+_ABBREVIATIONS = frozenset(
+    """
+    u.s u.k u.n u.s.a e.u d.c mr mrs ms messrs dr prof gen col lt sgt capt cmdr adm maj cpl pvt
+    gov sen rep reps st jr sr rev hon fr pres inc corp ltd co cos bros plc vs etc e.g i.e a.m p.m
+    approx dept est mt ft ave blvd jan feb mar apr jun jul aug sep sept oct nov dec
+    ala ariz ark calif colo conn del fla ga ill ind kan ky md mich minn mo mont neb nev okla ore
+    pa tenn va vt wash wis wyo
+    """.split()
+)
+_SENTENCE_STARTERS = frozenset(
+    """
+    the an he she it we they you i his her its their our this that these those there here
+    but and yet so or nor in on at for as after before when while if since although though
+    """.split()
+)
+_TITLES = frozenset(
+    "mr mrs ms messrs dr prof gen col lt sgt capt cmdr adm maj cpl pvt gov sen rep reps rev hon "
+    "fr pres".split()
+)
+_SPEECH_VERBS = (
+    "said|says|asked|asks|added|adds|told|tells|replied|replies|wrote|writes|answered|responded|"
+    "explained|insisted|noted|recalled|warned|stated|declared|argued|continued|shouted|tweeted"
+)
+_PUNKT_MODEL = ("_static", "nltk_cache", "tokenizers", "punkt_tab", "english")
+_LINE = re.compile(r"[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+# A possible sentence end inside a line: `.?!`, maybe closing quotes/brackets, then whitespace.
+_INNER_END = re.compile(r"[.?!][\"'’”»)\]}]*\s")
+_ALNUM = re.compile(r"[^\W_]")
+# Rule 1: a closing quote (followed by space or punctuation) or closing bracket/`,;:` first.
+_CONTINUATION = re.compile(r"[\"'’](?:[\s,;:.!?\-–—]|$)|[”»)\]},;:]")
+_CLOSING_QUOTES = "\"'’”»"
+_CLOSERS = _CLOSING_QUOTES + ")]}"
+_NAME = r"[A-Z][\w'’.-]*"
+# Rule 3: capitalised words, a speech verb, maybe a name, then the end or a clause.
+_ATTRIBUTION = re.compile(
+    rf"(?:{_NAME}\s+){{1,5}}(?:{_SPEECH_VERBS})(?:\s+{_NAME}){{0,3}}\s*(?:[,;:]|[.!?]?$)"
+)
+_NUMBER_SIGNS = frozenset({"No", "NO", "Nos"})
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans (start, end) of the sentences in `text`; text[start:end] is the sentence,
+    stripped of surrounding whitespace. Sentences never cross a line break: every line (paragraph) is
+    split on its own, so headlines and crossheads without a full stop stay separate sentences."""
+    spans: list[tuple[int, int]] = []
+    for line in _LINE.finditer(text):
+        spans.extend(_split_line(text, line.start(), line.end()))
+    return spans
+
+
+def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end], a single line, as offsets into `text`."""
+    line = text[start:end]
+    body = line.strip()
+    if not body:
+        return []
+    start += len(line) - len(line.lstrip())
+    if not _INNER_END.search(body):
+        return [(start, start + len(body))]
+    return [(start + s, start + e) for s, e in _merge(body, _tokenizer().span_tokenize(body))]
+
+
+def _merge(body: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Punkt's spans of `body`, with each fragment joined to the sentence before it."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and _continues(body[merged[-1][0] : merged[-1][1]], body[start:end]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _continues(previous: str, piece: str) -> bool:
+    """Whether Punkt's `piece` belongs to the sentence `previous` (rules in the module docstring)."""
+    first = piece[0]
+    if first.isupper():  # the common case: only an attribution or a title can continue
+        quoted = previous[-1] in _CLOSING_QUOTES
+        return (quoted and _ATTRIBUTION.match(piece) is not None) or _ends_in_title(previous)
+    if first.islower() or first in "-–—":
+        return previous.rstrip(_CLOSERS)[-1:] in ("?", "!") or previous[-1] in _CLOSING_QUOTES
+    if first.isdigit():
+        return _last_word(previous) in _NUMBER_SIGNS
+    return _CONTINUATION.match(piece) is not None or _ALNUM.search(piece) is None
+
+
+def _ends_in_title(sentence: str) -> bool:
+    word = _last_word(sentence)
+    return word[:1].isupper() and word.lower() in _TITLES
+
+
+def _last_word(sentence: str) -> str:
+    """The word before the final full stop of `sentence`, without opening punctuation, or ''."""
+    if not sentence.endswith("."):
+        return ""
+    words = sentence[:-1].rsplit(None, 1)
+    return words[-1].lstrip("\"'‘“([{") if words else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    """Punkt with the English model from llama-index-core plus the news additions (loaded once)."""
+    from nltk.tabdata import PunktDecoder  # type: ignore[import-untyped, unused-ignore]
+    from nltk.tokenize.punkt import (  # type: ignore[import-untyped, unused-ignore]
+        PunktParameters,
+        PunktSentenceTokenizer,
+    )
+
+    model = _model_dir()
+    decoder = PunktDecoder()
+    params = PunktParameters()
+    with (model / "collocations.tab").open(encoding="utf-8") as f:
+        params.collocations = set(decoder.tab2tups(f))
+    with (model / "sent_starters.txt").open(encoding="utf-8") as f:
+        params.sent_starters = decoder.txt2set(f) | _SENTENCE_STARTERS
+    with (model / "abbrev_types.txt").open(encoding="utf-8") as f:
+        params.abbrev_types = (decoder.txt2set(f) | _ABBREVIATIONS) - {"no"}
+    with (model / "ortho_context.tab").open(encoding="utf-8") as f:
+        params.ortho_context = decoder.tab2intdict(f)
+    return PunktSentenceTokenizer(params)
+
+
+def _model_dir() -> Path:
+    """The `punkt_tab/english` directory of the installed llama-index-core (found, not imported)."""
+    spec = importlib.util.find_spec("llama_index.core")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("llama-index-core is not installed: no Punkt model for sentences")
+    return Path(next(iter(spec.submodule_search_locations))).joinpath(*_PUNKT_MODEL)

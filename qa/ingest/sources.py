@@ -1,0 +1,91 @@
+"""What `newsqa ingest` was given, made concrete: files, directories, globs and URLs become a
+list of inputs (or a one-line error for each that does not exist)."""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.errors import InputError
+
+KIND_BY_SUFFIX = {
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".rss": "feed", ".atom": "feed", ".xml": "sniff",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Input:
+    """One file or URL to read. `origin` is as given (or as a directory walk found it); `key`
+    is canonical (absolute path or URL) and identifies the input across runs."""
+
+    origin: str
+    key: str
+    is_url: bool = False
+
+    @property
+    def kind(self) -> str:
+        if self.is_url:
+            return "sniff"
+        return KIND_BY_SUFFIX.get(Path(self.origin).suffix.lower(), "sniff")
+
+
+def is_url(spec: str) -> bool:
+    return spec.startswith(("http://", "https://"))
+
+
+def expand_inputs(specs: list[str]) -> Iterator[Input | InputError]:
+    """Each spec in order: a URL, a file, a directory (walked, supported files only) or a glob."""
+    seen: set[str] = set()
+    for spec in specs:
+        for found in _expand(spec):
+            if isinstance(found, Input):
+                if found.key in seen:
+                    continue
+                seen.add(found.key)
+            yield found
+
+
+def _expand(spec: str) -> Iterator[Input | InputError]:
+    if is_url(spec):
+        yield Input(spec, spec, is_url=True)
+        return
+    path = Path(spec).expanduser()
+    if path.is_file():
+        yield Input(spec, str(path.resolve()))
+    elif path.is_dir():
+        yield from _walk(path, spec)
+    elif glob.has_magic(spec):
+        matches = sorted(glob.glob(spec, recursive=True))
+        if not matches:
+            yield InputError(spec, "no file matches this pattern")
+        for match in matches:
+            yield from _expand(match) if Path(match).is_dir() else [Input(match, _abs(match))]
+    elif path.exists():
+        yield InputError(spec, "not a regular file or directory")
+    else:
+        yield InputError(spec, "no such file or directory")
+
+
+def _walk(directory: Path, spec: str) -> Iterator[Input]:
+    # Sorted for a stable order; hidden files and folders (.git, .DS_Store) are not articles.
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() in KIND_BY_SUFFIX:
+            yield Input(str(Path(spec) / relative), str(path.resolve()))
+
+
+def _abs(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def sample_dir() -> Path:
+    """The bundled sample articles (package data of `qa`)."""
+    from importlib.resources import files
+
+    return Path(str(files("qa") / "samples"))

@@ -1,0 +1,90 @@
+"""Looking into an index: collection statistics and one article with its sentence numbers."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from qa.config import Settings
+from qa.errors import NewsqaError
+from qa.store import Store
+from qa.types import Article
+
+
+def collection_stats(settings: Settings) -> dict[str, Any]:
+    store = Store.open(settings.store_path, create=False)
+    stats = store.stats()
+    data: dict[str, Any] = {
+        "index": str(settings.index_dir),
+        "articles": stats.articles,
+        "sentences": stats.sentences,
+        "sources": stats.sources,
+        "near_duplicate_pairs": stats.near_duplicate_pairs,
+        "removed_boilerplate_pieces": stats.removed_pieces,
+        "first_published": stats.first_published,
+        "last_published": stats.last_published,
+        "not_yet_embedded": stats.unindexed,
+        "embedding_model": store.get_meta("embedding_model"),
+        "store_bytes": stats.size_bytes,
+    }
+    if settings.chroma_url:
+        data["vector_index"] = settings.chroma_url
+    else:
+        data["vector_index_bytes"] = _folder_size(settings.chroma_path)
+    from qa.index import VectorIndex
+
+    data["vectors"] = VectorIndex.open(settings).count()
+    data["outlets"] = dict(stats.outlets)
+    return data
+
+
+def find_article(settings: Settings, id_or_prefix: str) -> tuple[Article, list[tuple[str, float]]]:
+    store = Store.open(settings.store_path, create=False)
+    matches = store.find_article_ids(id_or_prefix.strip())
+    if not matches:
+        raise NewsqaError(f"no article {id_or_prefix!r} in {settings.index_dir}: see 'newsqa list'")
+    if len(matches) > 1 and matches[0] != id_or_prefix:
+        raise NewsqaError(
+            f"{id_or_prefix!r} matches {len(matches)} articles ({', '.join(matches[:3])}, ...): "
+            "give more of the id"
+        )
+    article = store.article(matches[0])
+    assert article is not None  # found by id a moment ago, in the same connection
+    return article, store.near_duplicates(article.id)
+
+
+def render_article(
+    article: Article, duplicates: list[tuple[str, float]], *, with_removed: bool
+) -> str:
+    lines = [
+        article.title or "(untitled)",
+        f"id: {article.id}",
+        f"outlet: {article.outlet or '-'}   author: {article.author or '-'}",
+        f"published: {article.published or '-'}"
+        + (f"   (as written: {article.published_raw})" if article.published_raw else ""),
+        f"url: {article.url or '-'}",
+        "sources: " + "; ".join(article.sources or (article.origin,)),
+    ]
+    for other, overlap in duplicates:
+        lines.append(f"near-duplicate of {other} ({overlap:.0%} of sentences shared)")
+    lines.append("")
+    paragraph = 0
+    for sentence in article.sentences:
+        if sentence.paragraph != paragraph:
+            lines.append("")
+            paragraph = sentence.paragraph
+        lines.append(
+            textwrap.fill(
+                sentence.text, width=100, initial_indent=f"[{sentence.index}] ",
+                subsequent_indent="    ",
+            )
+        )  # fmt: skip
+    if with_removed:
+        lines += ["", f"removed as boilerplate ({len(article.removed)}):"]
+        lines += [f"  - [{r.reason}] {r.text}" for r in article.removed] or ["  (nothing)"]
+    return "\n".join(lines)
+
+
+def _folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0

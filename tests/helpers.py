@@ -1,0 +1,74 @@
+"""Small builders shared by tests: articles written here, files on disk, loopback servers."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qa.ingest.build import build_article
+from qa.types import Article, RawArticle
+
+
+def make_article(body: str, *, title: str = "A headline", origin: str = "t.txt", **meta: str) -> Article:
+    return build_article(RawArticle(origin=origin, body=body, title=title, **meta))
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def article_file(
+    directory: Path, name: str, title: str, sentences: list[str], *, outlet: str = "Test Times",
+    date: str = "2026-03-01",
+) -> Path:
+    body = "\n\n".join(sentences)
+    return write(
+        directory / name,
+        f"Title: {title}\nSource: {outlet}\nDate: {date}\nURL: https://test.example/{name}\n\n{body}\n",
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+Routes = dict[str, tuple[int, str, bytes]]  # path -> (status, content type, body)
+
+
+@contextmanager
+def serve(routes: Routes | Callable[[str], tuple[int, str, bytes]]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 serving fixed responses; yields its base URL."""
+
+    def respond(path: str) -> tuple[int, str, bytes]:
+        if callable(routes):
+            return routes(path)
+        return routes.get(path, (404, "text/plain", b"not found"))
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            status, content_type, body = respond(self.path)
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,131 @@
+from pathlib import Path
+
+import pytest
+
+from qa.errors import IndexMismatchError, StoreError
+from qa.store import SourceRef, Store
+from tests.helpers import make_article
+
+WIRE = [
+    "The Halcyon-3 rocket lifted off from the Tarven coast at dawn on Monday.",
+    "Mission controllers said all four satellites separated as planned after launch.",
+    "The launch was delayed twice last week because of strong winds over the pad.",
+]
+
+
+def ref(key: str, container: str | None = None) -> SourceRef:
+    return SourceRef(key=key, origin=key, container=container or key)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "s.sqlite3")
+
+
+def test_saved_article_reads_back_with_sentences_and_offsets(store: Store) -> None:
+    article = make_article("First fact here.\n\nSecond fact, in a new paragraph.")
+    (result,), orphans = store.save_container("a", "h1", [(ref("a"), article)], drop_missing=True)
+    assert (result.outcome, orphans) == ("added", [])
+    back = store.article(article.id)
+    assert back is not None
+    assert [s.text for s in back.sentences] == ["First fact here.", "Second fact, in a new paragraph."]
+    assert [s.paragraph for s in back.sentences] == [0, 1]
+    assert all(back.text[s.start : s.end] == s.text for s in back.sentences)
+    assert back.sources == ("a",)
+
+
+def test_exact_duplicate_is_stored_once_with_both_sources(store: Store) -> None:
+    article = make_article("Same text in two files.")
+    store.save_container("a", "h", [(ref("a"), article)], drop_missing=True)
+    (result,), _ = store.save_container("b", "h", [(ref("b"), article)], drop_missing=True)
+    assert result.outcome == "duplicate"
+    assert store.stats().articles == 1
+    back = store.article(article.id)
+    assert back is not None and set(back.sources) == {"a", "b"}
+
+
+def test_changed_source_replaces_its_article_and_queues_vector_delete(store: Store) -> None:
+    old = make_article("The river rose two metres.")
+    new = make_article("The river rose three metres, officials corrected.")
+    store.save_container("a", "h1", [(ref("a"), old)], drop_missing=True)
+    store.mark_indexed([old.id])
+    (result,), orphans = store.save_container("a", "h2", [(ref("a"), new)], drop_missing=True)
+    assert result.outcome == "updated" and orphans == [old.id]
+    assert store.article(old.id) is None
+    assert store.pending_vector_deletes() == [old.id]
+    assert store.unindexed_article_ids() == [new.id]
+    # the lexical index forgot the old sentence
+    assert [hit[0] for hit in store.lexical_search("two")] == []
+    assert [hit[0] for hit in store.lexical_search("corrected")] == [new.id]
+
+
+def test_item_dropped_from_a_file_is_removed_but_not_from_a_feed(store: Store) -> None:
+    one, two = make_article("Item one text."), make_article("Item two text.")
+    both = [(ref("f#1", "f"), one), (ref("f#2", "f"), two)]
+    store.save_container("f", "h1", both, drop_missing=True)
+    _, orphans = store.save_container("f", "h2", both[:1], drop_missing=True)
+    assert orphans == [two.id]
+    store.save_container("feed", "h1", [(ref("feed#2", "feed"), two)], drop_missing=False)
+    _, orphans = store.save_container("feed", "h2", [], drop_missing=False)
+    assert orphans == [] and store.article(two.id) is not None
+
+
+def test_near_duplicate_wire_copies_are_linked(store: Store) -> None:
+    first = make_article("\n\n".join(WIRE), title="Rocket launches")
+    second = make_article(
+        "\n\n".join(["Tarven celebrated its first orbital launch from home soil today."] + WIRE),
+        title="Halcyon-3 reaches orbit",
+    )
+    unrelated = make_article(
+        "The city council approved the new tram budget after a long debate on Monday night."
+    )
+    for n, article in enumerate([first, second, unrelated]):
+        store.save_container(str(n), "h", [(ref(str(n)), article)], drop_missing=True)
+    assert store.near_duplicates(first.id) == [(second.id, 1.0)]
+    assert store.near_duplicates(second.id) == [(first.id, 1.0)]
+    assert store.near_duplicates(unrelated.id) == []
+
+
+def test_short_common_sentences_do_not_make_near_duplicates(store: Store) -> None:
+    a = make_article("He said no. Talks failed. The storm hit the north coast hard on Friday.")
+    b = make_article("He said no. Talks failed. Shares in the airline fell sharply at the open.")
+    store.save_container("a", "h", [(ref("a"), a)], drop_missing=True)
+    store.save_container("b", "h", [(ref("b"), b)], drop_missing=True)
+    assert store.near_duplicates(a.id) == []
+
+
+def test_lexical_search_ranks_with_bm25_and_ignores_query_syntax(store: Store) -> None:
+    a = make_article("The ceasefire held along the northern border on Sunday.")
+    b = make_article("Flood waters receded in the harbour district.")
+    for key, article in (("a", a), ("b", b)):
+        store.save_container(key, "h", [(ref(key), article)], drop_missing=True)
+    hits = store.lexical_search('ceasefire AND "border" NEAR( OR *')
+    assert hits[0][:2] == (a.id, 0) and hits[0][2] > 0
+    assert store.lexical_search("?!") == []
+
+
+def test_failed_transaction_leaves_nothing(store: Store) -> None:
+    good = make_article("A good article.")
+    with pytest.raises(RuntimeError), store.transaction():
+        store._insert_article(good)
+        raise RuntimeError("killed mid-write")
+    assert store.stats().articles == 0 and store.stats().sentences == 0
+
+
+def test_embedding_model_is_bound_to_the_index(store: Store) -> None:
+    store.bind_embedding_model("model-a")
+    store.bind_embedding_model("model-a")
+    with pytest.raises(IndexMismatchError, match="built with embedding model 'model-a'"):
+        store.bind_embedding_model("model-b")
+
+
+def test_opening_a_missing_index_without_create_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="newsqa ingest"):
+        Store.open(tmp_path / "nothing" / "s.sqlite3", create=False)
+
+
+def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "s.sqlite3"
+    bogus.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store.open(bogus)
