@@ -84,7 +84,9 @@ def measure_html(corpus: Path) -> bool:
     with_share = kept / with_total if with_total else 1.0
     without_share = dropped / without_total if without_total else 1.0
     print(f"  with kept:       {kept}/{with_total} = {with_share:.1%}  (target {TARGET:.0%})")
-    print(f"  without dropped: {dropped}/{without_total} = {without_share:.1%}  (target {TARGET:.0%})")
+    print(
+        f"  without dropped: {dropped}/{without_total} = {without_share:.1%}  (target {TARGET:.0%})"
+    )
     print(f"  titles equal to expected.json (folded): {titles_ok}/{pages}")
     print(
         f"  time per page: read_html {read_seconds / pages * 1000:.1f} ms, "
@@ -125,7 +127,7 @@ def measure_raw_page(corpus: Path) -> bool:
     expected.append(("headline repeating the title", title, "headline"))
     noise = {text for _, text, _ in expected}
     crossheads = [
-        t for t in lines[1:-1] if t not in noise and len(t.split()) <= 4 and t[-1] not in ".!?\""
+        t for t in lines[1:-1] if t not in noise and len(t.split()) <= 4 and t[-1] not in '.!?"'
     ]
     sentences = [t for t in lines[1:-1] if t not in noise and t not in crossheads]
 
@@ -176,7 +178,9 @@ def measure_false_removals(corpus: Path) -> bool:
     removed = 0
     for text in texts:
         title = text.split("\n", 1)[0]
-        removed += sum(r.reason != "headline" for r in clean_article_text(text, title=title).removed)
+        removed += sum(
+            r.reason != "headline" for r in clean_article_text(text, title=title).removed
+        )
     seconds = time.perf_counter() - started
     print(
         f"  bbc/ dataset: {len(texts)} articles cleaned in {seconds:.3f} s "
@@ -212,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         "raw page 000": measure_raw_page(corpus),
         "speed": measure_false_removals(corpus),
     }
-    print("\n== summary: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in results.items()))
+    print(
+        "\n== summary: " + ", ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in results.items())
+    )
     return 0 if all(results.values()) else 1
 
 

@@ -62,9 +62,8 @@ _CONFUSABLES = str.maketrans(
         "А": "A", "В": "B", "Е": "E", "Ѕ": "S", "І": "I", "Ј": "J", "К": "K", "М": "M",
         "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "У": "Y", "Х": "X", "Ү": "Y",
         # Cyrillic small letters
-        "а": "a", "в": "b", "е": "e", "ѕ": "s", "і": "i", "ј": "j", "к": "k", "м": "m",
-        "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ԁ": "d",
-        "ӏ": "l", "ү": "y", "һ": "h", "ԛ": "q", "ԝ": "w",
+        "а": "a", "е": "e", "ѕ": "s", "і": "i", "ј": "j", "о": "o", "р": "p", "с": "c",
+        "у": "y", "х": "x", "ԁ": "d", "ӏ": "l", "ү": "y", "һ": "h", "ԛ": "q", "ԝ": "w",
         # Greek
         "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
         "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v",
@@ -97,12 +96,13 @@ def _key(text: str) -> str:
 # Ends like a sentence: . ! ? … : ; possibly followed by closing quotes or brackets.
 _ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _HAS_SENTENCE_PUNCT = re.compile(r"[.!?…;:]")
-# A line ending with one of these words (or a comma/dash) cannot be a paragraph's last line.
+# A line ending with one of these words (or a comma/dash) cannot be a paragraph's last line;
+# prepositions and pronouns can ("What it is for", "Meghan's letter to her"), so they are out.
 _CONTINUES = re.compile(
-    r"(?:[,\-–—]|\b(?:a|an|the|and|or|but|of|to|in|on|at|by|for|from|with|that|as|is|was|"
-    r"were|are|has|have|had|said|says|who|which|its|their|his|her|than|into|after|before))$",
+    r"(?:[,\-–—]|\b(?:a|an|the|and|or|but|its|their|than))$",
     re.IGNORECASE,
 )
+_LIST_ITEM = re.compile(r"(?:[-–—•*·▪►]|\d{1,2}[.)])\s")  # a bullet starts its own line
 _WRAP_MIN_WORDS = 8  # in blank-line-separated bodies, a longer unpunctuated line is a hard wrap
 
 
@@ -132,7 +132,7 @@ def _paragraphs(body: str) -> list[str]:
 
 def _is_wrap(previous: str, line: str, blank_separated: bool) -> bool:
     """Is `line` the continuation of `previous` (a hard wrap), not a paragraph of its own?"""
-    if _ENDS_SENTENCE.search(previous):
+    if _ENDS_SENTENCE.search(previous) or _LIST_ITEM.match(line):
         return False
     if not (
         line[0].islower()
@@ -187,7 +187,11 @@ _DATEISH = (
 # Reasons in priority order; each pattern is matched at the start of the paragraph's match form.
 _LINE_RULES: tuple[_Rule, ...] = (
     # ---- loading placeholders
-    _Rule("loading", _rx(r"(?:loading|please\s+wait)(?:\s+(?:video|comments|content))?\s*(?:\.+|…)?$"), 3),
+    _Rule(
+        "loading",
+        _rx(r"(?:loading|please\s+wait)(?:\s+(?:video|comments|content))?\s*(?:\.+|…)?$"),
+        3,
+    ),
     # ---- advertisement markers and ad-sales blurbs
     _Rule(
         "advertisement",
@@ -279,8 +283,17 @@ _LINE_RULES: tuple[_Rule, ...] = (
         ),
         40,
     ),
-    # A newsletter plug can start differently ("Want the headlines? Sign up for ...").
+    # A newsletter plug can start differently ("Want the headlines? Sign up for ..."), or
+    # describe the newsletter first and end with the call ("... Sign up here.").
     _Rule("prompt", _rx(r".{0,80}?\bsign\s+up\s+(?:for|to)\s+.{0,60}?\bnewsletters?\b"), 25),
+    _Rule(
+        "prompt",
+        _rx(
+            r".{0,300}?\bnewsletters?\b.{0,300}?[.!?]\s*(?:sign\s+up|subscribe)"
+            r"(?:\s+(?:here|now|today|for\s+free))?\s*[.!]?$"
+        ),
+        60,
+    ),
     # ---- copyright notices
     _Rule(
         "copyright",
@@ -308,6 +321,12 @@ _LINE_RULES: tuple[_Rule, ...] = (
     ),
 )
 
+# A bare date line with month and year ("May 06, 2022"), not a kick-off time or a figure.
+_DATE_ONLY = _rx(
+    r"(?=.*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)(?=.*\b\d{4}\b)"
+    rf"{_DATEISH}$"
+)
+_HAS_ALNUM = re.compile(r"[^\W_]")
 _BREADCRUMB_SEPARATOR = re.compile(r"\s+(?:\||›|»|>)\s+|\s*[|›»]\s*")
 _BREADCRUMB_MAX_ITEM_WORDS = 4
 
@@ -333,7 +352,9 @@ def _line_reason(text: str) -> str | None:
     for rule in _LINE_RULES:
         if words <= rule.max_words and rule.pattern.match(form):
             return rule.reason
-    if words <= 20 and _is_breadcrumb(form):
+    if words <= 20 and (_is_breadcrumb(form) or _DATE_ONLY.match(form)):
+        return "navigation"
+    if not _HAS_ALNUM.search(form):  # rules, separators, bullets: "______", "* * *"
         return "navigation"
     return None
 
@@ -345,6 +366,7 @@ _CAPTION_MIN_WORDS = 5  # shorter unpunctuated lines before a credit may be cros
 _DUPLICATE_MIN_CHARS = 20  # "Yes." twice in an interview is not a duplicate paragraph
 _DUPLICATE_MIN_UNPUNCTUATED = 8  # words, for a repeat without a sentence ending
 _FRAGMENT_MAX_WORDS = 4
+_HEADLINE_WITHIN = 3  # paragraphs from the top
 _TITLE_SUFFIX = re.compile(r"\s+[-–—|:•]\s+[^-–—|:•]{2,60}$")
 _TRAILING_PUNCT = re.compile(r"[\s.!?…:;,]+$")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]+\b")
@@ -394,12 +416,16 @@ def _title_forms(title: str) -> set[str]:
 def _mark_headline(
     paragraphs: list[str], reasons: list[str | None], keys: list[str], title: str | None
 ) -> None:
-    """The first paragraph is the headline printed again when it equals the title."""
+    """The headline printed again: the first paragraph when it equals the title (or one of the
+    first few, since a kicker, date line or standfirst is sometimes extracted above it)."""
     if not title or not title.strip():
         return
-    first = next((i for i, reason in enumerate(reasons) if reason is None), None)
-    if first is not None and _TRAILING_PUNCT.sub("", keys[first]) in _title_forms(title):
-        reasons[first] = "headline"
+    forms = _title_forms(title)
+    first_kept = [i for i, reason in enumerate(reasons) if reason is None][:_HEADLINE_WITHIN]
+    for i in first_kept:
+        if _TRAILING_PUNCT.sub("", keys[i]) in forms:
+            reasons[i] = "headline"
+            return
 
 
 def _is_fragment(text: str) -> bool:

@@ -28,11 +28,12 @@ from __future__ import annotations
 import codecs
 import re
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
-import trafilatura  # type: ignore[import-untyped]
+import trafilatura
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html  # type: ignore[import-untyped]
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from qa.types import RawArticle
 
@@ -48,8 +49,9 @@ _OPTIONS: dict[str, Any] = {
     "deduplicate": False,
     "with_metadata": True,
 }
-# Fewer characters than this in the whole body is not an article (a cookie notice, a stub).
-_MIN_BODY_CHARS = 40
+# Article text has at least one sentence of this many words; menus and link lists do not.
+_MIN_SENTENCE_WORDS = 6
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\s|$)")
 
 
 def read_html(html: str | bytes, *, origin: str, url: str | None = None) -> RawArticle:
@@ -59,14 +61,16 @@ def read_html(html: str | bytes, *, origin: str, url: str | None = None) -> RawA
     if tree is None:
         raise ValueError("not an HTML page: no document could be parsed")
     published = _published_as_written(tree)
+    canonical = _canonical(tree)
     headlines = _headlines(tree)
+    _restore_drop_caps(tree)
     document = trafilatura.bare_extraction(tree, **_OPTIONS)
-    body = _body(document.text if document is not None else None)
-    if len(body) < _MIN_BODY_CHARS:
+    body = _body(document.text) if isinstance(document, Document) else ""
+    if not isinstance(document, Document) or not _has_article_text(body):
         raise ValueError("no article text found in the page (only navigation or none at all)")
     site = _clean(document.sitename)
     title = _title(_clean(document.title), headlines, body, site)
-    page_url = _clean(document.url)
+    page_url = canonical or _clean(document.url)
     return RawArticle(
         origin=origin,
         body=body,
@@ -74,7 +78,7 @@ def read_html(html: str | bytes, *, origin: str, url: str | None = None) -> RawA
         outlet=_outlet(site, title),
         author=_author(_clean(document.author)),
         published=published or _clean(document.date),
-        url=urljoin(url, page_url) if page_url and url else page_url or url,
+        url=_absolute(page_url, url),
     )
 
 
@@ -93,10 +97,10 @@ def _decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    for encoding in (_declared_encoding(data[:4096]), "utf-8", "cp1252"):
-        if encoding:
+    for candidate in (_declared_encoding(data[:4096]), "utf-8", "cp1252"):
+        if candidate:
             try:
-                return data.decode(encoding)
+                return data.decode(candidate)
             except (UnicodeDecodeError, LookupError):
                 continue
     from charset_normalizer import from_bytes
@@ -150,6 +154,26 @@ def _published_as_written(tree: HtmlElement) -> str | None:
         if value:
             return value
     return None
+
+
+def _canonical(tree: HtmlElement) -> str | None:
+    """`<link rel="canonical">`, else `og:url`, as written (possibly relative)."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return _clean(link.get("href"))
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or meta.get("name")) == "og:url" and meta.get("content"):
+            return _clean(meta.get("content"))
+    return None
+
+
+def _absolute(page_url: str | None, url: str | None) -> str | None:
+    """The page's own URL made absolute against the caller's; the caller's when it has none."""
+    if not page_url:
+        return url
+    if urlparse(page_url).scheme in ("http", "https"):
+        return page_url
+    return urljoin(url, page_url) if url else None
 
 
 def _headlines(tree: HtmlElement) -> list[str]:
@@ -206,11 +230,38 @@ def _author(author: str | None) -> str | None:
     return None if author is None or author.casefold() in _NO_AUTHOR else author
 
 
+def _restore_drop_caps(tree: HtmlElement) -> None:
+    """'<span class="dropcap">T</span><p>urkey, Poland ...' -> '<p>Turkey, Poland ...': a
+    lone capital letter styled before a paragraph that starts mid-word goes back into it."""
+    for paragraph in tree.iter("p"):
+        before = paragraph.getprevious()
+        if before is None or len(before) or before.tag in ("p", "br"):
+            continue
+        letter = (before.text or "").strip()
+        if len(letter) != 1 or not letter.isupper() or (before.tail or "").strip():
+            continue
+        holder = next((e for e in paragraph.iter() if e.text and e.text.strip()), None)
+        if holder is None or not holder.text.lstrip()[:1].islower():
+            continue
+        if holder is not paragraph and (paragraph.text or "").strip():
+            continue  # text before the first element: not a word split by a drop cap
+        holder.text = letter + holder.text.lstrip()
+        before.text = ""
+
+
 def _clean(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     value = " ".join(value.split())
     return value or None
+
+
+def _has_article_text(body: str) -> bool:
+    """Some line reads as a sentence (section fronts yield only menus and headline links)."""
+    return any(
+        line.count(" ") + 1 >= _MIN_SENTENCE_WORDS and _SENTENCE_END.search(line)
+        for line in body.splitlines()
+    )
 
 
 def _body(text: str | None) -> str:

@@ -47,6 +47,10 @@ class IngestReport:
     sentences_added: int = 0
     vectors_added: int = 0
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+
+    def add_time(self, phase: str, seconds: float) -> None:
+        self.timings[phase] = self.timings.get(phase, 0.0) + seconds
 
     def summary(self) -> str:
         parts = [
@@ -121,7 +125,8 @@ class Ingestor:
             else:
                 self._ingest_one(found, report)
             self._progress("read", done, len(inputs))
-        report.vectors_added = self.sync_vectors()
+        report.add_time("read_and_store", time.perf_counter() - started)
+        report.vectors_added = self.sync_vectors(report)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -237,8 +242,9 @@ class Ingestor:
 
     # -- phase 2: vectors ------------------------------------------------------------------
 
-    def sync_vectors(self) -> int:
+    def sync_vectors(self, report: IngestReport | None = None) -> int:
         """Bring Chroma in line with the store; returns the number of vectors added."""
+        report = report or IngestReport()
         pending_deletes = self.store.pending_vector_deletes()
         if pending_deletes:
             self.vector_index.delete_articles(pending_deletes)
@@ -249,7 +255,7 @@ class Ingestor:
         total = self.store.stats().sentences  # for the progress bar only
         done = added = 0
         for group in self._groups(unindexed):
-            added += self._index_group(group)
+            added += self._index_group(group, report)
             done += sum(len(article.sentences) for article in group)
             self._progress("embed", done, total)
         return added
@@ -271,11 +277,14 @@ class Ingestor:
         if group:
             yield group
 
-    def _index_group(self, group: list[Article]) -> int:
+    def _index_group(self, group: list[Article], report: IngestReport) -> int:
         from qa.index import VectorItem
 
         pairs = [(article, s) for article in group for s in article.sentences]
+        started = time.perf_counter()
         vectors = self.embedder.embed([embedding_text(a, s) for a, s in pairs])
+        report.add_time("embed", time.perf_counter() - started)
+        started = time.perf_counter()
         items = [
             VectorItem(
                 article_id=article.id,
@@ -292,6 +301,7 @@ class Ingestor:
         self.vector_index.delete_articles(ids)
         self.vector_index.add(items)
         self.store.mark_indexed(ids)
+        report.add_time("vector_write", time.perf_counter() - started)
         return len(items)
 
 

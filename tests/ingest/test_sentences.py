@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from qa.ingest.sentences import split_sentences
@@ -121,6 +123,56 @@ CASES: list[tuple[str, str, list[str]]] = [
         "am-pm",
         "The blast happened at 9 a.m. on Monday and power returned by 4 p.m. on Tuesday.",
         ["The blast happened at 9 a.m. on Monday and power returned by 4 p.m. on Tuesday."],
+    ),
+    (
+        "consecutive-titles",
+        "Lt. Col. Haddad and the Rev. Mara Okafor spoke at the funeral.",
+        ["Lt. Col. Haddad and the Rev. Mara Okafor spoke at the funeral."],
+    ),
+    (
+        "eg-ie",
+        "Some states, e.g. Ostrava, refused. Others, i.e. the rest, agreed.",
+        ["Some states, e.g. Ostrava, refused.", "Others, i.e. the rest, agreed."],
+    ),
+    (
+        "possessive-abbreviation",
+        "The U.S.'s allies objected. The U.K.'s did not.",
+        ["The U.S.'s allies objected.", "The U.K.'s did not."],
+    ),
+    (
+        "company-comma",
+        "The company, Brightwater Corp., said it would appeal.",
+        ["The company, Brightwater Corp., said it would appeal."],
+    ),
+    (
+        "state-abbreviation",
+        "Sen. Ruiz (D-Calif.) voted no. The bill failed.",
+        ["Sen. Ruiz (D-Calif.) voted no.", "The bill failed."],
+    ),
+    (
+        "street-ends-sentence",
+        "The office is on Elm St. The rent is high.",
+        ["The office is on Elm St.", "The rent is high."],
+    ),
+    (
+        "pm-ends-sentence",
+        "The polls closed at 8 p.m. They reopen on Sunday.",
+        ["The polls closed at 8 p.m.", "They reopen on Sunday."],
+    ),
+    (
+        "degree-and-saint",
+        "She earned a Ph.D. in chemistry. Then she moved to St. Augusta.",
+        ["She earned a Ph.D. in chemistry.", "Then she moved to St. Augusta."],
+    ),
+    (
+        "list-number",
+        "1. The first point is cost.",
+        ["1. The first point is cost."],
+    ),
+    (
+        "web-address",
+        "Details are at www.example.org. Then call the hotline.",
+        ["Details are at www.example.org.", "Then call the hotline."],
     ),
     # --- initials
     (
@@ -243,16 +295,69 @@ CASES: list[tuple[str, str, list[str]]] = [
         'The minister called the plan "final." Critics disagreed.',
         ['The minister called the plan "final."', "Critics disagreed."],
     ),
+    (
+        "title-before-lowercase-word-name",
+        'The plan "makes no sense at all," Mr. Wells said. Dr. Rivers and Ms. Tan agreed.',
+        ['The plan "makes no sense at all," Mr. Wells said.', "Dr. Rivers and Ms. Tan agreed."],
+    ),
+    (
+        "attribution-name-after-question",
+        '"Why now?" Okafor asked Lindqvist. Nobody replied.',
+        ['"Why now?" Okafor asked Lindqvist.', "Nobody replied."],
+    ),
+    (
+        "attribution-with-clause",
+        "“Who pays?” Mayor Hale asked, pointing at the ledger.",
+        ["“Who pays?” Mayor Hale asked, pointing at the ledger."],
+    ),
+    (
+        "attribution-after-full-stop-quote",
+        '"We are done. It is over." Gen. Okonjo said.',
+        ['"We are done.', 'It is over." Gen. Okonjo said.'],
+    ),
+    (
+        "not-attribution",
+        '"We won." Hale said nothing more.',
+        ['"We won."', "Hale said nothing more."],
+    ),
+    (
+        "quote-question-dash",
+        '"Can we stop it?" — the question hung over the meeting.',
+        ['"Can we stop it?" — the question hung over the meeting.'],
+    ),
+    (
+        "question-mid-sentence-quote-comma",
+        'Asked "why now?", the minister shrugged.',
+        ['Asked "why now?", the minister shrugged.'],
+    ),
+    (
+        "two-quotes",
+        '"Are you sure?" "Yes," she said.',
+        ['"Are you sure?"', '"Yes," she said.'],
+    ),
+    (
+        "colon-quote-question",
+        'He asked: "What now?" Then he sat down.',
+        ['He asked: "What now?"', "Then he sat down."],
+    ),
     # --- ellipses
     (
         "ellipsis-in-quote",
         '"We urge all sides to exercise restraint ... and address the grievances," the envoy said.',
-        ['"We urge all sides to exercise restraint ... and address the grievances," the envoy said.'],
+        [
+            '"We urge all sides to exercise restraint ... and address the grievances,"'
+            " the envoy said."
+        ],
     ),
     (
         "ellipsis-no-space",
         '"We waited and waited... and nobody came," she said.',
         ['"We waited and waited... and nobody came," she said.'],
+    ),
+    (
+        "ellipsis-then-sentence",
+        "He paused... Then he spoke.",
+        ["He paused...", "Then he spoke."],
     ),
     (
         "ellipsis-char",
@@ -284,6 +389,11 @@ CASES: list[tuple[str, str, list[str]]] = [
         "dateline-dc",
         "WASHINGTON, D.C. (GWS) — Sen. Ruiz spoke first.",
         ["WASHINGTON, D.C. (GWS) — Sen. Ruiz spoke first."],
+    ),
+    (
+        "dateline-with-date",
+        "LONDON, Jan. 5 (GWS) — Talks resumed on Monday. Both sides attended.",
+        ["LONDON, Jan. 5 (GWS) — Talks resumed on Monday.", "Both sides attended."],
     ),
     # --- question and exclamation marks
     (
@@ -376,9 +486,11 @@ def test_split_sentences(text: str, expected: list[str]) -> None:
 
 
 ALL_TEXTS = [text for _, text, _ in CASES] + ["\n\n".join(text for _, text, _ in CASES)]
+LINE_BREAKS = ("\n", "\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x85")
 
 
 def _check_spans(text: str) -> None:
+    """Spans in order, non-overlapping, non-empty, stripped, covering every non-space character."""
     spans = split_sentences(text)
     position = 0
     covered = [False] * len(text)
@@ -386,29 +498,49 @@ def _check_spans(text: str) -> None:
         assert position <= start < end <= len(text)
         sentence = text[start:end]
         assert sentence == sentence.strip()
-        assert sentence
         covered[start:end] = [True] * (end - start)
         position = end
     assert all(covered[i] or char.isspace() for i, char in enumerate(text))
 
 
-@pytest.mark.parametrize("text", ALL_TEXTS)
+@pytest.mark.parametrize("text", ALL_TEXTS, ids=[f"case{i}" for i in range(len(ALL_TEXTS))])
 def test_spans_are_ordered_stripped_and_cover_the_text(text: str) -> None:
     _check_spans(text)
 
 
-def test_sentences_never_cross_a_line_break() -> None:
-    text = "\n".join(text for _, text, _ in CASES)
-    for start, end in split_sentences(text):
-        assert "\n" not in text[start:end]
+def test_spans_hold_on_random_punctuation_soup() -> None:
+    pieces = [
+        "a", "Word", "U.S.", "Mr.", "No.", "1.", "(2)", "3.5", " ", "  ", ".", "?", "!", "...",
+        "…", '"', "'", "“", "”", "‘", "’", ",", ";", ":", "(", ")", "—", "-", "\n", "\t", "\u00a0",
+        "he said", "Okafor asked", " The", " she",
+    ]  # fmt: skip
+    rng = random.Random(20260105)
+    for _ in range(500):
+        _check_spans("".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))))
 
 
-def test_each_line_splits_as_on_its_own() -> None:
-    text = "\n\n".join(text for _, text, _ in CASES)
+@pytest.mark.parametrize("line_break", LINE_BREAKS, ids=[repr(b) for b in LINE_BREAKS])
+def test_sentences_never_cross_a_line_break(line_break: str) -> None:
+    text = line_break.join(text for _, text, _ in CASES)
     expected = [sentence for _, _, sentences in CASES for sentence in sentences]
     assert _sentences(text) == expected
+    _check_spans(text)
 
 
 def test_offsets_are_into_the_original_text() -> None:
     text = "  Headline here\n\n   One. Two?  Three!\n"
     assert split_sentences(text) == [(2, 15), (20, 24), (25, 29), (31, 37)]
+
+
+def test_a_long_article_keeps_every_paragraph_apart() -> None:
+    paragraph = 'Mr. Okafor said the U.S. plan "will fail." Officials disagreed. Why? Nobody knows.'
+    text = "Harbour plan collapses\n\n" + "\n\n".join([paragraph] * 200)
+    sentences = _sentences(text)
+    assert sentences[0] == "Harbour plan collapses"
+    assert sentences[1:5] == [
+        'Mr. Okafor said the U.S. plan "will fail."',
+        "Officials disagreed.",
+        "Why?",
+        "Nobody knows.",
+    ]
+    assert len(sentences) == 1 + 4 * 200

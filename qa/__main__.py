@@ -1,0 +1,5 @@
+"""`python -m qa ...` is the `newsqa` command."""
+
+from qa.cli import main
+
+main()
