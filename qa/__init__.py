@@ -1,7 +1,7 @@
 """newsqa: questions over news articles, answered with cited sentences.
 
-    from qa import Ingestor, load_settings
-    report = Ingestor(load_settings()).ingest(["articles/"])
+from qa import Ingestor, load_settings
+report = Ingestor(load_settings()).ingest(["articles/"])
 """
 
 from qa.config import Settings, load_settings
@@ -13,7 +13,7 @@ from qa.errors import (
     StoreError,
     VectorIndexError,
 )
-from qa.ingest.pipeline import IngestReport, Ingestor
+from qa.ingest.pipeline import Ingestor, IngestReport
 from qa.store import Store
 from qa.types import Article, CleanedText, RawArticle, RemovedText, Sentence
 

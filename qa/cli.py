@@ -98,7 +98,9 @@ class _ProgressBars:
         if bar is None:
             unit = "input" if phase == "read" else "sentence"
             desc = "reading" if phase == "read" else "embedding"
-            bar = tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, disable=None, leave=False)
+            bar = tqdm(
+                total=total, unit=unit, desc=desc, file=sys.stderr, disable=None, leave=False
+            )
             self._bars[phase] = bar
         bar.total = total
         bar.update(done - bar.n)
@@ -168,4 +170,3 @@ def list_articles(limit: int, index_dir: Path | None) -> None:
             f"{row['id']}  {date:10}  {(row['outlet'] or '-')[:20]:20}  "
             f"{row['sentences']:4d}  {row['title'] or '(untitled)'}"
         )
-

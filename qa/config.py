@@ -119,11 +119,13 @@ def load_settings(**overrides: Any) -> Settings:
     """Settings from env and config file, with explicit overrides (None values are ignored)."""
     config_file = _config_file()
     if config_file is not None and not config_file.is_file():
-        raise ConfigError(f"config file {config_file} not found: create it or unset {CONFIG_FILE_ENV}")
-    if "llm_api_key" not in overrides and not os.environ.get("NEWSQA_LLM_API_KEY"):
-        # The OpenAI client convention: honour OPENAI_API_KEY when ours is not set.
-        if os.environ.get("OPENAI_API_KEY"):
-            overrides["llm_api_key"] = os.environ["OPENAI_API_KEY"]
+        raise ConfigError(
+            f"config file {config_file} not found: create it or unset {CONFIG_FILE_ENV}"
+        )
+    # The OpenAI client convention: honour OPENAI_API_KEY when ours is not set.
+    openai_key = os.environ.get("OPENAI_API_KEY")
+    if "llm_api_key" not in overrides and not os.environ.get("NEWSQA_LLM_API_KEY") and openai_key:
+        overrides["llm_api_key"] = openai_key
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
@@ -134,4 +136,6 @@ def load_settings(**overrides: Any) -> Settings:
             f"(check the NEWSQA_* variables and {config_file or 'newsqa.toml'})"
         ) from None
     except ValueError as exc:  # a broken TOML file or an undecodable variable
-        raise ConfigError(f"settings: {exc} (check {config_file or 'the NEWSQA_* variables'})") from None
+        raise ConfigError(
+            f"settings: {exc} (check {config_file or 'the NEWSQA_* variables'})"
+        ) from None

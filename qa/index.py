@@ -77,7 +77,10 @@ class VectorIndex:
 
         nodes = []
         for item in items:
-            metadata: dict[str, Any] = {"article_id": item.article_id, "sentence": item.sentence_index}
+            metadata: dict[str, Any] = {
+                "article_id": item.article_id,
+                "sentence": item.sentence_index,
+            }
             if item.published_day is not None:
                 metadata["published_day"] = item.published_day
             if item.outlet:
@@ -135,7 +138,9 @@ def _client(settings: Settings, chromadb: Any) -> tuple[Any, str]:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if not settings.chroma_url:
-        path = settings.chroma_path
+        # Absolute: chromadb caches clients per path string, and "index/chroma" from two working
+        # directories is two different stores.
+        path = settings.chroma_path.resolve()
         try:
             path.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(path), settings=chroma_settings), str(path)

@@ -245,9 +245,7 @@ class Store:
         previous = self._db.execute(
             "SELECT article_id FROM sources WHERE key = ?", (ref.key,)
         ).fetchone()
-        exists = self._db.execute(
-            "SELECT 1 FROM articles WHERE id = ?", (article.id,)
-        ).fetchone()
+        exists = self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone()
         if not exists:
             self._insert_article(article)
             self._link_near_duplicates(article.id, threshold)
@@ -454,9 +452,7 @@ class Store:
             unindexed=one("SELECT COUNT(*) FROM articles WHERE indexed = 0").fetchone()[0],
             near_duplicate_pairs=one("SELECT COUNT(*) FROM article_links").fetchone()[0] // 2,
             removed_pieces=removed,
-            size_bytes=sum(
-                p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")
-            ),
+            size_bytes=sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")),
         )
 
 

@@ -36,7 +36,9 @@ class RemovedText:
     """A piece of page noise cut from an article: kept for inspection, never indexed or cited."""
 
     text: str
-    reason: str  # caption, credit, loading, teaser, advertisement, prompt, copyright, navigation, headline, duplicate
+    # caption, credit, loading, teaser, advertisement, prompt, copyright, navigation,
+    # headline or duplicate
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -43,19 +43,28 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"inputs: {' '.join(args.inputs)}")
     print(f"model load (not counted): {load_seconds:.1f} s")
-    print(f"articles: {stats.articles} ({report.added} added, {report.duplicates} duplicates, "
-          f"{len(report.failed)} failed); sentences: {stats.sentences}")
-    print(f"total: {report.seconds:.1f} s -> {stats.articles / report.seconds:.1f} articles/s, "
-          f"{stats.sentences / report.seconds:.0f} sentences/s")
+    print(
+        f"articles: {stats.articles} ({report.added} added, {report.duplicates} duplicates, "
+        f"{len(report.failed)} failed); sentences: {stats.sentences}"
+    )
+    print(
+        f"total: {report.seconds:.1f} s -> {stats.articles / report.seconds:.1f} articles/s, "
+        f"{stats.sentences / report.seconds:.0f} sentences/s"
+    )
     for phase, seconds in report.timings.items():
         print(f"  {phase}: {seconds:.1f} s")
     embed = report.timings.get("embed", 0.0)
     if embed:
-        print(f"embedding alone: {stats.sentences / embed:.0f} sentences/s; "
-              f"pipeline overhead: {(report.seconds - embed) / embed:.1%} of embedding time")
+        print(
+            f"embedding alone: {stats.sentences / embed:.0f} sentences/s; "
+            f"pipeline overhead: {(report.seconds - embed) / embed:.1%} of embedding time"
+        )
     print(f"peak RSS: {peak_mb:.0f} MB")
-    print(f"index size: {folder_size(index) / 1e6:.1f} MB "
-          f"(store {stats.size_bytes / 1e6:.1f} MB, chroma {folder_size(settings.chroma_path) / 1e6:.1f} MB)")
+    print(
+        f"index size: {folder_size(index) / 1e6:.1f} MB "
+        f"(store {stats.size_bytes / 1e6:.1f} MB, "
+        f"chroma {folder_size(settings.chroma_path) / 1e6:.1f} MB)"
+    )
     if args.index is None:
         shutil.rmtree(index, ignore_errors=True)
 

@@ -79,9 +79,11 @@ def gold_index(article: Article, gold: str) -> int | None:
 
 def main() -> None:
     corpus, questions_path = Path(sys.argv[1]), Path(sys.argv[2])
-    kinds = sys.argv[3].split(",") if len(sys.argv) > 3 else [
-        "sentence", "title+sentence", "window", "passage3"
-    ]
+    kinds = (
+        sys.argv[3].split(",")
+        if len(sys.argv) > 3
+        else ["sentence", "title+sentence", "window", "passage3"]
+    )
     articles = load(corpus)
     questions = [json.loads(line) for line in questions_path.read_text().splitlines() if line]
     answerable = [q for q in questions if q.get("file") and q["file"] in articles]
@@ -100,8 +102,11 @@ def main() -> None:
         for row, (q, gold) in enumerate(golds):
             order = np.argsort(-scores[row])
             rank = next(
-                (r for r, i in enumerate(order[:100]) if spans[i][0] == q["file"]
-                 and spans[i][1] <= gold <= spans[i][2]),
+                (
+                    r
+                    for r, i in enumerate(order[:100])
+                    if spans[i][0] == q["file"] and spans[i][1] <= gold <= spans[i][2]
+                ),
                 None,
             )
             ranks.append(rank)

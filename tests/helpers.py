@@ -13,7 +13,9 @@ from qa.ingest.build import build_article
 from qa.types import Article, RawArticle
 
 
-def make_article(body: str, *, title: str = "A headline", origin: str = "t.txt", **meta: str) -> Article:
+def make_article(
+    body: str, *, title: str = "A headline", origin: str = "t.txt", **meta: str
+) -> Article:
     return build_article(RawArticle(origin=origin, body=body, title=title, **meta))
 
 
@@ -24,7 +26,12 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def article_file(
-    directory: Path, name: str, title: str, sentences: list[str], *, outlet: str = "Test Times",
+    directory: Path,
+    name: str,
+    title: str,
+    sentences: list[str],
+    *,
+    outlet: str = "Test Times",
     date: str = "2026-03-01",
 ) -> Path:
     body = "\n\n".join(sentences)

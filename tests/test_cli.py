@@ -46,7 +46,10 @@ def test_stats_describe_the_sample_collection(sample_index: Path) -> None:
 
 def test_show_prints_numbered_sentences_and_removed_boilerplate(sample_index: Path) -> None:
     listing = run("list", "--index", str(sample_index)).output.splitlines()
-    shown = [run("show", line.split()[0], "--removed", "--index", str(sample_index)).output for line in listing]
+    shown = [
+        run("show", line.split()[0], "--removed", "--index", str(sample_index)).output
+        for line in listing
+    ]
     assert all("[0] " in text and "sources: " in text for text in shown)
     noisy = [text for text in shown if "removed as boilerplate (0)" not in text]
     assert noisy, "some sample articles carry page noise"

@@ -134,7 +134,9 @@ def test_urls_and_feeds_are_read_from_a_server(
     page = (
         "<html><head><title>Border clash</title>"
         "<meta property='og:site_name' content='Harbour Daily'></head><body><article>"
-        "<h1>Border clash</h1>" + "".join(f"<p>{s}</p>" for s in BORDER * 3) + "</article></body></html>"
+        "<h1>Border clash</h1>"
+        + "".join(f"<p>{s}</p>" for s in BORDER * 3)
+        + "</article></body></html>"
     ).encode()
     with serve({"/border": (200, "text/html", page)}) as base:
         feed = (
@@ -179,9 +181,7 @@ def test_index_built_with_another_model_is_refused(
 def test_items_removed_from_a_jsonl_file_are_removed_from_the_index(
     settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
 ) -> None:
-    lines = [
-        f'{{"title": "Item {n}", "text": "{text}"}}' for n, text in enumerate(FLOOD + BORDER)
-    ]
+    lines = [f'{{"title": "Item {n}", "text": "{text}"}}' for n, text in enumerate(FLOOD + BORDER)]
     path = write(tmp_path / "items.jsonl", "\n".join(lines))
     ingestor(settings, embedder).ingest([str(path)])
     write(path, "\n".join(lines[:4]))
@@ -195,7 +195,9 @@ def test_progress_is_reported_for_both_phases(
     settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
 ) -> None:
     for n in range(3):
-        article_file(tmp_path / "in", f"{n}.txt", f"Story {n}", [f"Sentence {n} {s}" for s in FLOOD])
+        article_file(
+            tmp_path / "in", f"{n}.txt", f"Story {n}", [f"Sentence {n} {s}" for s in FLOOD]
+        )
     seen: list[tuple[str, int, int]] = []
     Ingestor(settings, embedder=embedder, progress=lambda *a: seen.append(a)).ingest(
         [str(tmp_path / "in")]

@@ -27,10 +27,11 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 
 def make_collection(folder: Path) -> None:
     for n in range(ARTICLES):
-        article_file(
-            folder, f"story-{n:03d}.txt", f"Council story number {n}",
-            [f"Councillor {n} said item {k} of the budget for district {n} was approved." for k in range(SENTENCES)],
-        )  # fmt: skip
+        sentences = [
+            f"Councillor {n} said item {k} of the budget for district {n} was approved."
+            for k in range(SENTENCES)
+        ]
+        article_file(folder, f"story-{n:03d}.txt", f"Council story number {n}", sentences)
 
 
 def start_ingest(folder: Path, index: Path) -> subprocess.Popen[bytes]:
@@ -50,7 +51,9 @@ def wait_until_some_indexed(process: subprocess.Popen[bytes], db: Path) -> int:
         if db.exists():
             try:
                 with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
-                    (done,) = con.execute("SELECT COUNT(*) FROM articles WHERE indexed = 1").fetchone()
+                    (done,) = con.execute(
+                        "SELECT COUNT(*) FROM articles WHERE indexed = 1"
+                    ).fetchone()
             except sqlite3.OperationalError:
                 done = 0
             if done > 0:

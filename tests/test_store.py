@@ -28,7 +28,10 @@ def test_saved_article_reads_back_with_sentences_and_offsets(store: Store) -> No
     assert (result.outcome, orphans) == ("added", [])
     back = store.article(article.id)
     assert back is not None
-    assert [s.text for s in back.sentences] == ["First fact here.", "Second fact, in a new paragraph."]
+    assert [s.text for s in back.sentences] == [
+        "First fact here.",
+        "Second fact, in a new paragraph.",
+    ]
     assert [s.paragraph for s in back.sentences] == [0, 1]
     assert all(back.text[s.start : s.end] == s.text for s in back.sentences)
     assert back.sources == ("a",)

@@ -97,12 +97,11 @@ def _key(text: str) -> str:
 _ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _HAS_SENTENCE_PUNCT = re.compile(r"[.!?…;:]")
 # A line ending with one of these words (or a comma/dash) cannot be a paragraph's last line;
-# prepositions and pronouns can ("What it is for", "Meghan's letter to her"), so they are out.
-_CONTINUES = re.compile(
-    r"(?:[,\-–—]|\b(?:a|an|the|and|or|but|its|their|than))$",
-    re.IGNORECASE,
-)
+# prepositions and pronouns can ("What it is for", "A letter to her"), so they are out.
+# Lowercase only: "Plan A" or "Vitamin A" may well be a crosshead.
+_CONTINUES = re.compile(r"(?:[,\-–—]|\b(?:a|an|the|and|or|but|its|their|than))$")
 _LIST_ITEM = re.compile(r"(?:[-–—•*·▪►]|\d{1,2}[.)])\s")  # a bullet starts its own line
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _WRAP_MIN_WORDS = 8  # in blank-line-separated bodies, a longer unpunctuated line is a hard wrap
 
 
@@ -111,22 +110,19 @@ def _paragraphs(body: str) -> list[str]:
     text = body.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii():
         text = _INVISIBLE.sub("", text)
-    blank_separated = re.search(r"\n[ \t\f\v\xa0]*\n", text) is not None
+    blank_separated = _BLANK_LINE.search(text) is not None
     paragraphs: list[str] = []
     open_paragraph = False  # may the next line continue paragraphs[-1]?
     for raw_line in text.split("\n"):
-        line = " ".join(raw_line.split())
+        line = unicodedata.normalize("NFC", " ".join(raw_line.split()))
         if not line:
             open_paragraph = False
-            continue
-        if open_paragraph and _is_wrap(paragraphs[-1], line, blank_separated):
+        elif open_paragraph and _is_wrap(paragraphs[-1], line, blank_separated):
             joiner = "" if paragraphs[-1].endswith("-") and line[0].islower() else " "
-            paragraphs[-1] = paragraphs[-1] + joiner + line
+            paragraphs[-1] += joiner + line
         else:
-            paragraphs.append(unicodedata.normalize("NFC", line))
+            paragraphs.append(line)
             open_paragraph = True
-            continue
-        paragraphs[-1] = unicodedata.normalize("NFC", paragraphs[-1])
     return paragraphs
 
 
@@ -149,11 +145,14 @@ def _is_wrap(previous: str, line: str, blank_separated: bool) -> bool:
 
 @dataclass(frozen=True)
 class _Rule:
-    """A paragraph that `pattern` matches (from its start) and has at most `max_words` words."""
+    """A paragraph that `pattern` matches (from its start) and has at most `max_words` words;
+    `needle`, when set, is a lowercase word the paragraph must contain (a cheap pre-check for
+    patterns that scan ahead)."""
 
     reason: str
     pattern: re.Pattern[str]
     max_words: int
+    needle: str | None = None
 
 
 def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -171,17 +170,27 @@ _CREDIT_LABEL = (
     r"(?:Photo(?:graph)?s?|Pictures?|Pic|Images?|Credits?|Photo\s+credit|Image\s+credit|"
     r"Image\s+source|Illustration|Graphic|Footage)"
 )
-_DOMAIN = r"(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|news|tv|info)(?:\.[a-z]{2})?/?"
+_DOMAIN = (
+    r"(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|news|tv|info)"
+    r"(?:\.[a-z]{2})?/?"
+)
 
 _DATE_LABEL = (
     r"(?:posted|published|updated|last\s+updated|latest\s+update|last\s+modified|first\s+published|"
     r"release\s+date|date\s+published|date)"
 )
 # Only date and time words: "Thursday, April 21, 2022. 10:11 pm CST", "2020-01-10 09:30 GMT".
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
+_WEEKDAY = (
+    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|"
+    r"sat(?:urday)?|sun(?:day)?)\b"
+)
 _DATEISH = (
-    r"(?:\s*(?:\d[\d:./-]*(?:st|nd|rd|th)?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
-    r"mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[ap]\.?m\.?|gmt|utc|bst|cet|cest|[a-z][sd]t|"
-    r"at|on|[,.|–-])\s*)+"
+    rf"(?:\s*(?:\d[\d:./-]*(?:st|nd|rd|th)?|{_MONTH}\.?|{_WEEKDAY}\.?|[ap]\.?m\b\.?|"
+    r"(?:gmt|utc|bst|cet|cest|[a-z]{1,2}[sd]t)\b|(?:at|on)\b|[,.|–+-])\s*)+"
 )
 
 # Reasons in priority order; each pattern is matched at the start of the paragraph's match form.
@@ -285,7 +294,12 @@ _LINE_RULES: tuple[_Rule, ...] = (
     ),
     # A newsletter plug can start differently ("Want the headlines? Sign up for ..."), or
     # describe the newsletter first and end with the call ("... Sign up here.").
-    _Rule("prompt", _rx(r".{0,80}?\bsign\s+up\s+(?:for|to)\s+.{0,60}?\bnewsletters?\b"), 25),
+    _Rule(
+        "prompt",
+        _rx(r".{0,80}?\bsign\s+up\s+(?:for|to)\s+.{0,60}?\bnewsletters?\b"),
+        25,
+        "newsletter",
+    ),
     _Rule(
         "prompt",
         _rx(
@@ -293,6 +307,7 @@ _LINE_RULES: tuple[_Rule, ...] = (
             r"(?:\s+(?:here|now|today|for\s+free))?\s*[.!]?$"
         ),
         60,
+        "newsletter",
     ),
     # ---- copyright notices
     _Rule(
@@ -305,7 +320,7 @@ _LINE_RULES: tuple[_Rule, ...] = (
         ),
         120,
     ),
-    _Rule("copyright", _rx(r".{0,120}\ball\s+rights\s+reserved\b"), 20),
+    _Rule("copyright", _rx(r".{0,120}\ball\s+rights\s+reserved\b"), 20, "rights"),
     # ---- navigation: page furniture such as dated labels and footer links
     _Rule(
         "navigation",
@@ -322,10 +337,7 @@ _LINE_RULES: tuple[_Rule, ...] = (
 )
 
 # A bare date line with month and year ("May 06, 2022"), not a kick-off time or a figure.
-_DATE_ONLY = _rx(
-    r"(?=.*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)(?=.*\b\d{4}\b)"
-    rf"{_DATEISH}$"
-)
+_DATE_ONLY = _rx(rf"(?=.*\b{_MONTH})(?=.*\b\d{{4}}\b){_DATEISH}$")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 _BREADCRUMB_SEPARATOR = re.compile(r"\s+(?:\||›|»|>)\s+|\s*[|›»]\s*")
 _BREADCRUMB_MAX_ITEM_WORDS = 4
@@ -349,8 +361,13 @@ def _line_reason(text: str) -> str | None:
     """The reason a paragraph is noise on its own, or None if it may be article text."""
     words = text.count(" ") + 1
     form = _match_form(text)
+    lower = form.lower()
     for rule in _LINE_RULES:
-        if words <= rule.max_words and rule.pattern.match(form):
+        if (
+            words <= rule.max_words
+            and (rule.needle is None or rule.needle in lower)
+            and rule.pattern.match(form)
+        ):
             return rule.reason
     if words <= 20 and (_is_breadcrumb(form) or _DATE_ONLY.match(form)):
         return "navigation"
@@ -439,7 +456,7 @@ def _is_prose(text: str) -> bool:
 
 
 def _mark_trailing_fragments(paragraphs: list[str], reasons: list[str | None]) -> None:
-    """Short unpunctuated scraps after the last real paragraph (a stray 'Route 6', tag names)
+    """Short unpunctuated scraps after the last real paragraph (a stray 'Route 9', tag names)
     are navigation leftovers when the article had ended: its last paragraph is running text,
     or page noise was already cut between it and them. After a list or a table (fixtures,
     line-ups, short lines) they are data and stay; crossheads earlier in the article stay."""

@@ -49,7 +49,9 @@ def _strict(data: bytes, encoding: str, origin: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(origin, f"undecodable bytes for its {encoding} BOM at {exc.start}") from None
+        raise InputError(
+            origin, f"undecodable bytes for its {encoding} BOM at {exc.start}"
+        ) from None
 
 
 def _utf16_without_bom(data: bytes, origin: str) -> str:

@@ -20,19 +20,21 @@ def fetch(url: str, *, timeout: float, max_bytes: int, user_agent: str) -> Fetch
 
     headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client:
-            with client.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    raise InputError(url, f"the server answered HTTP {response.status_code}")
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise InputError(url, f"larger than {max_bytes // 1_000_000} MB")
-                    chunks.append(chunk)
-                return Fetched(
-                    str(response.url), b"".join(chunks), response.headers.get("content-type", "")
-                )
+        with (
+            httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code >= 400:
+                raise InputError(url, f"the server answered HTTP {response.status_code}")
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise InputError(url, f"larger than {max_bytes // 1_000_000} MB")
+                chunks.append(chunk)
+            return Fetched(
+                str(response.url), b"".join(chunks), response.headers.get("content-type", "")
+            )
     except httpx.TimeoutException:
         raise InputError(url, f"no answer within {timeout:g} s") from None
     except httpx.ConnectError as exc:

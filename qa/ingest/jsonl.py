@@ -51,8 +51,11 @@ def _jsonl_records(text: str, origin: str) -> Iterator[tuple[str, Any]]:
         try:
             yield f"line{number}", json.loads(line)
         except json.JSONDecodeError as exc:
-            yield f"line{number}", InputError(
-                f"{origin}:{number}", f"broken JSON line ({exc.msg} at column {exc.colno})"
+            yield (
+                f"line{number}",
+                InputError(
+                    f"{origin}:{number}", f"broken JSON line ({exc.msg} at column {exc.colno})"
+                ),
             )
 
 
@@ -71,9 +74,7 @@ def _json_records(text: str, origin: str) -> Iterator[tuple[str, Any]]:
         yield f"item{number}", record
 
 
-def _article(
-    record: dict[str, Any], *, origin: str, item: str, mapping: Mapping[str, str]
-) -> Item:
+def _article(record: dict[str, Any], *, origin: str, item: str, mapping: Mapping[str, str]) -> Item:
     body = _find(record, "text", mapping)
     if not body:
         names = ", ".join(FIELD_NAMES["text"])

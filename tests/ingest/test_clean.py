@@ -214,7 +214,7 @@ def test_crossheads_in_the_middle_are_kept() -> None:
             "Key facts\n- 4,000 passengers a day\n- 11 years",
             ["Key facts", "- 4,000 passengers a day", "- 11 years"],
         ),
-    ],  # fmt: skip
+    ],
 )
 def test_paragraphs_and_hard_wraps(body: str, paragraphs: list[str]) -> None:
     assert clean_article_text(body).text.split("\n\n") == paragraphs
@@ -309,7 +309,7 @@ def test_short_repeated_answers_and_list_labels_are_not_duplicates() -> None:
         ("Ferry strike halts crossings", "Ferry strike halts crossings - The Harbour Daily"),
         ("Islanders’ ferry halted", "Islanders' ferry halted"),
     ],
-)  # fmt: skip
+)
 def test_first_line_repeating_the_title_is_the_headline(first_line: str, title: str) -> None:
     cleaned = clean_article_text(f"{first_line}\n\n{LEAD}\n\n{LAST}", title=title)
     assert [(r.text, r.reason) for r in cleaned.removed] == [

@@ -82,7 +82,7 @@ def test_clean_text_is_the_article(page: RawArticle) -> None:
     assert cleaned.text.split("\n\n") == [*PARAGRAPHS[:3], "Talks planned", *PARAGRAPHS[3:]]
 
 
-def test_url_argument_is_the_fallback_and_base(tmp_path: Path) -> None:
+def test_url_argument_is_the_fallback_and_base() -> None:
     html = (FIXTURES / "harbour_daily.html").read_text(encoding="utf-8")
     without = html.replace(f'<link rel="canonical" href="{CANONICAL}">', "").replace(
         f'<meta property="og:url" content="{CANONICAL}">', ""
@@ -120,8 +120,10 @@ def test_cp1252_bytes_with_a_meta_charset() -> None:
     )
     data = _page(body, head='<meta charset="windows-1252">').encode("cp1252")
     raw = read_html(data, origin="market.html")
-    assert "Stallholders paid €12 a night for a pitch, and the café on the corner sold crêpes "
-    assert "€12" in raw.body and "crêpes" in raw.body and "“well past midnight”" in raw.body
+    assert raw.body.split("\n")[1] == (
+        "Stallholders paid €12 a night for a pitch, and the café on the corner sold crêpes "
+        "until “well past midnight”, its owner said."
+    )
     assert raw.title == "Night market reopens"
 
 
@@ -135,6 +137,36 @@ def test_latin1_http_equiv_charset_is_read_as_cp1252() -> None:
 def test_utf8_bytes_without_a_declaration() -> None:
     raw = read_html(_page(STALLS).encode("utf-8"), origin="market.html")
     assert "café pastries" in raw.body
+
+
+def test_visible_headline_wins_over_a_reworded_social_title() -> None:
+    head = '<meta property="og:title" content="Elara market is back after repairs">'
+    raw = read_html(_page(STALLS, head=head), origin="market.html")
+    assert raw.title == "Night market reopens"
+    assert raw.body.split("\n")[0] == "Night market reopens"  # the cleaner drops it as headline
+
+
+def test_site_name_suffix_is_cut_from_the_title() -> None:
+    html = _page(STALLS, head='<meta property="og:site_name" content="Elara Evening Post">')
+    html = html.replace("<h1>Night market reopens</h1>", "")
+    raw = read_html(html, origin="market.html")
+    assert (raw.title, raw.outlet) == ("Night market reopens", "Elara Evening Post")
+
+
+def test_publish_date_from_json_ld_is_kept_as_written() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2026-04-02T19:05:00+01:00", "headline": "Night market reopens"}'
+        "</script>"
+    )
+    raw = read_html(_page(STALLS, head=head), origin="market.html")
+    assert raw.published == "2026-04-02T19:05:00+01:00"
+
+
+def test_page_without_metadata_still_gives_its_text() -> None:
+    raw = read_html(f"<html><body><article>{STALLS}</article></body></html>", origin="m.html")
+    assert raw.body.startswith("The night market in Port Elara reopened on Friday")
+    assert raw.author is None and raw.url is None
 
 
 def test_drop_cap_letter_goes_back_into_its_word() -> None:

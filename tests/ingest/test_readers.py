@@ -48,7 +48,10 @@ def test_markdown_front_matter_and_markup() -> None:
     assert raw.title == "River rises"
     assert raw.published == "2026-03-05"
     assert raw.author == "Ana Ruiz, Li Wei"
-    assert raw.body == "The river rose, officials said. It kept rising.\n\nSchools\n\nSchools stayed closed."
+    assert (
+        raw.body
+        == "The river rose, officials said. It kept rising.\n\nSchools\n\nSchools stayed closed."
+    )
 
 
 def test_broken_front_matter_is_one_line_error() -> None:
@@ -102,7 +105,10 @@ def test_json_mapping_from_settings_wins() -> None:
 
 
 def test_json_wrapper_object_with_article_list() -> None:
-    data = '{"status": "ok", "articles": [{"title": "A", "content": "One."}, {"title": "B", "content": "Two."}]}'
+    data = (
+        '{"status": "ok", "articles": [{"title": "A", "content": "One."}, '
+        '{"title": "B", "content": "Two."}]}'
+    )
     items = list(read_json_items(data, origin="api.json", jsonl=False))
     assert [i.title for i in items if isinstance(i, RawArticle)] == ["A", "B"]
 

@@ -301,6 +301,11 @@ CASES: list[tuple[str, str, list[str]]] = [
         ['The plan "makes no sense at all," Mr. Wells said.', "Dr. Rivers and Ms. Tan agreed."],
     ),
     (
+        "surname-like-title",
+        "The award went to Priya Sen. The economist thanked her staff.",
+        ["The award went to Priya Sen.", "The economist thanked her staff."],
+    ),
+    (
         "attribution-name-after-question",
         '"Why now?" Okafor asked Lindqvist. Nobody replied.',
         ['"Why now?" Okafor asked Lindqvist.', "Nobody replied."],
@@ -314,6 +319,11 @@ CASES: list[tuple[str, str, list[str]]] = [
         "attribution-after-full-stop-quote",
         '"We are done. It is over." Gen. Okonjo said.',
         ['"We are done.', 'It is over." Gen. Okonjo said.'],
+    ),
+    (
+        "attribution-colon-opens-new-quote",
+        '"It works." Okafor added: "Nobody expected that."',
+        ['"It works."', 'Okafor added: "Nobody expected that."'],
     ),
     (
         "not-attribution",
