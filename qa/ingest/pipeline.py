@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from qa.errors import InputError
 from qa.ingest.build import build_article
 from qa.ingest.decode import decode_text
@@ -26,7 +28,7 @@ from qa.ingest.fetch import fetch
 from qa.ingest.sources import Input, expand_inputs
 from qa.ingest.text import read_markdown, read_text
 from qa.store import SourceRef, Store
-from qa.types import Article, RawArticle, Sentence
+from qa.types import Article, RawArticle
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -281,9 +283,15 @@ class Ingestor:
         from qa.index import VectorItem
 
         pairs = [(article, s) for article in group for s in article.sentences]
+        titles = sorted({a.title for a in group if a.title})
         started = time.perf_counter()
-        vectors = self.embedder.embed([embedding_text(a, s) for a, s in pairs])
+        embedded = self.embedder.embed([s.text for _, s in pairs] + titles)
         report.add_time("embed", time.perf_counter() - started)
+        title_vectors = dict(zip(titles, embedded[len(pairs) :], strict=True))
+        vectors = [
+            with_title(vector, title_vectors.get(article.title or ""))
+            for (article, _), vector in zip(pairs, embedded[: len(pairs)], strict=True)
+        ]
         started = time.perf_counter()
         items = [
             VectorItem(
@@ -305,9 +313,20 @@ class Ingestor:
         return len(items)
 
 
-def embedding_text(article: Article, sentence: Sentence) -> str:
-    """The text embedded for a sentence: the sentence itself (see README, "Embedded unit")."""
-    return sentence.text
+# How far a sentence's vector is pulled toward its headline's. Measured with
+# scripts/compare_embedded_units.py (2,293 real articles, 100 questions): hit@1 of the answering
+# sentence 0.31 for the bare sentence, 0.41 / 0.47 / 0.45 at weights 0.5 / 0.8 / 1.0, and 0.45
+# for embedding "title. sentence" as one text, which costs 1.7x the embedding time.
+TITLE_WEIGHT = 0.8
+
+
+def with_title(sentence_vector: np.ndarray, title_vector: np.ndarray | None) -> np.ndarray:
+    """The vector stored for a sentence: its own, nudged toward its article's headline, so
+    "He said the talks had failed." is found by a question about the story it belongs to."""
+    if title_vector is None:
+        return sentence_vector
+    mixed = sentence_vector + TITLE_WEIGHT * title_vector
+    return np.asarray(mixed / np.linalg.norm(mixed), dtype=np.float32)
 
 
 _COUNTER = {
