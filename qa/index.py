@@ -73,7 +73,7 @@ class VectorIndex:
         return int(self._call("count", self._collection.count))
 
     def add(self, items: Sequence[VectorItem]) -> None:
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+        from llama_index.core.schema import TextNode
 
         nodes = []
         for item in items:
@@ -85,23 +85,18 @@ class VectorIndex:
                 metadata["published_day"] = item.published_day
             if item.outlet:
                 metadata["outlet"] = item.outlet
-            node = TextNode(
-                id_=item.node_id,
-                text=item.text,
-                embedding=item.vector.tolist(),
-                metadata=metadata,
-                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=item.article_id)},
-            )
+            # No relationships: llama-index would serialise them into every record's metadata,
+            # and deletes go by our own `article_id` field anyway.
+            node = TextNode(id_=item.node_id, text=item.text, embedding=item.vector.tolist(),
+                            metadata=metadata)  # fmt: skip
             nodes.append(node)
         self._call("add", self._store.add, nodes)
 
     def delete_articles(self, article_ids: Sequence[str]) -> None:
-        # One call for many articles: ChromaVectorStore.delete takes a single ref_doc_id.
+        # One call for many articles (ChromaVectorStore.delete takes a single ref_doc_id).
         if article_ids:
             self._call(
-                "delete",
-                self._collection.delete,
-                where={"document_id": {"$in": list(article_ids)}},
+                "delete", self._collection.delete, where={"article_id": {"$in": list(article_ids)}}
             )
 
     def query(
