@@ -111,6 +111,65 @@ class _ProgressBars:
 
 
 @main.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (the stable contract).")
+@click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--since", help="Only articles published on or after this date.")
+@click.option("--until", help="Only articles published on or before this date.")
+@click.option("--k", "shown", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="How many retrieved sentences to report.")  # fmt: skip
+@index_option
+def ask(
+    question: str | None,
+    as_json: bool,
+    sources: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    shown: int,
+    index_dir: Path | None,
+) -> None:
+    """Answer QUESTION with cited sentences; without QUESTION, one question per stdin line
+    (one JSON object per line out)."""
+    from dataclasses import replace
+
+    from qa.assistant import Assistant
+    from qa.errors import QuestionError
+
+    assistant = Assistant.from_settings(_settings(index_dir))
+    filters = assistant.make_filters(sources=sources, since=since, until=until)
+    if question is not None:
+        answer = assistant.ask(question, filters=filters)
+        answer = replace(answer, retrieved=answer.retrieved[:shown])
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else _human(answer))
+        return
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            answer = assistant.ask(line.rstrip("\n"), filters=filters)
+        except QuestionError as exc:
+            click.echo(json.dumps({"question": line.strip()[:200], "error": str(exc)}))
+            continue
+        answer = replace(answer, retrieved=answer.retrieved[:shown])
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False), nl=True)
+        sys.stdout.flush()
+
+
+def _human(answer: Any) -> str:
+    lines = [answer.text, ""]
+    listed = answer.citations or answer.related
+    if answer.abstained and listed:
+        lines.append("Related reading:")
+    for c in listed:
+        date = (c.published or "undated")[:10]
+        lines.append(f"[{c.n}] {c.title or '(untitled)'} - {c.source or 'unknown outlet'}, {date}")
+        lines.append(f'    "{c.sentence}"')
+        if c.also_in:
+            lines.append(f"    also in: {', '.join(c.also_in)}")
+    return "\n".join(lines).rstrip()
+
+
+@main.command()
 @index_option
 def config(index_dir: Path | None) -> None:
     """Print the effective settings (secrets masked)."""

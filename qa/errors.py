@@ -28,6 +28,10 @@ class InputError(NewsqaError):
         self.problem = problem
 
 
+class QuestionError(NewsqaError):
+    pass
+
+
 class StoreError(NewsqaError):
     pass
 

@@ -11,6 +11,7 @@ embedder and passed in: given bare documents Chroma would fetch a model of its o
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     from qa.config import Settings
+    from qa.types import Filters
 
 # Chroma logs an "Add of existing embedding ID" warning per id on a retried batch; the retry is
 # the point of our crash recovery, so it is noise here.
@@ -48,15 +50,13 @@ class VectorItem:
 
 
 class VectorIndex:
-    def __init__(self, store: ChromaVectorStore, collection: Any, where: str) -> None:
-        self._store = store
+    def __init__(self, collection: Any, where: str) -> None:
         self._collection = collection
         self.where = where
 
     @classmethod
     def open(cls, settings: Settings) -> VectorIndex:
         import chromadb
-        from llama_index.vector_stores.chroma import ChromaVectorStore
 
         client, where = _client(settings, chromadb)
         try:
@@ -67,7 +67,15 @@ class VectorIndex:
             )
         except Exception as exc:
             raise VectorIndexError(f"Chroma at {where}: {_first_line(exc)}") from None
-        return cls(ChromaVectorStore(chroma_collection=collection), collection, where)
+        return cls(collection, where)
+
+    @functools.cached_property
+    def _store(self) -> ChromaVectorStore:
+        # Imported on first write only: llama_index.core takes 1.2 s to import, more than half
+        # of a cold `newsqa ask`, which reads through the same collection directly.
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        return ChromaVectorStore(chroma_collection=self._collection)
 
     def count(self) -> int:
         return int(self._call("count", self._collection.count))
@@ -103,19 +111,34 @@ class VectorIndex:
         self, vector: np.ndarray, *, k: int = 20, where: dict[str, Any] | None = None
     ) -> list[tuple[str, int, float]]:
         """Nearest sentences as (article_id, sentence index, cosine similarity), best first."""
-        from llama_index.core.vector_stores.types import VectorStoreQuery
-
         if self.count() == 0:
             return []
-        query = VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k)
         kwargs: dict[str, Any] = {"where": where} if where else {}
-        result = self._call("query", self._store.query, query, **kwargs)
-        hits = []
-        for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True):
-            # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
-            cosine = 1.0 + float(np.log(similarity))
-            hits.append((str(node.metadata["article_id"]), int(node.metadata["sentence"]), cosine))
-        return hits
+        found = self._call(
+            "query",
+            self._collection.query,
+            query_embeddings=[vector.tolist()],
+            n_results=k,
+            include=["metadatas", "distances"],
+            **kwargs,
+        )
+        return [
+            # cosine space: distance = 1 - cosine
+            (str(meta["article_id"]), int(meta["sentence"]), 1.0 - float(distance))
+            for meta, distance in zip(found["metadatas"][0], found["distances"][0], strict=True)
+        ]
+
+    def vectors(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], np.ndarray]:
+        """Stored vectors of sentences by address; addresses not in the index are left out."""
+        if not keys:
+            return {}
+        ids = [f"{article_id}:{index}" for article_id, index in dict.fromkeys(keys)]
+        found = self._call("get", self._collection.get, ids=ids, include=["embeddings"])
+        out: dict[tuple[str, int], np.ndarray] = {}
+        for node_id, vector in zip(found["ids"], found["embeddings"], strict=True):
+            article_id, _, index = node_id.rpartition(":")
+            out[(article_id, int(index))] = np.asarray(vector, dtype=np.float32)
+        return out
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -167,3 +190,19 @@ def _client(settings: Settings, chromadb: Any) -> tuple[Any, str]:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:300]
+
+
+def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
+    """The Chroma metadata filter for our Filters (dates as YYYYMMDD numbers)."""
+    if not filters:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.sources:
+        clauses.append({"outlet": {"$in": list(filters.sources)}})
+    if filters.article_ids:
+        clauses.append({"article_id": {"$in": list(filters.article_ids)}})
+    if filters.since:
+        clauses.append({"published_day": {"$gte": int(filters.since[:10].replace("-", ""))}})
+    if filters.until:
+        clauses.append({"published_day": {"$lte": int(filters.until[:10].replace("-", ""))}})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from qa.errors import IndexMismatchError, StoreError
-from qa.types import Article, RemovedText, Sentence
+from qa.types import Article, Filters, RemovedText, Sentence
 
 SCHEMA_VERSION = "1"
 
@@ -399,6 +399,53 @@ class Store:
             for r in rows
         ]
 
+    def sentence_texts(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """Texts of many sentences by address, in one query per 500 addresses."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[tuple[str, int], str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._db.execute(
+                "SELECT article_id, idx, text FROM sentences WHERE (article_id, idx) IN "
+                f"(VALUES {', '.join(['(?, ?)'] * len(chunk))})",
+                [v for key in chunk for v in key],
+            )
+            found.update({(str(r[0]), int(r[1])): str(r[2]) for r in rows})
+        return found
+
+    def sentence_copies(self, article_id: str, index: int) -> list[str]:
+        """Other articles carrying this sentence word for word (case and punctuation aside)."""
+        rows = self._db.execute(
+            "SELECT DISTINCT other.article_id FROM sentences AS mine JOIN sentences AS other "
+            "ON other.norm_hash = mine.norm_hash WHERE mine.article_id = ? AND mine.idx = ? "
+            "AND other.article_id != mine.article_id ORDER BY other.article_id",
+            (article_id, index),
+        )
+        return [str(r[0]) for r in rows]
+
+    def sentence_span(self, article_id: str, index: int) -> tuple[int, int]:
+        row = self._db.execute(
+            'SELECT start, "end" FROM sentences WHERE article_id = ? AND idx = ?',
+            (article_id, index),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no sentence {article_id}:{index}: the index changed, ask again")
+        return int(row[0]), int(row[1])
+
+    def published_days(self, article_ids: Iterable[str]) -> dict[str, int]:
+        """YYYYMMDD of each dated article among `article_ids`."""
+        ids = list(article_ids)
+        rows = self._db.execute(
+            f"SELECT id, published FROM articles WHERE id IN ({', '.join('?' * len(ids))}) "
+            "AND published IS NOT NULL AND length(published) >= 10",
+            ids,
+        )
+        return {str(r[0]): int(str(r[1])[:10].replace("-", "")) for r in rows}
+
+    def outlets(self) -> list[str]:
+        rows = self._db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
+        return sorted(str(r[0]) for r in rows)
+
     def near_duplicates(self, article_id: str) -> list[tuple[str, float]]:
         rows = self._db.execute(
             "SELECT other_id, score FROM article_links WHERE article_id = ? "
@@ -418,16 +465,20 @@ class Store:
             (limit,),
         ).fetchall()
 
-    def lexical_search(self, query: str, *, limit: int = 50) -> list[tuple[str, int, float]]:
+    def lexical_search(
+        self, query: str, *, limit: int = 50, filters: Filters | None = None
+    ) -> list[tuple[str, int, float]]:
         """BM25 over sentences: (article_id, sentence index, score), best first."""
         terms = _fts_terms(query)
         if not terms:
             return []
+        where, params = _filter_sql(filters)
+        join = " JOIN articles AS a ON a.id = s.article_id" if where else ""
         rows = self._db.execute(
             "SELECT s.article_id, s.idx, bm25(sentences_fts) AS rank FROM sentences_fts "
-            "JOIN sentences AS s ON s.rowid = sentences_fts.rowid "
-            "WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
-            (" OR ".join(terms), limit),
+            f"JOIN sentences AS s ON s.rowid = sentences_fts.rowid{join} "
+            f"WHERE sentences_fts MATCH ?{where} ORDER BY rank LIMIT ?",
+            (" OR ".join(terms), *params, limit),
         )
         # FTS5's bm25() is lower-is-better; flip it so every score in newsqa is higher-is-better.
         return [(str(r[0]), int(r[1]), -float(r[2])) for r in rows]
@@ -471,3 +522,24 @@ def _fts_terms(query: str) -> list[str]:
     # Quote every word so FTS5 syntax in a question (AND, NEAR, "*", ":") is read as text.
     words = "".join(c if c.isalnum() else " " for c in query).split()
     return [f'"{w}"' for w in words if len(w) > 1 or w.isdigit()]
+
+
+def _filter_sql(filters: Filters | None) -> tuple[str, list[str]]:
+    """An AND-clause over `articles AS a` for the filters (empty when there are none)."""
+    if not filters:
+        return "", []
+    clauses: list[str] = []
+    params: list[str] = []
+    if filters.sources:
+        clauses.append(f"a.outlet IN ({', '.join('?' * len(filters.sources))})")
+        params += filters.sources
+    if filters.article_ids:
+        clauses.append(f"a.id IN ({', '.join('?' * len(filters.article_ids))})")
+        params += filters.article_ids
+    if filters.since:
+        clauses.append("substr(a.published, 1, 10) >= ?")
+        params.append(filters.since)
+    if filters.until:
+        clauses.append("substr(a.published, 1, 10) <= ?")
+        params.append(filters.until)
+    return " AND " + " AND ".join(clauses), params

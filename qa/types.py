@@ -92,3 +92,86 @@ class Article:
         if not with_sentences:
             data.pop("sentences")
         return data
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """A sentence retrieval found for a question, with the scores that ranked it."""
+
+    article_id: str
+    sentence_index: int
+    text: str
+    score: float
+    dense: float = 0.0  # cosine between the question and the sentence's vector
+    lexical: float = 0.0  # BM25, scaled to the best lexical hit of this question (0..1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "sentence": self.text, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited sentence, numbered in order of first use in the answer."""
+
+    n: int
+    article_id: str
+    title: str | None
+    source: str | None  # the outlet
+    author: str | None
+    published: str | None
+    url: str | None
+    path: str | None  # the file path or URL exactly as given to `ingest`
+    sentence: str
+    sentence_index: int
+    start: int
+    end: int
+    also_in: tuple[str, ...] = ()  # other articles carrying the same sentence (wire copies)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["also_in"] = list(self.also_in)
+        return data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with `[n]` markers in `text` that point at `citations[n - 1]`."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    mode: str = "extractive"
+    retrieved: tuple[Retrieved, ...] = ()
+    related: tuple[Citation, ...] = ()  # closest passages offered when abstaining
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    standalone_question: str | None = None  # the follow-up as rewritten for retrieval
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `newsqa ask --json` contract (see README): change only on purpose, with a test."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "mode": self.mode,
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [r.to_dict() for r in self.retrieved],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a question may be answered from. Empty means all.
+
+    `sources` are outlet names as stored; `since`/`until` are ISO dates, inclusive, compared
+    with the publish date (an undated article is excluded once a date bound is set).
+    """
+
+    sources: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    article_ids: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.since or self.until or self.article_ids)

@@ -70,11 +70,18 @@ def _expand(spec: str) -> Iterator[Input | InputError]:
         yield InputError(spec, "no such file or directory")
 
 
+# A folder's own documentation is not news: README.md, LICENSE.txt and the like are skipped
+# when walking a folder (named explicitly, such a file is read like any other).
+_NOT_ARTICLES = ("readme", "license", "licence", "changelog", "sources", "contributing")
+
+
 def _walk(directory: Path, spec: str) -> Iterator[Input]:
     # Sorted for a stable order; hidden files and folders (.git, .DS_Store) are not articles.
     for path in sorted(directory.rglob("*")):
         relative = path.relative_to(directory)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if path.stem.lower() in _NOT_ARTICLES:
             continue
         if path.suffix.lower() in KIND_BY_SUFFIX:
             yield Input(str(Path(spec) / relative), str(path.resolve()))

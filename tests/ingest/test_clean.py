@@ -386,3 +386,18 @@ def test_cleaning_is_fast() -> None:
         clean_article_text(body, title="Ferry strike halts crossings")
     # About 0.25 s on a laptop; the bound only catches a regression such as per-call compiling.
     assert time.perf_counter() - started < 5.0
+
+
+def test_feed_syndication_footer_is_a_teaser() -> None:
+    body = (
+        "The council approved the plan on Monday after a long debate.\n\n"
+        "The post Council approves plan appeared first on Capital Watch."
+    )
+    cleaned = clean_article_text(body)
+    assert cleaned.text == "The council approved the plan on Monday after a long debate."
+    assert [(r.reason, r.text[:8]) for r in cleaned.removed] == [("teaser", "The post")]
+
+
+def test_a_sentence_about_a_post_is_kept() -> None:
+    body = "The post of mayor appeared first on the ballot in 1921, historians said."
+    assert clean_article_text(body).text == body

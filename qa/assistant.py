@@ -1,0 +1,264 @@
+"""The assistant: a question in, an `Answer` with checked sentence citations out.
+
+assistant = Assistant.from_settings(load_settings())
+answer = assistant.ask("How many soldiers died in the clash?")
+print(answer.text)                # "... [1]"
+print(answer.citations[0].title)
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from qa.errors import ConfigError, NewsqaError, QuestionError
+from qa.extractive import DEFAULT_POLICY, Policy, choose_sentences
+from qa.index import VectorIndex
+from qa.retrieve import Retriever, Weights
+from qa.store import Store
+from qa.timeparse import read_time
+from qa.types import Answer, Citation, Filters, Retrieved
+
+if TYPE_CHECKING:
+    from qa.config import Settings
+    from qa.embed import Embedder
+
+MAX_QUESTION_CHARS = 2000
+RELATED_READING = 3
+SHOWN_RETRIEVED = 10
+
+_FOLLOW_UP = re.compile(
+    r"^(?:and|but|also|so|what about|how about|and what|what else)\b|"
+    r"\b(?:he|she|they|him|her|them|his|hers|their|it|its|that|this|those|these|there)\b",
+    re.I,
+)
+
+
+class Assistant:
+    def __init__(
+        self,
+        store: Store,
+        retriever: Retriever,
+        *,
+        policy: Policy = DEFAULT_POLICY,
+        today: date | None = None,
+    ) -> None:
+        self.store = store
+        self.retriever = retriever
+        self.policy = policy
+        self.today = today
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, today: date | None = None) -> Assistant:
+        store = Store.open(settings.store_path, create=False)
+        store.bind_embedding_model(settings.embed_model)  # refuses an index of another model
+        if store.stats().articles == 0:
+            raise NewsqaError(
+                f"the index at {settings.index_dir} holds no articles: run 'newsqa ingest PATH' "
+                "or 'newsqa ingest --sample'"
+            )
+        retriever = Retriever(store, VectorIndex.open(settings), query_embedder(settings))
+        return cls(store, retriever, today=today)
+
+    def make_filters(
+        self,
+        *,
+        sources: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        article_ids: Sequence[str] = (),
+    ) -> Filters:
+        """Filters from what a person typed: outlet names in any case, dates in most formats."""
+        known = self.store.outlets()
+        matched: list[str] = []
+        for wanted in sources:
+            hits = [o for o in known if o.casefold() == wanted.strip().casefold()] or [
+                o for o in known if wanted.strip().casefold() in o.casefold()
+            ]
+            if not hits:
+                raise QuestionError(
+                    f"no outlet called {wanted!r} in the index; outlets: {', '.join(known[:12])}"
+                )
+            matched += hits
+        return Filters(
+            sources=tuple(dict.fromkeys(matched)),
+            since=_day(since, "since"),
+            until=_day(until, "until"),
+            article_ids=tuple(article_ids),
+        )
+
+    def ask(
+        self,
+        question: str,
+        *,
+        filters: Filters | None = None,
+        history: Sequence[str] | None = None,
+    ) -> Answer:
+        """Answer from the indexed articles only, or abstain saying they don't answer it."""
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        question = _checked(question)
+        search_text = standalone_question(question, history or ())
+        scope = read_time(question, today=self.today or date.today())
+        filters = _with_scope(filters or Filters(), scope.since, scope.until)
+        ranked = self.retriever.retrieve(search_text, filters)
+        if scope.prefer_recent:
+            ranked = self._prefer_recent(ranked)
+        timings["retrieve"] = (time.perf_counter() - started) * 1000
+        chosen = choose_sentences(ranked, search_text, self.policy)
+        answer = self._answer(question, chosen, ranked, filters)
+        timings["total"] = (time.perf_counter() - started) * 1000
+        standalone = search_text if search_text != question else None
+        return replace(answer, timings_ms=timings, standalone_question=standalone)
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        filters: Filters | None = None,
+        history: Sequence[str] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Pieces of the answer text as they are ready, then the whole `Answer`."""
+        answer = self.ask(question, filters=filters, history=history)
+        for piece in re.split(r"(?<=\]) ", answer.text):
+            yield piece + " "
+        yield answer
+
+    # -- building the answer ---------------------------------------------------------------
+
+    def _answer(
+        self,
+        question: str,
+        chosen: list[Retrieved],
+        ranked: list[Retrieved],
+        filters: Filters,
+    ) -> Answer:
+        shown = tuple(ranked[:SHOWN_RETRIEVED])
+        if not chosen:
+            related = tuple(
+                self._citation(n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
+            )
+            scope = " in the selected articles" if filters else ""
+            text = f"The indexed articles don't say{scope}: {_shorten(question)}"
+            return Answer(question, text, (), True, retrieved=shown, related=related)
+        citations = tuple(self._citation(n, r) for n, r in enumerate(chosen, start=1))
+        text = " ".join(f"{c.sentence} [{c.n}]" for c in citations)
+        return Answer(question, text, citations, False, retrieved=shown)
+
+    def _citation(self, n: int, found: Retrieved) -> Citation:
+        article = self.store.article(found.article_id, with_sentences=False)
+        if article is None:  # deleted between retrieval and now by a concurrent ingest
+            raise NewsqaError("the index changed while answering: ask again")
+        start, end = self.store.sentence_span(found.article_id, found.sentence_index)
+        return Citation(
+            n=n,
+            article_id=article.id,
+            title=article.title,
+            source=article.outlet,
+            author=article.author,
+            published=article.published or article.published_raw,
+            url=article.url,
+            path=article.origin,
+            sentence=found.text,
+            sentence_index=found.sentence_index,
+            start=start,
+            end=end,
+            also_in=tuple(self.store.sentence_copies(found.article_id, found.sentence_index)),
+        )
+
+    def _prefer_recent(self, ranked: list[Retrieved]) -> list[Retrieved]:
+        # "latest", "now": among near-equal candidates, the newer article wins.
+        if not ranked:
+            return ranked
+        days = self.store.published_days({r.article_id for r in ranked})
+        newest = max(days.values(), default=0)
+        boosted = [
+            replace(r, score=r.score + (0.05 if days.get(r.article_id) == newest else 0.0))
+            for r in ranked
+        ]
+        return sorted(boosted, key=lambda r: (-r.score, r.article_id, r.sentence_index))
+
+
+def query_embedder(settings: Settings) -> Embedder:
+    """The fast question embedder: the model as ONNX, exported next to the index once."""
+    from qa.embed import OnnxEmbedder, SentenceTransformerEmbedder, export_onnx, resolve_model_path
+
+    model_path = resolve_model_path(settings.embed_model)
+    onnx_path = settings.index_dir / "models" / f"{_slug(settings.embed_model)}.onnx"
+    if not onnx_path.exists():
+        try:
+            export_onnx(model_path, onnx_path)
+        except Exception as exc:  # no exporter for this model: the slower path still works
+            if isinstance(exc, ConfigError):
+                raise
+            return SentenceTransformerEmbedder(settings.embed_model)
+    return OnnxEmbedder(onnx_path, model_path, model_id=settings.embed_model)
+
+
+def standalone_question(question: str, history: Sequence[str]) -> str:
+    """A follow-up ("and what did Kestrania say?") made searchable with the previous question."""
+    if not history or not _FOLLOW_UP.search(question):
+        return question
+    return f"{question} {history[-1]}"
+
+
+def _checked(question: str) -> str:
+    question = unicodedata.normalize("NFC", question).strip()
+    if not question:
+        raise QuestionError("the question is empty: ask something about the articles")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(question):,} characters long; ask in under "
+            f"{MAX_QUESTION_CHARS:,} characters"
+        )
+    if not re.search(r"\w", question):
+        raise QuestionError("the question has no words: ask something about the articles")
+    return question
+
+
+def _day(value: str | None, name: str) -> str | None:
+    from qa.ingest.dates import parse_published
+
+    if value is None or not value.strip():
+        return None
+    parsed = parse_published(value)
+    if parsed is None or len(parsed) < 10:
+        raise QuestionError(f"--{name} {value!r} is not a date: write it as YYYY-MM-DD")
+    return parsed[:10]
+
+
+def _with_scope(filters: Filters, since: str | None, until: str | None) -> Filters:
+    # Dates said in the question narrow the filters; they never widen what the user chose.
+    if since and (filters.since is None or since > filters.since):
+        filters = replace(filters, since=since)
+    if until and (filters.until is None or until < filters.until):
+        filters = replace(filters, until=until)
+    return filters
+
+
+def _one_per_article(ranked: list[Retrieved]) -> list[Retrieved]:
+    seen: set[str] = set()
+    picked = []
+    for r in ranked:
+        if r.article_id not in seen:
+            seen.add(r.article_id)
+            picked.append(r)
+        if len(picked) == RELATED_READING:
+            break
+    return picked
+
+
+def _shorten(question: str) -> str:
+    return question if len(question) <= 200 else question[:197] + "..."
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")[-80:] or "model"
+
+
+__all__ = ["Assistant", "Weights", "query_embedder", "standalone_question"]
