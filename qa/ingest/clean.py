@@ -252,7 +252,7 @@ _LINE_RULES: tuple[_Rule, ...] = (
         40,
     ),
     # The syndication footer blogging platforms append to every feed item.
-    _Rule("teaser", _rx(r"the\s+post\s+.{1,200}?\s+appeared\s+first\s+on\s+.{1,80}$"), 60),
+    _Rule("teaser", _rx(r"the\s+post\s+.{1,200}?\s+appeared\s+first\s+on\s+[^,;:]{1,60}$"), 60),
     # "More:" / "More on <topic>:" links are short; a longer paragraph may be real prose.
     _Rule("teaser", _rx(r"more(?:\s+(?:on|from|about)\s+[^:.!?]{1,40})?\s*:"), 20),
     _Rule(
