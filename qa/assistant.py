@@ -16,7 +16,8 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qa.errors import ConfigError, NewsqaError, QuestionError
+from qa.embed import query_embedder
+from qa.errors import NewsqaError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Policy, choose_sentences
 from qa.index import VectorIndex
 from qa.retrieve import Retriever, Weights
@@ -26,7 +27,6 @@ from qa.types import Answer, Citation, Filters, Retrieved
 
 if TYPE_CHECKING:
     from qa.config import Settings
-    from qa.embed import Embedder
 
 MAX_QUESTION_CHARS = 2000
 RELATED_READING = 3
@@ -184,22 +184,6 @@ class Assistant:
         return sorted(boosted, key=lambda r: (-r.score, r.article_id, r.sentence_index))
 
 
-def query_embedder(settings: Settings) -> Embedder:
-    """The fast question embedder: the model as ONNX, exported next to the index once."""
-    from qa.embed import OnnxEmbedder, SentenceTransformerEmbedder, export_onnx, resolve_model_path
-
-    model_path = resolve_model_path(settings.embed_model)
-    onnx_path = settings.index_dir / "models" / f"{_slug(settings.embed_model)}.onnx"
-    if not onnx_path.exists():
-        try:
-            export_onnx(model_path, onnx_path)
-        except Exception as exc:  # no exporter for this model: the slower path still works
-            if isinstance(exc, ConfigError):
-                raise
-            return SentenceTransformerEmbedder(settings.embed_model)
-    return OnnxEmbedder(onnx_path, model_path, model_id=settings.embed_model)
-
-
 def standalone_question(question: str, history: Sequence[str]) -> str:
     """A follow-up ("and what did Kestrania say?") made searchable with the previous question."""
     if not history or not _FOLLOW_UP.search(question):
@@ -255,10 +239,6 @@ def _one_per_article(ranked: list[Retrieved]) -> list[Retrieved]:
 
 def _shorten(question: str) -> str:
     return question if len(question) <= 200 else question[:197] + "..."
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")[-80:] or "model"
 
 
 __all__ = ["Assistant", "Weights", "query_embedder", "standalone_question"]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -205,3 +207,23 @@ def export_onnx(model_path: Path, target: Path) -> Path:
         )  # fmt: skip
     partial.replace(target)
     return target
+
+
+def query_embedder(settings: Settings) -> Embedder:
+    """The fast question embedder: the model as ONNX, exported next to the index once."""
+    model_path = resolve_model_path(settings.embed_model)
+    onnx_path = settings.index_dir / "models" / f"{_slug(settings.embed_model)}.onnx"
+    if not onnx_path.exists():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the exporter's tracer warnings are not ours
+                export_onnx(model_path, onnx_path)
+        except Exception:  # no exporter for this model: the slower path still works
+            return SentenceTransformerEmbedder(
+                settings.embed_model, batch_size=settings.embed_batch_size
+            )
+    return OnnxEmbedder(onnx_path, model_path, model_id=settings.embed_model)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")[-80:] or "model"

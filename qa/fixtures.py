@@ -9,6 +9,7 @@ assistant and scored at sentence level.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,10 @@ def load_cases(path: Path) -> list[Case]:
 def _case(raw: dict[str, Any]) -> Case:
     expect = raw.get("expect", {})
     turns = tuple(raw["turns"]) if "turns" in raw else (raw["question"],)
-    refs = lambda key: tuple(SentenceRef(r["title"], r["sentence"]) for r in expect.get(key, []))  # noqa: E731
+
+    def refs(key: str) -> tuple[SentenceRef, ...]:
+        return tuple(SentenceRef(r["title"], r["sentence"]) for r in expect.get(key, []))
+
     return Case(
         id=raw["id"],
         turns=turns,
@@ -109,7 +113,13 @@ def run_case(assistant: Assistant, case: Case) -> CaseResult:
         for key, citation in zip(cited, answer.citations, strict=True)
         if _matches(key, copies[key], gold) or _states(citation.sentence, case.answer_contains)
     )
-    return CaseResult(case, answer, gold_ranks, supported, _failures(case, answer, gold, gold_ranks, banned, cited))
+    return CaseResult(
+        case,
+        answer,
+        gold_ranks,
+        supported,
+        _failures(case, answer, gold, gold_ranks, banned, cited),
+    )
 
 
 def _matches(key: Key, carriers: set[str], gold: set[Key]) -> bool:
@@ -160,13 +170,18 @@ def summarize(results: list[CaseResult]) -> dict[str, float]:
     answerable = [r for r in results if not r.case.abstain]
     unanswerable = [r for r in results if r.case.abstain]
     citations = sum(len(r.answer.citations) for r in answerable)
-    share = lambda rows, test: sum(1 for r in rows if test(r)) / len(rows) if rows else 0.0  # noqa: E731
+
+    def share(rows: list[CaseResult], test: Callable[[CaseResult], bool]) -> float:
+        return sum(1 for r in rows if test(r)) / len(rows) if rows else 0.0
+
     return {
         "cases": len(results),
         "passed": share(results, lambda r: r.passed),
         "hit@1": share(answerable, lambda r: 0 in r.gold_ranks),
         "hit@3": share(answerable, lambda r: any(n < 3 for n in r.gold_ranks)),
-        "citation_precision": sum(r.supported for r in answerable) / citations if citations else 0.0,
+        "citation_precision": sum(r.supported for r in answerable) / citations
+        if citations
+        else 0.0,
         "abstained_when_unanswerable": share(unanswerable, lambda r: r.answer.abstained),
         "false_abstention": share(answerable, lambda r: r.answer.abstained),
     }

@@ -146,6 +146,11 @@ class Store:
             ) from None
         store = cls(db, path)
         store._check_schema()
+        # The FTS vocabulary (document frequency per stemmed term) for IDF weights.
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.sentences_vocab "
+            "USING fts5vocab(main, sentences_fts, 'row')"
+        )
         return store
 
     def close(self) -> None:
@@ -442,6 +447,30 @@ class Store:
         )
         return {str(r[0]): int(str(r[1])[:10].replace("-", "")) for r in rows}
 
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many sentences contain each stemmed term (terms not in the index: absent)."""
+        wanted = list(terms)
+        if not wanted:
+            return {}
+        rows = self._db.execute(
+            f"SELECT term, doc FROM temp.sentences_vocab WHERE term IN "
+            f"({', '.join('?' * len(wanted))})",
+            wanted,
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def sentence_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0])
+
+    def titles(self, article_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(article_ids)
+        rows = self._db.execute(
+            f"SELECT id, title FROM articles WHERE id IN ({', '.join('?' * len(ids))}) "
+            "AND title IS NOT NULL",
+            ids,
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
     def outlets(self) -> list[str]:
         rows = self._db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
         return sorted(str(r[0]) for r in rows)
@@ -519,9 +548,13 @@ def _norm_hash(text: str) -> str | None:
 
 
 def _fts_terms(query: str) -> list[str]:
-    # Quote every word so FTS5 syntax in a question (AND, NEAR, "*", ":") is read as text.
+    # Quote every word so FTS5 syntax in a question (AND, NEAR, "*", ":") is read as text;
+    # stopwords only add noise to an OR query.
+    from qa.terms import STOPWORDS
+
     words = "".join(c if c.isalnum() else " " for c in query).split()
-    return [f'"{w}"' for w in words if len(w) > 1 or w.isdigit()]
+    kept = [w for w in words if w.lower() not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [f'"{w}"' for w in kept]
 
 
 def _filter_sql(filters: Filters | None) -> tuple[str, list[str]]:

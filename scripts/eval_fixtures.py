@@ -1,6 +1,6 @@
 """Run a fixture file against an index and print per-case failures and the metrics.
 
-    python scripts/eval_fixtures.py tests/qa/sample_questions.yaml --index /tmp/sample-index
+python scripts/eval_fixtures.py tests/qa/sample_questions.yaml --index /tmp/sample-index
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def main() -> None:
     seconds = time.perf_counter() - started
     for result in results:
         if result.failures and not args.quiet:
-            print(f"FAIL {result.case.id} [{', '.join(result.case.tags)}]: {'; '.join(result.failures)}")
+            tags = ", ".join(result.case.tags)
+            print(f"FAIL {result.case.id} [{tags}]: {'; '.join(result.failures)}")
             print(f"     Q: {result.case.turns[-1]}")
             print(f"     A: {result.answer.text[:300]}")
     for name, value in summarize(results).items():

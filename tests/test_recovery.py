@@ -91,7 +91,7 @@ def test_interrupted_ingest_is_consistent_and_completes_on_rerun(
     assert stats.articles == ARTICLES  # reading finished before embedding began
     assert indexed_before <= ARTICLES - stats.unindexed < ARTICLES
 
-    report = Ingestor(settings, embedder=embedder).ingest([str(folder)])
+    report = Ingestor(settings, embedder=embedder, prepare_query_model=False).ingest([str(folder)])
     assert (report.added, report.unchanged, report.failed) == (0, ARTICLES, [])
     store = assert_whole_articles(settings)
     assert store.stats().unindexed == 0

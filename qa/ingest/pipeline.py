@@ -90,8 +90,10 @@ class Ingestor:
         vector_index: VectorIndex | None = None,
         progress: Progress | None = None,
         on_error: Callable[[InputError], None] | None = None,
+        prepare_query_model: bool = True,
     ) -> None:
         self.settings = settings
+        self._prepare_query_model = prepare_query_model
         self.store = store or Store.open(settings.store_path)
         self._embedder = embedder
         self._vector_index = vector_index
@@ -129,6 +131,10 @@ class Ingestor:
             self._progress("read", done, len(inputs))
         report.add_time("read_and_store", time.perf_counter() - started)
         report.vectors_added = self.sync_vectors(report)
+        if report.vectors_added and self._prepare_query_model:
+            from qa.embed import query_embedder
+
+            query_embedder(self.settings)  # exports the question model now, not at first ask
         report.seconds = time.perf_counter() - started
         return report
 
