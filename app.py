@@ -1,6 +1,7 @@
-"""newsqa in the browser. For now: the collection and its sentences; the chat comes next.
+"""newsqa in the browser: a chat whose answers cite the article sentences they come from.
 
-Run with `make run` (or `streamlit run app.py`). Holds session state and rendering only.
+Run with `make run` (or `streamlit run app.py`). This file holds session state and rendering
+only; every decision is a call into `qa`.
 """
 
 from __future__ import annotations
@@ -9,21 +10,50 @@ import html
 
 import streamlit as st
 
+from qa.assistant import Assistant
 from qa.config import load_settings
 from qa.errors import NewsqaError
-from qa.inspect import collection_stats, find_article
-from qa.store import Store
+from qa.inspect import collection_stats
+from qa.types import Answer, Citation
 
-st.set_page_config(page_title="newsqa", layout="wide")
+st.set_page_config(page_title="newsqa", layout="centered")
+
+
+@st.cache_resource(show_spinner="Opening the index...")
+def open_assistant() -> Assistant:
+    return Assistant.from_settings(load_settings())
+
+
+def render_citation(citation: Citation) -> None:
+    # Article text is untrusted: escape it and show it as HTML text, never as Markdown.
+    date = (citation.published or "undated")[:10]
+    title = html.escape(citation.title or "(untitled)")
+    outlet = html.escape(citation.source or "unknown outlet")
+    also = f" · also in {len(citation.also_in)} other article(s)" if citation.also_in else ""
+    st.html(
+        f"<div style='margin:0 0 .6em 0'><b>[{citation.n}]</b> {title} "
+        f"<span style='color:#666'>· {outlet} · {date}{also}</span>"
+        f"<blockquote style='margin:.2em 0 0 1.2em;color:#333'>"
+        f"{html.escape(citation.sentence)}</blockquote></div>"
+    )
+
+
+def render_answer(answer: Answer) -> None:
+    st.text(answer.text)  # plain text: markers stay visible, nothing in it is interpreted
+    listed = answer.citations or answer.related
+    if listed:
+        st.caption("Sources" if answer.citations else "Related reading")
+        for citation in listed:
+            render_citation(citation)
+
+
 st.title("newsqa")
-
 try:
-    settings = load_settings()
-    stats = collection_stats(settings)
-    store = Store.open(settings.store_path, create=False)
+    assistant = open_assistant()
+    stats = collection_stats(load_settings())
 except NewsqaError as exc:
     st.error(str(exc))
-    st.info("Add articles with `newsqa ingest PATH` or the bundled set: `newsqa ingest --sample`.")
+    st.info("Add articles with `newsqa ingest PATH`, or the sample set: `newsqa ingest --sample`.")
     st.stop()
 
 with st.sidebar:
@@ -31,35 +61,27 @@ with st.sidebar:
     st.metric("Articles", stats["articles"])
     st.metric("Sentences", stats["sentences"])
     st.caption(f"{stats['first_published'] or '?'} to {stats['last_published'] or '?'}")
-    st.caption(f"{len(stats['outlets'])} outlets, {stats['near_duplicate_pairs']} wire-copy pairs")
+    if st.button("New conversation"):
+        st.session_state.messages = []
 
-rows = store.list_articles(limit=500)
-if not rows:
-    st.info("The index is empty: run `newsqa ingest --sample` to load the sample articles.")
-    st.stop()
-labels = {
-    row["id"]: f"{(row['published'] or '')[:10]}  {row['outlet'] or '-'}: {row['title']}"
-    for row in rows
-}
-chosen = st.selectbox("Article", list(labels), format_func=labels.__getitem__)
-article, duplicates = find_article(settings, chosen)
-st.subheader(article.title or "(untitled)")
-st.caption(
-    f"{article.outlet or '-'} · {article.published or article.published_raw or 'undated'}"
-    f" · {article.author or 'no byline'}"
-)
-if article.url:
-    st.caption(article.url)
-for other, overlap in duplicates:
-    st.caption(f"Near-duplicate of {other} ({overlap:.0%} of sentences shared)")
-# Article text is untrusted: escape it and render as HTML text only, never as Markdown.
-paragraphs: dict[int, list[str]] = {}
-for sentence in article.sentences:
-    paragraphs.setdefault(sentence.paragraph, []).append(
-        f"<sup>{sentence.index}</sup>&nbsp;{html.escape(sentence.text)}"
-    )
-for parts in paragraphs.values():
-    st.html(f"<p style='line-height:1.6'>{' '.join(parts)}</p>")
-with st.expander(f"Removed as page boilerplate ({len(article.removed)})"):
-    for piece in article.removed:
-        st.text(f"[{piece.reason}] {piece.text}")
+messages: list[tuple[str, str | Answer]] = st.session_state.setdefault("messages", [])
+for role, content in messages:
+    with st.chat_message(role):
+        if isinstance(content, Answer):
+            render_answer(content)
+        else:
+            st.text(content)
+
+if question := st.chat_input("Ask about the news"):
+    history = [c for role, c in messages if role == "user" and isinstance(c, str)]
+    messages.append(("user", question))
+    with st.chat_message("user"):
+        st.text(question)
+    with st.chat_message("assistant"):
+        try:
+            answer = assistant.ask(question, history=history)
+        except NewsqaError as exc:
+            st.error(str(exc))
+        else:
+            messages.append(("assistant", answer))
+            render_answer(answer)

@@ -9,6 +9,7 @@ print(answer.citations[0].title)
 from __future__ import annotations
 
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -50,6 +51,7 @@ class Assistant:
     ) -> None:
         self.store = store
         self.retriever = retriever
+        self._lock = threading.Lock()  # one question at a time: the store is one connection
         self.policy = policy
         self.today = today
 
@@ -100,10 +102,14 @@ class Assistant:
         history: Sequence[str] | None = None,
     ) -> Answer:
         """Answer from the indexed articles only, or abstain saying they don't answer it."""
+        with self._lock:
+            return self._ask(question, filters, history or ())
+
+    def _ask(self, question: str, filters: Filters | None, history: Sequence[str]) -> Answer:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         question = _checked(question)
-        search_text = standalone_question(question, history or ())
+        search_text = standalone_question(question, history)
         scope = read_time(question, today=self.today or date.today())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
         ranked = self.retriever.retrieve(search_text, filters)

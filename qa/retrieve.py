@@ -12,15 +12,12 @@ weights were tuned on held-out questions (`scripts/tune_retrieval.py`).
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.index import chroma_where
-from qa.terms import content_terms
 from qa.types import Filters, Retrieved
 
 if TYPE_CHECKING:
@@ -36,8 +33,6 @@ class Weights:
     """How the features of a candidate sentence add up to its score."""
 
     lexical: float = 0.0  # BM25 scaled to the best lexical hit
-    coverage: float = 0.0  # IDF-weighted share of the question's words in the sentence
-    context_coverage: float = 0.0  # ... in the sentence, its neighbours and its headline
     context: float = 0.2  # the better neighbour's cosine, beyond the sentence's own
     article: float = 0.15  # the article's best cosine among the candidates
     answer_type: float = 0.05  # a number for "how many", a date for "when" ...
@@ -79,9 +74,7 @@ class Retriever:
         cosine = {key: float(vector @ query) for key, vector in vectors.items()}
         best_lexical = max((score for _, _, score in lexical), default=0.0) or 1.0
         lexical_score = {(a, i): score / best_lexical for a, i, score in lexical}
-        texts = self.store.sentence_texts(keys + neighbours)
-        titles = self.store.titles({a for a, _ in keys})
-        weigh = self._idf(question)
+        texts = self.store.sentence_texts(keys)
         article_best: dict[str, float] = defaultdict(float)
         for key in keys:
             article_best[key[0]] = max(article_best[key[0]], cosine.get(key, 0.0))
@@ -96,32 +89,9 @@ class Retriever:
                 neighbour=max(cosine.get((key[0], key[1] + step), 0.0) for step in (-1, 1)),
                 article=article_best[key[0]],
                 answer_type=_has_answer_type(texts.get(key, ""), wanted),
-                coverage=weigh(content_terms(texts.get(key, ""))),
-                context_coverage=weigh(
-                    content_terms(
-                        " ".join(
-                            [titles.get(key[0], "")]
-                            + [texts.get((key[0], key[1] + step), "") for step in (-1, 0, 1)]
-                        )
-                    )
-                ),
             )
             for key in keys
         ]
-
-    def _idf(self, question: str) -> Callable[[set[str]], float]:
-        """A function giving the IDF-weighted share of the question's words found in a set."""
-        terms = content_terms(question)
-        frequencies = self.store.document_frequencies(terms)
-        total = self.store.sentence_count() + 1
-        # A word the index never saw weighs most: a question about it cannot be answered here.
-        weights = {t: math.log(total / (1 + frequencies.get(t, 0))) for t in terms}
-        whole = sum(weights.values()) or 1.0
-
-        def share(found: set[str]) -> float:
-            return sum(w for t, w in weights.items() if t in found) / whole
-
-        return share
 
 
 @dataclass(frozen=True)
@@ -136,15 +106,11 @@ class Candidate:
     neighbour: float
     article: float
     answer_type: float
-    coverage: float = 0.0
-    context_coverage: float = 0.0
 
     def score(self, weights: Weights) -> float:
         return (
             self.dense
             + weights.lexical * self.lexical
-            + weights.coverage * self.coverage
-            + weights.context_coverage * self.context_coverage
             + weights.context * max(0.0, self.neighbour - self.dense)
             + weights.article * self.article
             + weights.answer_type * self.answer_type

@@ -133,7 +133,9 @@ class Store:
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            # Usable from the thread that did not open it (Streamlit reruns a page in a new
+            # thread); callers that share a Store across threads serialise its use.
+            db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -146,11 +148,6 @@ class Store:
             ) from None
         store = cls(db, path)
         store._check_schema()
-        # The FTS vocabulary (document frequency per stemmed term) for IDF weights.
-        db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.sentences_vocab "
-            "USING fts5vocab(main, sentences_fts, 'row')"
-        )
         return store
 
     def close(self) -> None:
@@ -447,30 +444,6 @@ class Store:
         )
         return {str(r[0]): int(str(r[1])[:10].replace("-", "")) for r in rows}
 
-    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        """How many sentences contain each stemmed term (terms not in the index: absent)."""
-        wanted = list(terms)
-        if not wanted:
-            return {}
-        rows = self._db.execute(
-            f"SELECT term, doc FROM temp.sentences_vocab WHERE term IN "
-            f"({', '.join('?' * len(wanted))})",
-            wanted,
-        )
-        return {str(r[0]): int(r[1]) for r in rows}
-
-    def sentence_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0])
-
-    def titles(self, article_ids: Iterable[str]) -> dict[str, str]:
-        ids = list(article_ids)
-        rows = self._db.execute(
-            f"SELECT id, title FROM articles WHERE id IN ({', '.join('?' * len(ids))}) "
-            "AND title IS NOT NULL",
-            ids,
-        )
-        return {str(r[0]): str(r[1]) for r in rows}
-
     def outlets(self) -> list[str]:
         rows = self._db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
         return sorted(str(r[0]) for r in rows)
@@ -547,13 +520,22 @@ def _norm_hash(text: str) -> str | None:
     return hashlib.blake2b(" ".join(words).encode(), digest_size=8).hexdigest()
 
 
-def _fts_terms(query: str) -> list[str]:
-    # Quote every word so FTS5 syntax in a question (AND, NEAR, "*", ":") is read as text;
-    # stopwords only add noise to an OR query.
-    from qa.terms import STOPWORDS
+# Words that only add noise to an OR query over sentences.
+_STOPWORDS_TEXT = """a about above after again against all am an and any are as at be because been
+before being below between both but by can could did do does doing down during each few for
+from further had has have having he her here hers herself him himself his how i if in into is
+it its itself just me more most my myself no nor not now of off on once only or other our ours
+ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself yourselves
+say says said tell told according also many much whose anyone someone something"""
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
+
+def _fts_terms(query: str) -> list[str]:
+    # Quote every word so FTS5 syntax in a question (AND, NEAR, "*", ":") is read as text.
     words = "".join(c if c.isalnum() else " " for c in query).split()
-    kept = [w for w in words if w.lower() not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    kept = [w for w in words if w.lower() not in _STOPWORDS and (len(w) > 1 or w.isdigit())]
     return [f'"{w}"' for w in kept]
 
 

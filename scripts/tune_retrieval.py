@@ -84,21 +84,17 @@ def main() -> None:
     per_question = (time.perf_counter() - started) / len(questions) * 1000
     print(f"{len(rows)} questions, {per_question:.1f} ms each for candidates")
     print("default", DEFAULT_WEIGHTS, evaluate(rows, DEFAULT_WEIGHTS))
-    plain = Weights(lexical=0, context=0, article=0, answer_type=0, coverage=0, context_coverage=0)
+    plain = Weights(lexical=0, context=0, article=0, answer_type=0)
     print("dense only", evaluate(rows, plain))
     if not args.grid:
         return
     results = []
-    for lexical, coverage, context_coverage, context, article in itertools.product(
-        (0.0, 0.1, 0.25),
-        (0.0, 0.1, 0.2, 0.35, 0.5),
-        (0.0, 0.1, 0.2, 0.35),
-        (0.0, 0.2),
-        (0.0, 0.15, 0.35),
+    for lexical, context, article, answer_type in itertools.product(
+        (0.0, 0.1, 0.25, 0.4), (0.0, 0.1, 0.2, 0.35), (0.0, 0.15, 0.35), (0.0, 0.05, 0.1)
     ):
         weights = replace(
-            DEFAULT_WEIGHTS, lexical=lexical, coverage=coverage,
-            context_coverage=context_coverage, context=context, article=article,
+            DEFAULT_WEIGHTS, lexical=lexical, context=context, article=article,
+            answer_type=answer_type,
         )  # fmt: skip
         results.append((evaluate(rows, weights), weights))
     results.sort(key=lambda r: (-r[0]["hit@1"], -r[0]["mrr"]))
