@@ -10,15 +10,32 @@ from qa.errors import (
     IndexMismatchError,
     InputError,
     NewsqaError,
+    QuestionError,
     StoreError,
     VectorIndexError,
 )
 from qa.ingest.pipeline import Ingestor, IngestReport
 from qa.store import Store
-from qa.types import Article, CleanedText, RawArticle, RemovedText, Sentence
+from qa.types import (
+    Answer,
+    Article,
+    Citation,
+    CleanedText,
+    Filters,
+    RawArticle,
+    RemovedText,
+    Retrieved,
+    Sentence,
+)
 
 __all__ = [
+    "Answer",
     "Article",
+    "Assistant",
+    "Citation",
+    "Filters",
+    "QuestionError",
+    "Retrieved",
     "CleanedText",
     "ConfigError",
     "IndexMismatchError",
