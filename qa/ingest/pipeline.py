@@ -303,7 +303,6 @@ class Ingestor:
             VectorItem(
                 article_id=article.id,
                 sentence_index=sentence.index,
-                text=sentence.text,
                 vector=vector,
                 published_day=_day_number(article.published),
                 outlet=article.outlet,
