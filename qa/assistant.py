@@ -21,7 +21,7 @@ from qa.embed import query_embedder
 from qa.errors import NewsqaError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Policy, choose_sentences
 from qa.index import VectorIndex
-from qa.retrieve import Retriever, Weights
+from qa.retrieve import Retriever
 from qa.store import Store
 from qa.timeparse import read_time
 from qa.types import Answer, Citation, Filters, Retrieved
@@ -247,4 +247,4 @@ def _shorten(question: str) -> str:
     return question if len(question) <= 200 else question[:197] + "..."
 
 
-__all__ = ["Assistant", "Weights", "query_embedder", "standalone_question"]
+__all__ = ["Assistant", "standalone_question"]

@@ -88,9 +88,8 @@ def _case(raw: dict[str, Any]) -> Case:
 
 def resolve(store: Store, ref: SentenceRef) -> Key | None:
     """The address of the sentence a fixture names by article title and a piece of its text."""
-    rows = store._db.execute("SELECT id FROM articles WHERE title = ?", (ref.title,)).fetchall()
-    for row in rows:
-        for sentence in store.sentences(row[0]):
+    for article_id in store.article_ids_titled(ref.title):
+        for sentence in store.sentences(article_id):
             if ref.sentence in sentence.text:
                 return (sentence.article_id, sentence.index)
     return None

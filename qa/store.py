@@ -456,6 +456,17 @@ class Store:
         )
         return [(str(r[0]), float(r[1])) for r in rows]
 
+    def article_ids_titled(self, title: str) -> list[str]:
+        rows = self._db.execute("SELECT id FROM articles WHERE title = ? ORDER BY id", (title,))
+        return [str(r[0]) for r in rows]
+
+    def article_id_from(self, origin: str) -> str | None:
+        """The article read from a path or URL, as it was given to `ingest`."""
+        row = self._db.execute(
+            "SELECT article_id FROM sources WHERE origin = ? LIMIT 1", (origin,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def article_ids(self) -> list[str]:
         return [str(r[0]) for r in self._db.execute("SELECT id FROM articles ORDER BY rowid")]
 

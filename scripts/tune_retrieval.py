@@ -27,12 +27,12 @@ from qa.store import Store
 
 
 def gold_key(store: Store, origin: str, gold: str) -> tuple[str, int] | None:
-    row = store._db.execute("SELECT article_id FROM sources WHERE origin = ?", (origin,)).fetchone()
-    if row is None:
+    article_id = store.article_id_from(origin)
+    if article_id is None:
         return None
-    for sentence in store.sentences(row[0]):
+    for sentence in store.sentences(article_id):
         if gold in sentence.text:
-            return (row[0], sentence.index)
+            return (article_id, sentence.index)
     return None
 
 
