@@ -109,6 +109,12 @@ class Assistant:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         question = _checked(question)
+        if not _looks_english(question):
+            text = (
+                "The indexed articles and the matching model are English: ask in English "
+                "for answers you can trust."
+            )
+            return Answer(question, text, (), True, timings_ms={"total": 0.0})
         search_text = standalone_question(question, history)
         scope = read_time(question, today=self.today or date.today())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
@@ -220,6 +226,73 @@ def _day(value: str | None, name: str) -> str | None:
     if parsed is None or len(parsed) < 10:
         raise QuestionError(f"--{name} {value!r} is not a date: write it as YYYY-MM-DD")
     return parsed[:10]
+
+
+_ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "did",
+        "does",
+        "do",
+        "what",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "which",
+        "much",
+        "many",
+        "said",
+        "say",
+        "says",
+        "after",
+        "before",
+        "with",
+        "by",
+        "from",
+        "at",
+        "about",
+        "has",
+        "have",
+        "had",
+        "it",
+        "he",
+        "she",
+        "they",
+        "this",
+        "that",
+        "these",
+        "those",
+        "be",
+        "been",
+    ]
+)
+
+
+def _looks_english(question: str) -> bool:
+    """False for a question in another script, or of 4+ words with no common English word."""
+    letters = [c for c in question if c.isalpha()]
+    latin = sum(1 for c in letters if c.isascii() or unicodedata.name(c, "").startswith("LATIN"))
+    if letters and latin / len(letters) < 0.5:
+        return False
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    return len(words) < 4 or any(w in _ENGLISH_WORDS for w in words)
 
 
 def _with_scope(filters: Filters, since: str | None, until: str | None) -> Filters:

@@ -135,9 +135,23 @@ def test_bad_filters_are_clear_errors(assistant: Assistant) -> None:
         assistant.make_filters(sources=["The Daily Planet"])
 
 
-def test_question_in_another_language_gets_an_answer_not_a_crash(assistant: Assistant) -> None:
-    answer = assistant.ask("¿Cuántos soldados murieron en la frontera?")
-    assert answer.abstained or answer.citations
+@pytest.mark.parametrize(
+    "question",
+    ["¿Cuántos soldados murieron en la frontera?", "Сколько солдат погибло на границе?",
+     "国境で何人の兵士が死亡しましたか？"],
+)  # fmt: skip
+def test_question_in_another_language_says_to_ask_in_english(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained and "ask in English" in answer.text
+
+
+@pytest.mark.parametrize("question", ["Halcyon-2 launch date?", "Who is Ewa Randall?"])
+def test_short_english_questions_are_not_mistaken_for_another_language(
+    assistant: Assistant, question: str
+) -> None:
+    assert "ask in English" not in assistant.ask(question).text
 
 
 def test_same_question_same_answer(assistant: Assistant) -> None:
