@@ -7,11 +7,12 @@ only; every decision is a call into `qa`.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import streamlit as st
 
 from qa.assistant import Assistant
-from qa.config import load_settings
+from qa.config import Settings, load_settings
 from qa.errors import NewsqaError
 from qa.inspect import collection_stats
 from qa.types import Answer, Citation
@@ -19,9 +20,17 @@ from qa.types import Answer, Citation
 st.set_page_config(page_title="newsqa", layout="centered")
 
 
-@st.cache_resource(show_spinner="Opening the index...")
-def open_assistant() -> Assistant:
-    return Assistant.from_settings(load_settings())
+@st.cache_resource(
+    show_spinner="Opening the index...", hash_funcs={Settings: lambda s: s.model_dump_json()}
+)
+def open_assistant(settings: Settings) -> Assistant:
+    return Assistant.from_settings(settings)
+
+
+@st.cache_data(ttl=60, show_spinner=False, hash_funcs={Settings: lambda s: s.model_dump_json()})
+def sidebar_stats(settings: Settings) -> dict[str, Any]:
+    # Not recomputed on every chat turn: it reads every article and opens Chroma.
+    return collection_stats(settings)
 
 
 def render_citation(citation: Citation) -> None:
@@ -49,8 +58,9 @@ def render_answer(answer: Answer) -> None:
 
 st.title("newsqa")
 try:
-    assistant = open_assistant()
-    stats = collection_stats(load_settings())
+    settings = load_settings()
+    assistant = open_assistant(settings)
+    stats = sidebar_stats(settings)
 except NewsqaError as exc:
     st.error(str(exc))
     st.info("Add articles with `newsqa ingest PATH`, or the sample set: `newsqa ingest --sample`.")

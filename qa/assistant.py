@@ -59,7 +59,7 @@ class Assistant:
     def from_settings(cls, settings: Settings, *, today: date | None = None) -> Assistant:
         store = Store.open(settings.store_path, create=False)
         store.bind_embedding_model(settings.embed_model)  # refuses an index of another model
-        if store.stats().articles == 0:
+        if store.article_count() == 0:
             raise NewsqaError(
                 f"the index at {settings.index_dir} holds no articles: run 'newsqa ingest PATH' "
                 "or 'newsqa ingest --sample'"

@@ -111,8 +111,6 @@ class VectorIndex:
         self, vector: np.ndarray, *, k: int = 20, where: dict[str, Any] | None = None
     ) -> list[tuple[str, int, float]]:
         """Nearest sentences as (article_id, sentence index, cosine similarity), best first."""
-        if self.count() == 0:
-            return []
         kwargs: dict[str, Any] = {"where": where} if where else {}
         found = self._call(
             "query",

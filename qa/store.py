@@ -347,10 +347,6 @@ class Store:
                 "UPDATE articles SET indexed = 1 WHERE id = ?", [(i,) for i in article_ids]
             )
 
-    def mark_all_unindexed(self) -> None:
-        with self.transaction():
-            self._db.execute("UPDATE articles SET indexed = 0")
-
     def pending_vector_deletes(self) -> list[str]:
         return [str(r[0]) for r in self._db.execute("SELECT article_id FROM vector_deletes")]
 
@@ -444,6 +440,12 @@ class Store:
         )
         return {str(r[0]): int(str(r[1])[:10].replace("-", "")) for r in rows}
 
+    def article_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def sentence_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0])
+
     def outlets(self) -> list[str]:
         rows = self._db.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
         return sorted(str(r[0]) for r in rows)
@@ -507,8 +509,8 @@ class Store:
             len(json.loads(r[0])) for r in one("SELECT removed FROM articles WHERE removed != '[]'")
         )
         return StoreStats(
-            articles=one("SELECT COUNT(*) FROM articles").fetchone()[0],
-            sentences=one("SELECT COUNT(*) FROM sentences").fetchone()[0],
+            articles=self.article_count(),
+            sentences=self.sentence_count(),
             sources=one("SELECT COUNT(*) FROM sources").fetchone()[0],
             outlets=tuple((str(o), int(n)) for o, n in outlets),
             first_published=first,

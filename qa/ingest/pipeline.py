@@ -260,7 +260,7 @@ class Ingestor:
         unindexed = self.store.unindexed_article_ids()
         if not unindexed:
             return 0
-        total = self.store.stats().sentences  # for the progress bar only
+        total = self.store.sentence_count()  # for the progress bar only
         done = added = 0
         for group in self._groups(unindexed):
             added += self._index_group(group, report)
