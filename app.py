@@ -15,7 +15,7 @@ from qa.assistant import Assistant
 from qa.config import Settings, load_settings
 from qa.errors import NewsqaError
 from qa.inspect import collection_stats
-from qa.types import Answer, Citation
+from qa.types import Answer, Citation, Delta
 
 st.set_page_config(page_title="newsqa", layout="centered")
 
@@ -39,6 +39,8 @@ def render_citation(citation: Citation) -> None:
     title = html.escape(citation.title or "(untitled)")
     outlet = html.escape(citation.source or "unknown outlet")
     also = f" · also in {len(citation.also_in)} other article(s)" if citation.also_in else ""
+    if citation.support < 1.0:
+        also += f" · support {citation.support:.2f}"
     st.html(
         f"<div style='margin:0 0 .6em 0'><b>[{citation.n}]</b> {title} "
         f"<span style='color:#666'>· {outlet} · {date}{also}</span>"
@@ -49,6 +51,10 @@ def render_citation(citation: Citation) -> None:
 
 def render_answer(answer: Answer) -> None:
     st.text(answer.text)  # plain text: markers stay visible, nothing in it is interpreted
+    if answer.fallback_reason:
+        st.warning(f"Model answer not used: {answer.fallback_reason}", icon=None)
+    for repair in answer.repairs:
+        st.caption(f"Checked - {repair.action.replace('_', ' ')}: {repair.detail}")
     listed = answer.citations or answer.related
     if listed:
         st.caption("Sources" if answer.citations else "Related reading")
@@ -83,15 +89,27 @@ for role, content in messages:
             st.text(content)
 
 if question := st.chat_input("Ask about the news"):
-    history = [c for role, c in messages if role == "user" and isinstance(c, str)]
+    # Earlier answers, which hold their questions: a model rewriting a follow-up sees both.
+    history = [c for role, c in messages if role == "assistant" and isinstance(c, Answer)]
     messages.append(("user", question))
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
+        live = st.empty()  # the streamed text, replaced by the checked answer at the end
+        shown = ""
         try:
-            answer = assistant.ask(question, history=history)
+            final = None
+            for event in assistant.ask_stream(question, history=history):
+                if isinstance(event, Delta):
+                    shown += event.text
+                    live.text(shown)
+                else:
+                    final = event
         except NewsqaError as exc:
+            live.empty()
             st.error(str(exc))
         else:
-            messages.append(("assistant", answer))
-            render_answer(answer)
+            live.empty()
+            if final is not None:
+                messages.append(("assistant", final))
+                render_answer(final)

@@ -4,6 +4,10 @@ assistant = Assistant.from_settings(load_settings())
 answer = assistant.ask("How many soldiers died in the clash?")
 print(answer.text)                # "... [1]"
 print(answer.citations[0].title)
+
+Two answerers share retrieval: the extractive one (offline default, `qa.extractive`) and, when
+a model is configured, the LLM one (`qa.generate`), whose citations are checked and which falls
+back to the extractive answer, saying why, whenever its reply cannot be trusted.
 """
 
 from __future__ import annotations
@@ -12,22 +16,25 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from qa.embed import query_embedder
-from qa.errors import NewsqaError, QuestionError
+from qa.errors import LLMError, NewsqaError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Policy, choose_sentences
 from qa.index import VectorIndex
 from qa.retrieve import Retriever
 from qa.store import Store
 from qa.timeparse import read_time
-from qa.types import Answer, Citation, Filters, Retrieved
+from qa.types import Answer, Citation, Delta, Filters, Retrieved
 
 if TYPE_CHECKING:
     from qa.config import Settings
+    from qa.generate import LLMAnswerer
+
+History = Sequence["str | Answer"]  # earlier questions, or earlier answers (which hold theirs)
 
 MAX_QUESTION_CHARS = 2000
 RELATED_READING = 3
@@ -48,12 +55,19 @@ class Assistant:
         *,
         policy: Policy = DEFAULT_POLICY,
         today: date | None = None,
+        llm: LLMAnswerer | None = None,
+        llm_unavailable: str | None = None,
+        default_mode: str = "extractive",
     ) -> None:
         self.store = store
         self.retriever = retriever
         self._lock = threading.Lock()  # one question at a time: the store is one connection
         self.policy = policy
         self.today = today
+        self.llm = llm
+        # Why LLM answers cannot be given at all (e.g. no API key); said with each fallback.
+        self.llm_unavailable = llm_unavailable
+        self.default_mode = default_mode
 
     @classmethod
     def from_settings(cls, settings: Settings, *, today: date | None = None) -> Assistant:
@@ -64,8 +78,22 @@ class Assistant:
                 f"the index at {settings.index_dir} holds no articles: run 'newsqa ingest PATH' "
                 "or 'newsqa ingest --sample'"
             )
-        retriever = Retriever(store, VectorIndex.open(settings), query_embedder(settings))
-        return cls(store, retriever, today=today)
+        embedder = query_embedder(settings)
+        retriever = Retriever(store, VectorIndex.open(settings), embedder)
+        llm, unavailable = None, None
+        if settings.llm_configured or settings.answer_mode == "llm":
+            from qa.generate import LLMAnswerer
+            from qa.llm import ChatModel
+            from qa.support import SupportScorer
+
+            try:
+                llm = LLMAnswerer(ChatModel(settings), store, SupportScorer(embedder), settings)
+            except LLMError as exc:
+                unavailable = str(exc)
+        mode = "llm" if settings.uses_llm else "extractive"
+        return cls(
+            store, retriever, today=today, llm=llm, llm_unavailable=unavailable, default_mode=mode
+        )
 
     def make_filters(
         self,
@@ -99,13 +127,38 @@ class Assistant:
         question: str,
         *,
         filters: Filters | None = None,
-        history: Sequence[str] | None = None,
+        history: History | None = None,
+        mode: str | None = None,
     ) -> Answer:
-        """Answer from the indexed articles only, or abstain saying they don't answer it."""
-        with self._lock:
-            return self._ask(question, filters, history or ())
+        """Answer from the indexed articles only, or abstain saying they don't answer it.
 
-    def _ask(self, question: str, filters: Filters | None, history: Sequence[str]) -> Answer:
+        `mode` ("extractive" or "llm") overrides the configured one for this question.
+        """
+        answer = None
+        for event in self.ask_stream(question, filters=filters, history=history, mode=mode):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None  # ask_stream always ends with the Answer
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        filters: Filters | None = None,
+        history: History | None = None,
+        mode: str | None = None,
+    ) -> Iterator[Delta | Answer]:
+        """`Delta`s as the answer is written (markers numbered for display, the provisional
+        citations so far), then the checked `Answer`, which replaces them."""
+        with self._lock:
+            yield from self._ask(question, filters, history or (), mode or self.default_mode)
+
+    def _ask(
+        self, question: str, filters: Filters | None, history: History, mode: str
+    ) -> Iterator[Delta | Answer]:
+        if mode not in ("extractive", "llm"):
+            raise QuestionError(f"answer mode {mode!r} is not 'extractive' or 'llm'")
         timings: dict[str, float] = {}
         started = time.perf_counter()
         question = _checked(question)
@@ -114,32 +167,99 @@ class Assistant:
                 "The indexed articles and the matching model are English: ask in English "
                 "for answers you can trust."
             )
-            return Answer(question, text, (), True, timings_ms={"total": 0.0})
-        search_text = standalone_question(question, history)
-        scope = read_time(question, today=self.today or date.today())
+            answer = Answer(question, text, (), True, timings_ms={"total": 0.0})
+            yield Delta(answer.text)
+            yield answer
+            return
+        search_text = self._standalone(question, history, use_llm=mode == "llm")
+        timings["rewrite"] = (time.perf_counter() - started) * 1000
+        scope = read_time(search_text, today=self._today())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
         ranked = self.retriever.retrieve(search_text, filters)
         if scope.prefer_recent:
             ranked = self._prefer_recent(ranked)
-        timings["retrieve"] = (time.perf_counter() - started) * 1000
+        timings["retrieve"] = (time.perf_counter() - started) * 1000 - timings["rewrite"]
         chosen = choose_sentences(ranked, search_text, self.policy)
         answer = self._answer(question, chosen, ranked, filters)
+        if mode == "llm":
+            answer = yield from self._llm_answer(question, search_text, ranked, answer, timings)
+        elif answer.text:
+            for piece in re.split(r"(?<=\]) ", answer.text):
+                yield Delta(piece + " ", answer.citations)
         timings["total"] = (time.perf_counter() - started) * 1000
         standalone = search_text if search_text != question else None
-        return replace(answer, timings_ms=timings, standalone_question=standalone)
+        yield replace(answer, timings_ms=timings, standalone_question=standalone)
 
-    def ask_stream(
+    def _llm_answer(
         self,
         question: str,
-        *,
-        filters: Filters | None = None,
-        history: Sequence[str] | None = None,
-    ) -> Iterator[str | Answer]:
-        """Pieces of the answer text as they are ready, then the whole `Answer`."""
-        answer = self.ask(question, filters=filters, history=history)
-        for piece in re.split(r"(?<=\]) ", answer.text):
-            yield piece + " "
-        yield answer
+        search_text: str,
+        ranked: list[Retrieved],
+        extractive: Answer,
+        timings: dict[str, float],
+    ) -> Generator[Delta, None, Answer]:
+        """The checked LLM answer, or the extractive one with the reason it was used instead.
+        Returns the Answer (the generator's value) after yielding the deltas."""
+        from qa.generate import Checked
+
+        if self.llm is None:
+            reason = self.llm_unavailable or "no language model is configured"
+            return replace(extractive, fallback_reason=f"{reason}; answered extractively")
+        if not ranked:
+            return extractive
+        started = time.perf_counter()
+        streamed = False
+        checked: Checked | None = None
+        try:
+            for event in self.llm.stream(
+                search_text, ranked, today=self._today().isoformat(), cite=self._citation
+            ):
+                if isinstance(event, Checked):
+                    checked = event
+                else:
+                    if not streamed:
+                        timings["first_token"] = (time.perf_counter() - started) * 1000
+                        streamed = True
+                    yield event
+        except LLMError as exc:
+            timings["llm"] = (time.perf_counter() - started) * 1000
+            return replace(extractive, fallback_reason=f"{exc}; answered extractively")
+        timings["llm"] = (time.perf_counter() - started) * 1000
+        if checked is None:  # the answerer always ends with its check; never reached
+            return replace(extractive, fallback_reason="the model gave no reply")
+        shown = extractive.retrieved
+        if checked.abstained:
+            related = tuple(
+                self._citation(n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
+            )
+            return Answer(question, _abstention(question, None), (), True, mode="llm",
+                          retrieved=shown, related=related)  # fmt: skip
+        citations = tuple(
+            replace(self._citation(n, item.found), support=support)
+            for n, (item, support) in enumerate(
+                zip(checked.cited, checked.support, strict=True), start=1
+            )
+        )
+        return Answer(
+            question,
+            checked.text,
+            citations,
+            False,
+            mode="llm",
+            retrieved=shown,
+            repairs=tuple(checked.repairs),
+        )
+
+    def _standalone(self, question: str, history: History, *, use_llm: bool) -> str:
+        previous = [h.question if isinstance(h, Answer) else h for h in history]
+        if use_llm and self.llm is not None and history:
+            rewritten = self.llm.rewrite(question, history)
+            if rewritten:
+                return rewritten
+        return standalone_question(question, previous)
+
+    def _today(self) -> date:
+        return self.today or date.today()
 
     # -- building the answer ---------------------------------------------------------------
 
@@ -155,8 +275,7 @@ class Assistant:
             related = tuple(
                 self._citation(n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
             )
-            scope = " in the selected articles" if filters else ""
-            text = f"The indexed articles don't say{scope}: {_shorten(question)}"
+            text = _abstention(question, filters)
             return Answer(question, text, (), True, retrieved=shown, related=related)
         citations = tuple(self._citation(n, r) for n, r in enumerate(chosen, start=1))
         text = " ".join(f"{c.sentence} [{c.n}]" for c in citations)
@@ -314,6 +433,11 @@ def _one_per_article(ranked: list[Retrieved]) -> list[Retrieved]:
         if len(picked) == RELATED_READING:
             break
     return picked
+
+
+def _abstention(question: str, filters: Filters | None) -> str:
+    scope = " in the selected articles" if filters else ""
+    return f"The indexed articles don't say{scope}: {_shorten(question)}"
 
 
 def _shorten(question: str) -> str:

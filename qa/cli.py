@@ -118,6 +118,8 @@ class _ProgressBars:
 @click.option("--until", help="Only articles published on or before this date.")
 @click.option("--k", "shown", type=click.IntRange(1, 100), default=10, show_default=True,
               help="How many retrieved sentences to report.")  # fmt: skip
+@click.option("--llm", "mode", flag_value="llm", help="Answer with the configured model.")
+@click.option("--extractive", "mode", flag_value="extractive", help="Answer offline, no model.")
 @index_option
 def ask(
     question: str | None,
@@ -126,6 +128,7 @@ def ask(
     since: str | None,
     until: str | None,
     shown: int,
+    mode: str | None,
     index_dir: Path | None,
 ) -> None:
     """Answer QUESTION with cited sentences; without QUESTION, one question per stdin line
@@ -138,7 +141,12 @@ def ask(
     assistant = Assistant.from_settings(_settings(index_dir))
     filters = assistant.make_filters(sources=sources, since=since, until=until)
     if question is not None:
-        answer = assistant.ask(question, filters=filters)
+        if as_json:
+            answer = assistant.ask(question, filters=filters, mode=mode)
+        else:
+            answer = _stream_to_terminal(assistant.ask_stream(question, filters=filters, mode=mode))
+        if answer.fallback_reason:
+            click.echo(f"note: {answer.fallback_reason}", err=True)
         answer = replace(answer, retrieved=answer.retrieved[:shown])
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else _human(answer))
         return
@@ -146,7 +154,7 @@ def ask(
         if not line.strip():
             continue
         try:
-            answer = assistant.ask(line.rstrip("\n"), filters=filters)
+            answer = assistant.ask(line.rstrip("\n"), filters=filters, mode=mode)
         except QuestionError as exc:
             click.echo(json.dumps({"question": line.strip()[:200], "error": str(exc)}))
             continue
@@ -155,18 +163,55 @@ def ask(
         sys.stdout.flush()
 
 
+def _stream_to_terminal(events: Any) -> Any:
+    """Show a model's answer as it is written (on a terminal, to stderr, so stdout carries only
+    the checked answer); return the final Answer."""
+    live = sys.stderr.isatty()
+    wrote = False
+    answer = None
+    for event in events:
+        if hasattr(event, "citations") and hasattr(event, "abstained"):
+            answer = event
+        elif live and getattr(event, "text", ""):
+            click.echo(event.text, nl=False, err=True)
+            wrote = True
+    if wrote:
+        click.echo("\n" + "-" * 20 + " checked answer " + "-" * 20, err=True)
+    return answer
+
+
 def _human(answer: Any) -> str:
     lines = [answer.text, ""]
+    for repair in answer.repairs:
+        lines.append(f"checked: {repair.action}: {repair.detail}")
+    if answer.repairs:
+        lines.append("")
     listed = answer.citations or answer.related
     if answer.abstained and listed:
         lines.append("Related reading:")
     for c in listed:
         date = (c.published or "undated")[:10]
-        lines.append(f"[{c.n}] {c.title or '(untitled)'} - {c.source or 'unknown outlet'}, {date}")
+        support = f" (support {c.support:.2f})" if c.support < 1.0 else ""
+        lines.append(
+            f"[{c.n}] {c.title or '(untitled)'} - {c.source or 'unknown outlet'}, {date}{support}"
+        )
         lines.append(f'    "{c.sentence}"')
         if c.also_in:
             lines.append(f"    also in: {', '.join(c.also_in)}")
     return "\n".join(lines).rstrip()
+
+
+@main.command()
+@index_option
+def doctor(index_dir: Path | None) -> None:
+    """Check the configured language model: reachable, model listed, a one-token reply."""
+    from qa.llm import doctor as run_checks
+
+    checks = run_checks(_settings(index_dir))
+    for check in checks:
+        click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+    if not all(check.ok for check in checks):
+        sys.exit(1)
 
 
 @main.command()

@@ -60,9 +60,35 @@ class Settings(BaseSettings):
         description="JSON reader mapping from our field to yours, e.g. {text = 'story'}",
     )
     near_duplicate_threshold: float = Field(default=0.5, gt=0, le=1)
-    llm_base_url: str | None = None
-    llm_model: str | None = None
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1; unset = OpenAI",
+    )
+    llm_model: str | None = Field(
+        default=None, description="model name; with a base URL and no name, the server's first"
+    )
     llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(
+        default=60.0, gt=0, description="seconds to wait for a reply, or between streamed tokens"
+    )
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+    llm_max_retries: int = Field(
+        default=2, ge=0, le=10, description="retries on 429 and 5xx, with backoff"
+    )
+    llm_max_tokens: int = Field(default=400, ge=16, description="longest answer the model writes")
+    llm_context_tokens: int = Field(
+        default=4096, ge=512, description="the model's context window; evidence is trimmed to fit"
+    )
+    answer_mode: Literal["auto", "extractive", "llm"] = Field(
+        default="auto", description="auto = the LLM when one is configured, else extractive"
+    )
+    unsupported: Literal["mark", "remove"] = Field(
+        default="mark",
+        description="what to do with an LLM sentence no retrieved sentence supports",
+    )
+    support_threshold: float = Field(
+        default=0.5, gt=0, lt=1, description="support score under which a citation fails"
+    )
 
     @field_validator("json_fields", mode="before")
     @classmethod
@@ -97,6 +123,14 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.index_dir / "chroma"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_model or self.llm_base_url)
+
+    @property
+    def uses_llm(self) -> bool:
+        return self.answer_mode == "llm" or (self.answer_mode == "auto" and self.llm_configured)
 
     def public_dict(self) -> dict[str, Any]:
         """The effective settings for display: secrets masked, paths as strings."""

@@ -5,7 +5,8 @@ NewsqaError
 ├── InputError         one ingest input cannot be read (the batch goes on without it)
 ├── StoreError         the on-disk store is missing, locked, or from another version
 │   └── IndexMismatchError   the index was built with another embedding model
-└── VectorIndexError   the Chroma index (embedded or server) cannot be reached or written
+├── VectorIndexError   the Chroma index (embedded or server) cannot be reached or written
+└── LLMError           the language model server failed; the answer falls back to extractive
 """
 
 from __future__ import annotations
@@ -42,3 +43,12 @@ class IndexMismatchError(StoreError):
 
 class VectorIndexError(NewsqaError):
     pass
+
+
+class LLMError(NewsqaError):
+    """The model server could not give a usable reply. `kind` names the failure for callers
+    that act on it (e.g. `context` means: retry with less evidence)."""
+
+    def __init__(self, message: str, kind: str = "error") -> None:
+        super().__init__(message)
+        self.kind = kind

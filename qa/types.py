@@ -126,11 +126,39 @@ class Citation:
     start: int
     end: int
     also_in: tuple[str, ...] = ()  # other articles carrying the same sentence (wire copies)
+    # How well this sentence supports the answer sentence(s) citing it, 0..1. An extractive
+    # answer quotes the sentence itself: 1.0.
+    support: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["also_in"] = list(self.also_in)
+        data["support"] = round(self.support, 3)
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        fields = {k: v for k, v in data.items() if k in _CITATION_FIELDS}
+        fields["also_in"] = tuple(fields.get("also_in") or ())
+        return cls(**fields)
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One change the citation check made to a model's answer, and why.
+
+    `action` is one of: dropped_marker (pointed at no evidence sentence), recited (the claim is
+    supported by another retrieved sentence than the one cited), unsupported (no retrieved
+    sentence supports it: marked in the text), removed (the same, with the sentence taken out),
+    uncited (the sentence carried no marker).
+    """
+
+    action: str
+    sentence: str
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -146,6 +174,9 @@ class Answer:
     related: tuple[Citation, ...] = ()  # closest passages offered when abstaining
     timings_ms: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None  # the follow-up as rewritten for retrieval
+    repairs: tuple[Repair, ...] = ()  # what the citation check changed in a model's answer
+    # Why an LLM answer was not used and this extractive one was given instead (one line).
+    fallback_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The `newsqa ask --json` contract (see README): change only on purpose, with a test."""
@@ -157,7 +188,43 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "retrieved": [r.to_dict() for r in self.retrieved],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "repairs": [r.to_dict() for r in self.repairs],
+            "fallback_reason": self.fallback_reason,
+            "related": [c.to_dict() for c in self.related],
+            "standalone_question": self.standalone_question,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """An answer saved with `to_dict` (a conversation's history), citations and all."""
+        return cls(
+            question=data["question"],
+            text=data["answer"],
+            citations=tuple(Citation.from_dict(c) for c in data.get("citations", ())),
+            abstained=bool(data["abstained"]),
+            mode=data.get("mode", "extractive"),
+            retrieved=tuple(
+                Retrieved(r["article_id"], -1, r["sentence"], r["score"])
+                for r in data.get("retrieved", ())
+            ),
+            related=tuple(Citation.from_dict(c) for c in data.get("related", ())),
+            timings_ms=dict(data.get("timings_ms", {})),
+            standalone_question=data.get("standalone_question"),
+            repairs=tuple(Repair(**r) for r in data.get("repairs", ())),
+            fallback_reason=data.get("fallback_reason"),
+        )
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A streamed piece of an answer: new text (markers already numbered for display) and the
+    provisional citation list so far. The final `Answer` replaces both."""
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+
+
+_CITATION_FIELDS = frozenset(Citation.__dataclass_fields__)
 
 
 @dataclass(frozen=True)

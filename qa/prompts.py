@@ -1,0 +1,60 @@
+"""Every text newsqa sends to a language model, in one place.
+
+The model sees the evidence as numbered sentences grouped by article (title, outlet, date) and
+is told to answer from them only, to end every sentence with the numbers it rests on, and to say
+plainly when they don't answer. Whatever it writes is checked afterwards (`qa.generate`): these
+prompts make good answers likely, the check makes bad ones harmless.
+"""
+
+from __future__ import annotations
+
+# The reply a model gives when the evidence does not answer; `qa.generate` also recognises
+# looser phrasings ("the articles do not mention ...").
+NOT_IN_ARTICLES = "The articles don't say."
+
+ANSWER_SYSTEM = f"""\
+You answer questions about news articles using ONLY the numbered sentences the user gives you.
+
+Rules:
+1. Every sentence of your answer ends with the number(s) of the sentence(s) that support it, \
+in square brackets: [2] or [1][4]. Cite only numbers that appear in the evidence.
+2. Use only facts stated in the cited sentences: names, numbers and dates exactly as written \
+there. Never add facts from your own knowledge.
+3. When sources disagree, say who says what, each with its citation.
+4. Be brief: one to four sentences.
+5. If the numbered sentences do not answer the question, reply exactly: {NOT_IN_ARTICLES}
+
+Example.
+Evidence:
+Article: "Border talks collapse" - Harbour Daily, 2026-03-04
+[1] Talks between Kestrania and Aerolis collapsed on Tuesday.
+[2] Kestrania's foreign minister said Aerolis had walked out.
+Article: "Aerolis blames Kestrania" - The Ledger, 2026-03-05
+[3] Aerolis said Kestrania had refused to discuss the river border.
+Question: Why did the talks fail?
+Answer: The talks collapsed on Tuesday [1]. Kestrania's foreign minister said Aerolis had \
+walked out [2], while Aerolis said Kestrania refused to discuss the river border [3].
+"""
+
+ANSWER_USER = """\
+Today is {today}.
+
+Evidence:
+{evidence}
+
+Question: {question}
+Answer:"""
+
+ARTICLE_HEADER = 'Article: "{title}" - {outlet}, {published}'
+
+REWRITE_SYSTEM = """\
+You rewrite a follow-up question from a conversation about news into one standalone question \
+that can be understood without the conversation. Keep names, places and dates; do not answer \
+it. Reply with the rewritten question only, on one line."""
+
+REWRITE_USER = """\
+Conversation so far:
+{history}
+
+Follow-up question: {question}
+Standalone question:"""
