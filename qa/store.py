@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from qa.errors import IndexMismatchError, StoreError
 from qa.types import Article, Filters, RemovedText, Sentence
@@ -77,6 +78,20 @@ CREATE TABLE IF NOT EXISTS article_links (
     PRIMARY KEY (article_id, other_id)
 );
 CREATE TABLE IF NOT EXISTS vector_deletes (article_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    rating INTEGER,
+    comment TEXT,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    updated_at TEXT NOT NULL,
+    answers TEXT NOT NULL
+);
 """
 
 
@@ -479,6 +494,41 @@ class Store:
             "FROM articles AS a ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ?",
             (limit,),
         ).fetchall()
+
+    # -- what readers say and keep ----------------------------------------------------------
+
+    def save_feedback(
+        self, answer: dict[str, Any], *, kind: str, rating: int | None, comment: str | None
+    ) -> int:
+        """Store a reader's verdict on an answer (kind 'feedback'), or an answer they want kept
+        as a test case (kind 'fixture'), with the question, answer and citations."""
+        cursor = self._db.execute(
+            "INSERT INTO feedback(created_at, kind, rating, comment, question, answer) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (_now(), kind, rating, (comment or "").strip() or None, answer["question"],
+             json.dumps(answer, ensure_ascii=False)),
+        )  # fmt: skip
+        return int(cursor.lastrowid or 0)
+
+    def feedback(self, kind: str | None = None) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT * FROM feedback WHERE ? IS NULL OR kind = ? ORDER BY id", (kind, kind)
+        ).fetchall()
+        return [dict(row) | {"answer": json.loads(row["answer"])} for row in rows]
+
+    def save_conversation(self, conversation_id: str, answers: list[dict[str, Any]]) -> None:
+        self._db.execute(
+            "INSERT INTO conversations(id, updated_at, answers) VALUES (?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, "
+            "answers = excluded.answers",
+            (conversation_id, _now(), json.dumps(answers, ensure_ascii=False)),
+        )
+
+    def conversation(self, conversation_id: str) -> list[dict[str, Any]] | None:
+        row = self._db.execute(
+            "SELECT answers FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        return None if row is None else list(json.loads(row[0]))
 
     def lexical_search(
         self, query: str, *, limit: int = 50, filters: Filters | None = None

@@ -1,4 +1,4 @@
-"""The chat page's logic with Streamlit's AppTest (browser tests come with the front end)."""
+"""The chat page's logic with Streamlit's AppTest (the real browser is in test_browser.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
 from qa.ingest.pipeline import Ingestor
 from qa.ingest.sources import sample_dir
+from qa.store import Store
+from tests.helpers import article_file
 
 APP = str(Path(__file__).parent.parent / "app.py")
+EVACUATED = "How many residents were evacuated in Port Elara?"
 
 
 @pytest.fixture
@@ -25,31 +28,104 @@ def sample_index(
     return index
 
 
-def test_chat_answers_with_cited_sentences(sample_index: Path) -> None:
+def html_of(app: AppTest) -> str:
+    return " ".join(str(h.proto.body) for h in app.get("html"))
+
+
+def ask(app: AppTest, question: str) -> AppTest:
+    app.chat_input[0].set_value(question).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_chat_answers_with_chips_and_highlighted_sources(sample_index: Path) -> None:
+    app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
+    page = html_of(app)
+    assert '<a class="nq-chip" href="#nq-src-1-1"' in page
+    assert 'class="nq-source" id="nq-src-1-1"' in page
+    assert '<mark class="nq-hl">Ms. Whitcombe said 4,200 residents had been evacuated' in page
+    assert [b.label for b in app.button if b.label == "Open article"]
+
+
+def test_follow_up_turns_keep_their_own_citations(sample_index: Path) -> None:
+    app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
+    app = ask(app, "And how much damage did the mayor say the flood caused?")
+    page = html_of(app)
+    assert 'id="nq-src-1-1"' in page and 'id="nq-src-2-1"' in page
+    assert "120 million" in page
+
+
+def test_a_reload_brings_the_conversation_back(sample_index: Path) -> None:
+    app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
+    conversation_id = app.query_params["c"]
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params["c"] = conversation_id
+    again.run()
+    assert not again.exception
+    assert EVACUATED in [t.value for t in again.text]
+    assert "4,200 residents had been evacuated" in html_of(again)
+
+
+def test_outlet_filter_applies_to_the_conversation(sample_index: Path) -> None:
     app = AppTest.from_file(APP, default_timeout=60).run()
+    app.multiselect[0].set_value(["Coastline Courier"]).run()
+    page = html_of(ask(app, "How much damage did the flood cause?"))
+    assert "Coastline Courier" in page and "Harbour Daily" not in page
+
+
+def test_feedback_and_fixtures_are_stored_with_the_answer(sample_index: Path) -> None:
+    app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
+    app.text_input(key="comment-1").set_value("right number").run()
+    app.button(key="fixture-1").click().run()
     assert not app.exception
-    app.chat_input[0].set_value("How many residents were evacuated in Port Elara?").run()
-    assert not app.exception
-    texts = [t.value for t in app.text]
-    assert any("[1]" in t for t in texts)
-    cited = " ".join(str(h.proto.body) for h in app.get("html"))
-    assert "4,200" in cited and "[1]" in cited
+    (record,) = Store.open(sample_index / "newsqa.sqlite3").feedback("fixture")
+    assert record["question"] == EVACUATED and record["comment"] == "right number"
+    assert "4,200" in record["answer"]["citations"][0]["sentence"]
 
 
-def test_untrusted_text_is_escaped(sample_index: Path) -> None:
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    app.chat_input[0].set_value("<script>alert(1)</script> What about the flood?").run()
-    assert not app.exception
-    assert "<script>" not in " ".join(str(h.proto.body) for h in app.get("html"))
+def test_abstention_is_clear_and_offers_related_reading(sample_index: Path) -> None:
+    app = ask(AppTest.from_file(APP, default_timeout=60).run(), "What is the capital of Mars?")
+    assert "The indexed articles don" in html_of(app)
+    assert "Related reading" in [c.value for c in app.caption]
 
 
-def test_empty_index_says_how_to_add_articles(
+def test_untrusted_article_text_renders_inert(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    hostile = article_file(
+        tmp_path / "in",
+        "hostile.txt",
+        "Harbour <script>alert('title')</script> festival",
+        [
+            "The harbour festival drew <script>alert(1)</script> 9,000 visitors on Sunday.",
+            "Organisers said [click here](javascript:alert(2)) to buy <img src=x onerror=alert(3)> "
+            "tickets for the harbour festival.",
+            "Festival wristbands carried the code " + "X" * 3000 + " printed in red.",
+        ],
+        outlet="<b>Bold</b> Outlet",
+    )
+    Ingestor(Settings(index_dir=index), embedder=embedder).ingest([str(hostile)])
+    monkeypatch.setenv("NEWSQA_INDEX_DIR", str(index))
+    app = ask(AppTest.from_file(APP, default_timeout=60).run(), "How many visitors came?")
+    app = ask(app, "What did organisers say about tickets for the harbour festival?")
+    page = html_of(app)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page and "<img" not in page and "<b>Bold" not in page
+    assert 'href="javascript:' not in page and "&lt;img src=x onerror=alert(3)&gt;" in page
+
+
+def test_empty_index_says_how_to_add_articles_and_offers_the_samples(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEWSQA_INDEX_DIR", str(tmp_path / "nothing"))
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = AppTest.from_file(APP, default_timeout=120).run()
     assert not app.exception
-    assert "newsqa ingest" in app.error[0].value
+    assert "No articles yet" in app.info[0].value and "newsqa ingest" in app.info[0].value
+    load = next(b for b in app.button if b.label == "Load the sample articles")
+    load.click().run()
+    assert not app.exception
+    assert [m.value for m in app.metric][:1] == ["26"]
 
 
 def test_llm_answers_stream_into_the_page_with_their_checks(sample_index: Path) -> None:
@@ -58,24 +134,29 @@ def test_llm_answers_stream_into_the_page_with_their_checks(sample_index: Path) 
     def reply(body: dict[str, object]) -> str:
         prompt = str(body["messages"][-1]["content"])  # type: ignore[index]
         number = next(
-            line.split("]")[0].lstrip("[")
-            for line in prompt.splitlines()
-            if "4,200 residents had been evacuated" in line
+            (
+                line.split("]")[0].lstrip("[")
+                for line in prompt.splitlines()
+                if "4,200 residents had been evacuated" in line
+            ),
+            None,
         )
+        if number is None:  # `doctor`'s one-token check
+            return "OK"
         return f"Officials said 4,200 residents were evacuated [{number}][77]."
 
     with ScriptedLLM([Reply(compute=reply)]) as server, pytest.MonkeyPatch.context() as env:
         env.setenv("NEWSQA_LLM_BASE_URL", server.url)
         env.setenv("NEWSQA_LLM_MODEL", server.model)
         env.setenv("NEWSQA_LLM_API_KEY", server.key)
-        app = AppTest.from_file(APP, default_timeout=60).run()
-        app.chat_input[0].set_value("How many residents were evacuated in Port Elara?").run()
-    assert not app.exception
-    assert any(t.value == "Officials said 4,200 residents were evacuated. [1]" for t in app.text)
+        app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
+        assert app.radio[0].value == "Language model"
+        assert any("Model ready" in c.value for c in app.caption)
+    page = html_of(app)
+    assert '<p>Officials said 4,200 residents were evacuated. <a class="nq-chip"' in page
     assert any("dropped marker" in c.value and "[77]" in c.value for c in app.caption)
-    cited = " ".join(str(h.proto.body) for h in app.get("html"))
-    assert "4,200 residents had been evacuated" in cited and "support" in cited
-    assert server.key not in cited
+    assert "4,200 residents had been evacuated" in page and "support" in page
+    assert server.key not in page
 
 
 def test_a_failing_model_shows_why_and_the_extractive_answer(sample_index: Path) -> None:
@@ -84,8 +165,6 @@ def test_a_failing_model_shows_why_and_the_extractive_answer(sample_index: Path)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NEWSQA_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
         env.setenv("NEWSQA_LLM_MAX_RETRIES", "0")
-        app = AppTest.from_file(APP, default_timeout=60).run()
-        app.chat_input[0].set_value("How many residents were evacuated in Port Elara?").run()
-    assert not app.exception
+        app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
     assert "cannot reach the model server" in app.warning[0].value
-    assert any("[1]" in t.value for t in app.text)
+    assert 'class="nq-chip"' in html_of(app)

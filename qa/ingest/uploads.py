@@ -1,0 +1,84 @@
+"""Articles added from the page: uploaded files saved under the index, then every upload, page
+URL and feed URL ingested one by one, so each gets its own result line.
+
+    saved = save_uploads(settings.index_dir, [("story.html", data)])
+    for result in ingest_items(ingestor, [*map(str, saved), "https://example.org/feed.xml"]):
+        print(result.item, result.ok, result.message)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.errors import NewsqaError
+
+if TYPE_CHECKING:
+    from qa.ingest.pipeline import Ingestor
+
+UPLOADS = "uploads"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: str  # the file name or URL as the reader gave it
+    ok: bool
+    message: str  # what was added, or the one-line error
+
+
+def save_uploads(index_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Path]:
+    """Write uploaded files under `index_dir/uploads/`, keeping their names (so uploading a new
+    version of a file updates its article). Names are reduced to safe characters."""
+    folder = index_dir / UPLOADS
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for name, data in files:
+        safe = re.sub(r"[^\w.\-]+", "_", Path(name).name).strip("._") or "upload"
+        if not Path(safe).suffix:
+            safe += ".txt"
+        target = folder / safe
+        if not target.exists() or _digest(target.read_bytes()) != _digest(data):
+            partial = target.with_suffix(target.suffix + ".partial")
+            partial.write_bytes(data)
+            partial.replace(target)
+        saved.append(target)
+    return saved
+
+
+def split_urls(text: str) -> list[str]:
+    """URLs pasted one per line (or separated by spaces); anything else is kept so that the
+    reader reports it as not a URL rather than dropping it silently."""
+    return [part for part in re.split(r"\s+", text.strip()) if part]
+
+
+def ingest_items(
+    ingestor: Ingestor,
+    items: Sequence[str],
+    *,
+    names: Sequence[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Iterator[ItemResult]:
+    """Ingest each item on its own; a failing item never stops the others."""
+    for number, item in enumerate(items):
+        shown = names[number] if names else item
+        if progress is not None:
+            progress(number, len(items), shown)
+        try:
+            report = ingestor.ingest([item])
+        except NewsqaError as exc:  # the store or Chroma itself failed: say so, go on
+            yield ItemResult(shown, False, str(exc))
+            continue
+        if report.failed:
+            yield ItemResult(shown, False, report.failed[0][1])
+        else:
+            yield ItemResult(shown, True, report.summary())
+    if progress is not None:
+        progress(len(items), len(items), "")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

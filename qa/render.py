@@ -1,0 +1,170 @@
+"""HTML for answers, sources and articles, built here so the page stays thin and the escaping is
+tested in one place.
+
+Article text and questions are untrusted: every piece of them passes through `html.escape`
+before it is put in markup, links are only ever our own (`#` anchors, or an article URL whose
+scheme is http or https), and long unbroken strings wrap instead of widening the page.
+
+    answer_html(answer, turn=3)          # text with [n] as chips linking to the sources
+    source_html(citation, article, turn=3, copies=[...])
+    article_html(article, highlight={4, 7})
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlparse
+
+from qa.generate import UNSUPPORTED_MARK
+from qa.types import Answer, Article, Citation
+
+CSS = """
+<style>
+.nq-answer, .nq-source, .nq-article { overflow-wrap: anywhere; word-break: break-word;
+  line-height: 1.55; font-size: 1rem; }
+.nq-answer p { margin: 0 0 .4em 0; white-space: pre-wrap; }
+a.nq-chip { display: inline-block; min-width: 1.3em; padding: 0 .35em; margin: 0 .1em;
+  border-radius: .6em; background: #e8eef7; color: #1f4e8c; font-size: .78em;
+  font-weight: 600; text-align: center; text-decoration: none; vertical-align: .15em;
+  line-height: 1.45; }
+a.nq-chip:hover, a.nq-chip:focus { background: #1f4e8c; color: #fff; }
+.nq-unsupported { color: #9a3412; background: #fff1e6; border-radius: .3em; padding: 0 .3em;
+  font-size: .8em; font-weight: 600; }
+.nq-source { border-left: 3px solid #d5dde8; padding: .2em 0 .2em .8em; margin: 0 0 .8em 0;
+  scroll-margin-top: 4rem; }
+.nq-source:target { border-left-color: #1f4e8c; background: #f5f8fc; }
+.nq-source .nq-meta { color: #555; font-size: .86em; }
+.nq-source .nq-title { font-weight: 600; }
+.nq-source .nq-para { margin: .3em 0 0 0; color: #333; font-size: .93em; }
+.nq-source .nq-copies { color: #555; font-size: .82em; margin-top: .2em; }
+mark.nq-hl { background: #fff3b0; padding: 0 .1em; border-radius: .2em; }
+.nq-article p { margin: 0 0 .8em 0; }
+.nq-article .nq-meta { color: #555; font-size: .88em; margin-bottom: .8em; }
+@media (max-width: 480px) { .nq-answer, .nq-source, .nq-article { font-size: .95rem; } }
+</style>
+"""
+
+_CHIP = re.compile(r"\[(\d+)\]")
+_NEW_TAB = 'target="_blank" rel="noopener noreferrer"'
+
+
+def anchor(turn: int, n: int) -> str:
+    return f"nq-src-{turn}-{n}"
+
+
+def answer_html(answer: Answer, *, turn: int) -> str:
+    """The answer text, escaped, with each `[n]` a chip linking to source n of this turn."""
+    known = {c.n for c in answer.citations}
+    paragraphs = []
+    for line in answer.text.split("\n"):
+        escaped = html.escape(line)
+        escaped = escaped.replace(
+            html.escape(UNSUPPORTED_MARK),
+            '<span class="nq-unsupported" title="No article sentence supports this">'
+            "unsupported</span>",
+        )
+
+        def chip(match: re.Match[str]) -> str:
+            n = int(match.group(1))
+            if n not in known:
+                return match.group(0)
+            return (
+                f'<a class="nq-chip" href="#{anchor(turn, n)}" '
+                f'title="Source {n}" aria-label="Source {n}">{n}</a>'
+            )
+
+        paragraphs.append(f"<p>{_CHIP.sub(chip, escaped)}</p>")
+    return f'<div class="nq-answer">{"".join(paragraphs)}</div>'
+
+
+def source_html(
+    citation: Citation,
+    article: Article | None,
+    *,
+    turn: int,
+    copies: Sequence[Article] = (),
+) -> str:
+    """One numbered source: title, outlet, date, link, and the cited sentence highlighted inside
+    its paragraph (or alone, when the article is gone)."""
+    title = html.escape(citation.title or "(untitled)")
+    url = safe_url(citation.url)
+    if url:
+        title = f'<a href="{html.escape(url)}" {_NEW_TAB}>{title}</a>'
+    meta = " · ".join(
+        html.escape(part)
+        for part in (
+            citation.source or "unknown outlet",
+            (citation.published or "undated")[:10],
+            f"support {citation.support:.2f}" if citation.support < 1.0 else "",
+        )
+        if part
+    )
+    paragraph = (
+        paragraph_html(article, citation.sentence_index)
+        if article is not None
+        else f'<mark class="nq-hl">{html.escape(citation.sentence)}</mark>'
+    )
+    copies_html = ""
+    if copies:
+        listed = "; ".join(
+            html.escape(f"{a.outlet or 'unknown outlet'} ({(a.published or 'undated')[:10]})")
+            for a in copies
+        )
+        copies_html = f'<div class="nq-copies">Same sentence also in: {listed}</div>'
+    return (
+        f'<div class="nq-source" id="{anchor(turn, citation.n)}">'
+        f'<span class="nq-title">[{citation.n}] {title}</span> '
+        f'<span class="nq-meta">· {meta}</span>'
+        f'<div class="nq-para">{paragraph}</div>{copies_html}</div>'
+    )
+
+
+def paragraph_html(article: Article, sentence_index: int) -> str:
+    """The paragraph holding a sentence, the sentence highlighted, the rest plain."""
+    target = next((s for s in article.sentences if s.index == sentence_index), None)
+    if target is None:
+        return ""
+    parts = []
+    for sentence in article.sentences:
+        if sentence.paragraph != target.paragraph:
+            continue
+        text = html.escape(sentence.text)
+        parts.append(f'<mark class="nq-hl">{text}</mark>' if sentence is target else text)
+    return " ".join(parts)
+
+
+def article_html(article: Article, highlight: Iterable[int]) -> str:
+    """The whole clean article by paragraph, the given sentences highlighted; the first
+    highlighted one carries id="nq-first-hl" so it can be scrolled into view."""
+    marked = set(highlight)
+    first = min(marked) if marked else None
+    meta = " · ".join(
+        html.escape(part)
+        for part in (
+            article.outlet or "unknown outlet",
+            (article.published or article.published_raw or "undated")[:10],
+            article.author or "",
+        )
+        if part
+    )
+    url = safe_url(article.url)
+    link = f' · <a href="{html.escape(url)}" {_NEW_TAB}>original</a>' if url else ""
+    paragraphs: dict[int, list[str]] = {}
+    for sentence in article.sentences:
+        text = html.escape(sentence.text)
+        if sentence.index in marked:
+            element_id = ' id="nq-first-hl"' if sentence.index == first else ""
+            text = f'<mark class="nq-hl"{element_id}>{text}</mark>'
+        paragraphs.setdefault(sentence.paragraph, []).append(text)
+    body = "".join(f"<p>{' '.join(parts)}</p>" for parts in paragraphs.values())
+    return f'<div class="nq-article"><div class="nq-meta">{meta}{link}</div>{body}</div>'
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s); a `javascript:` or `data:` URL from an article is dropped."""
+    if not url:
+        return None
+    scheme = urlparse(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https") else None
