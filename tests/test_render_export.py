@@ -1,0 +1,123 @@
+"""The page's HTML and the Markdown export: exact, and inert whatever the articles contain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa.export import conversation_markdown, md_escape
+from qa.ingest.uploads import save_uploads, split_urls
+from qa.render import answer_html, article_html, paragraph_html, safe_url, source_html
+from qa.store import Store
+from qa.types import Answer, Citation, Repair
+from tests.helpers import make_article
+
+HOSTILE = "<script>alert(1)</script> [click](javascript:alert(2)) **bold** <img src=x onerror=y>"
+
+
+def citation(n: int = 1, sentence: str = "Talks failed on Tuesday.", **extra: object) -> Citation:
+    fields: dict[str, object] = {
+        "n": n, "article_id": "a1", "title": "Talks fail", "source": "Harbour Daily",
+        "author": None, "published": "2026-03-04", "url": "https://harbour.example/talks",
+        "path": "t.txt", "sentence": sentence, "sentence_index": 1, "start": 0, "end": 10,
+    }  # fmt: skip
+    return Citation(**(fields | extra))  # type: ignore[arg-type]
+
+
+def test_answer_chips_link_to_the_sources_of_their_turn() -> None:
+    answer = Answer("Why?", "Talks failed. [1] Both sides blamed each other. [2] [9]",
+                    (citation(1), citation(2)), False)  # fmt: skip
+    page = answer_html(answer, turn=3)
+    assert '<a class="nq-chip" href="#nq-src-3-1"' in page
+    assert '<a class="nq-chip" href="#nq-src-3-2"' in page
+    assert "[9]" in page  # a number with no citation stays plain text
+
+
+def test_unsupported_sentences_are_visibly_marked() -> None:
+    answer = Answer("Q", "Ten died. [unsupported]", (), False, mode="llm")
+    assert '<span class="nq-unsupported"' in answer_html(answer, turn=1)
+
+
+def test_untrusted_text_is_escaped_everywhere() -> None:
+    article = make_article(f"First sentence here. {HOSTILE} Last one.", title=HOSTILE)
+    hostile_sentence = next(s for s in article.sentences if "script" in s.text)
+    cite = citation(sentence=hostile_sentence.text, title=HOSTILE, source=HOSTILE,
+                    sentence_index=hostile_sentence.index, url="javascript:alert(3)")  # fmt: skip
+    pages = [
+        answer_html(Answer(HOSTILE, f"{HOSTILE} [1]", (cite,), False), turn=1),
+        source_html(cite, article, turn=1, copies=[article]),
+        article_html(article, [hostile_sentence.index]),
+    ]
+    for page in pages:
+        assert "<script" not in page and "<img" not in page and "<b>" not in page
+        assert "javascript:" not in page or 'href="javascript:' not in page
+        assert "&lt;script&gt;" in page
+
+
+def test_only_http_urls_become_links() -> None:
+    assert safe_url("https://a.example/x") == "https://a.example/x"
+    for url in ("javascript:alert(1)", "data:text/html,x", " JAVASCRIPT:x", "", None, "ftp://x"):
+        assert safe_url(url) is None
+
+
+def test_the_cited_sentence_is_highlighted_inside_its_paragraph() -> None:
+    article = make_article("One here. Two here.\n\nThree here. Four here.")
+    three = next(s for s in article.sentences if s.text == "Three here.")
+    assert (
+        paragraph_html(article, three.index) == '<mark class="nq-hl">Three here.</mark> Four here.'
+    )
+    page = article_html(article, [three.index])
+    assert page.count("<p>") == 2 and 'id="nq-first-hl"' in page
+
+
+def test_markdown_export_has_footnotes_per_turn() -> None:
+    first = Answer("Why did talks fail?", "Talks failed. [1]", (citation(1),), False)
+    second = Answer(
+        "Who walked out?", "Aerolis walked out. [1] [unsupported] claim.", (citation(1),), False,
+        mode="llm", repairs=(Repair("unsupported", "claim", "no sentence supports it"),),
+    )  # fmt: skip
+    text = conversation_markdown([first, second], today="2026-11-24")
+    assert "## Q1. Why did talks fail?" in text and "## Q2. Who walked out?" in text
+    assert "Talks failed. [^1.1]" in text and "Aerolis walked out. [^2.1]" in text
+    assert (
+        "[^1.1]: \u201cTalks failed on Tuesday.\u201d \u2014 Talks fail, Harbour Daily, "
+        "2026-03-04 \u2014 <https://harbour.example/talks>"
+    ) in text
+    assert "_Checked (unsupported): no sentence supports it_" in text
+
+
+def test_markdown_export_is_inert() -> None:
+    cite = citation(sentence=HOSTILE, title=HOSTILE, url="javascript:alert(1)")
+    text = conversation_markdown([Answer(HOSTILE, f"{HOSTILE} [1]", (cite,), False)], today="x")
+    assert "](javascript" not in text and "\\[click\\]\\(javascript" in text
+    assert "<script>" not in text and "\\<script\\>" in text
+    assert "javascript:alert(1)>" not in text  # the unsafe URL is not linked
+    assert md_escape("a  *b*\n c") == "a \\*b\\* c"
+
+
+def test_abstentions_export_their_related_reading() -> None:
+    answer = Answer("Q?", "The indexed articles don't say: Q?", (), True, related=(citation(),))
+    text = conversation_markdown([answer], today="x")
+    assert "Related reading:\n- \u201cTalks failed on Tuesday.\u201d" in text
+
+
+def test_uploads_are_saved_under_safe_names(tmp_path: Path) -> None:
+    saved = save_uploads(tmp_path, [("../../etc/passwd", b"x"), ("my story.html", b"<p>x</p>")])
+    assert [p.name for p in saved] == ["passwd.txt", "my_story.html"]
+    assert all(p.parent == tmp_path / "uploads" for p in saved)
+    again = save_uploads(tmp_path, [("my story.html", b"<p>new</p>")])
+    assert again[0].read_bytes() == b"<p>new</p>"
+    assert split_urls(" https://a.example/1 \n\nhttps://b.example/feed.xml ") == [
+        "https://a.example/1", "https://b.example/feed.xml",
+    ]  # fmt: skip
+
+
+def test_feedback_and_conversations_round_trip(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    answer = Answer("Q?", "A. [1]", (citation(),), False)
+    store.save_feedback(answer.to_dict(), kind="feedback", rating=-1, comment="  wrong date ")
+    (record,) = store.feedback()
+    assert record["rating"] == -1 and record["comment"] == "wrong date"
+    assert Answer.from_dict(record["answer"]).citations == answer.citations
+    store.save_conversation("c1", [answer.to_dict()])
+    store.save_conversation("c1", [answer.to_dict(), answer.to_dict()])
+    assert len(store.conversation("c1") or []) == 2 and store.conversation("nope") is None
