@@ -141,8 +141,8 @@ def add_articles_form(settings: Settings) -> None:
 
 
 @st.dialog("Article", width="large")
-def show_article(assistant: Assistant, article_id: str, highlight: list[int]) -> None:
-    article = assistant.store.article(article_id)
+def show_article(store: Store, article_id: str, highlight: list[int]) -> None:
+    article = store.article(article_id)
     if article is None:
         st.error("This article is no longer in the index.")
         return
@@ -151,12 +151,12 @@ def show_article(assistant: Assistant, article_id: str, highlight: list[int]) ->
     st.html(SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
 
 
-def render_sources(assistant: Assistant, citations: tuple[Citation, ...], turn: int) -> None:
+def render_sources(store: Store, citations: tuple[Citation, ...], turn: int) -> None:
     for citation in citations:
-        article = assistant.store.article(citation.article_id)
+        article = store.article(citation.article_id)
         copies = [
             a
-            for a in (assistant.store.article(i, with_sentences=False) for i in citation.also_in)
+            for a in (store.article(i, with_sentences=False) for i in citation.also_in)
             if a is not None
         ]
         st.html(render.source_html(citation, article, turn=turn, copies=copies))
@@ -166,10 +166,10 @@ def render_sources(assistant: Assistant, citations: tuple[Citation, ...], turn: 
             cited_here = [
                 c.sentence_index for c in citations if c.article_id == citation.article_id
             ]
-            show_article(assistant, citation.article_id, cited_here)
+            show_article(store, citation.article_id, cited_here)
 
 
-def render_answer(assistant: Assistant, answer: Answer, turn: int) -> None:
+def render_answer(store: Store, answer: Answer, turn: int) -> None:
     st.html(render.answer_html(answer, turn=turn))
     if answer.fallback_reason:
         st.warning(f"Model answer not used: {answer.fallback_reason}", icon=None)
@@ -177,10 +177,10 @@ def render_answer(assistant: Assistant, answer: Answer, turn: int) -> None:
         st.caption(f"Checked - {repair.action.replace('_', ' ')}: {repair.detail}")
     if answer.citations:
         st.caption("Sources")
-        render_sources(assistant, answer.citations, turn)
+        render_sources(store, answer.citations, turn)
     elif answer.related:
         st.caption("Related reading")
-        render_sources(assistant, answer.related, turn)
+        render_sources(store, answer.related, turn)
     render_feedback(answer, turn)
 
 
@@ -299,7 +299,7 @@ def main() -> None:
         with st.chat_message("user"):
             st.text(answer.question)
         with st.chat_message("assistant"):
-            render_answer(assistant, answer, turn)
+            render_answer(store, answer, turn)
 
     question = st.chat_input("Ask about the news")
     if not question:
@@ -327,7 +327,7 @@ def main() -> None:
             return
         answers.append(final)
         store.save_conversation(st.session_state.conversation_id, [a.to_dict() for a in answers])
-        render_answer(assistant, final, len(answers))
+        render_answer(store, final, len(answers))
 
 
 main()
