@@ -274,3 +274,182 @@ def list_articles(limit: int, index_dir: Path | None) -> None:
             f"{row['id']}  {date:10}  {(row['outlet'] or '-')[:20]:20}  "
             f"{row['sentences']:4d}  {row['title'] or '(untitled)'}"
         )
+
+
+@main.command(name="eval")
+@click.argument("fixtures", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Only validate the files against the schema.")
+@click.option(
+    "--mode",
+    type=click.Choice(["extractive", "llm"]),
+    default=None,
+    help="Answer mode (default: the configured one; a case may set its own).",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Write a report: out.md, out.html or out.json (repeatable).",
+)
+@click.option(
+    "--fail-under",
+    "bounds",
+    multiple=True,
+    metavar="METRIC=VALUE",
+    help="Exit non-zero when METRIC misses VALUE (e.g. hit@1=0.4).",
+)
+@click.option(
+    "--baseline",
+    is_flag=True,
+    help="Also run a plain LlamaIndex pipeline over the same articles, side by side.",
+)
+@index_option
+def evaluate(
+    fixtures: tuple[Path, ...],
+    check: bool,
+    mode: str | None,
+    reports: tuple[Path, ...],
+    bounds: tuple[str, ...],
+    baseline: bool,
+    index_dir: Path | None,
+) -> None:  # fmt: skip
+    """Run Q&A fixture files against the index and score answers and citations."""
+    from qa.fixtures import check_file, load_cases
+
+    problems = [p for path in fixtures for p in check_file(path)]
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if check or problems:
+        if not problems:
+            click.echo(f"{len(fixtures)} file(s) valid")
+        sys.exit(EXIT_SOME_FAILED if problems else 0)
+    limits = _bounds(bounds)
+    from qa.assistant import Assistant
+    from qa.evaluate import by_tag, missed_bounds, run_cases, summarize
+    from qa.report import write_report
+
+    settings = _settings(index_dir)
+    assistant = Assistant.from_settings(settings)
+    cases = [case for path in fixtures for case in load_cases(path)]
+    from tqdm import tqdm
+
+    with tqdm(total=len(cases), unit="case", file=sys.stderr, disable=None, leave=False) as bar:
+        results = run_cases(assistant, cases, mode=mode, progress=lambda done, _: bar.update(1))
+    for result in results:
+        if not result.passed:
+            click.echo(
+                f"FAIL {result.case.id} ({result.case.source}): {'; '.join(result.failures)}"
+            )
+    summary = summarize(results)
+    click.echo(_metrics_table({"newsqa": summary}))
+    for tag, values in by_tag(results).items():
+        click.echo(f"  {tag:20s} {values['cases']:4.0f} cases  passed {values['passed']:.2f}  "
+                   f"hit@1 {values['hit@1']:.2f}  hit@3 {values['hit@3']:.2f}")  # fmt: skip
+    if baseline:
+        from qa.baseline import run_baseline
+
+        click.echo(_metrics_table({"newsqa": summary, "llamaindex": run_baseline(settings, cases)}))
+    for path in reports:
+        write_report(path, results)
+        click.echo(f"report: {path}")
+    missed = missed_bounds(summary, limits)
+    for line in missed:
+        click.echo(f"fail-under: {line}", err=True)
+    if missed or any(not r.passed for r in results):
+        sys.exit(1)
+
+
+def _bounds(bounds: tuple[str, ...]) -> dict[str, float]:
+    from qa.evaluate import METRICS_LOWER_IS_BETTER
+
+    known = {
+        "passed", "hit@1", "hit@3", "mrr", "citation_recall", "citation_precision",
+        "evidence_precision", "answer_match", "abstention_accuracy", *METRICS_LOWER_IS_BETTER,
+    }  # fmt: skip
+    out = {}
+    for bound in bounds:
+        metric, _, value = bound.partition("=")
+        if metric not in known:
+            raise click.BadParameter(f"{metric!r}: one of {', '.join(sorted(known))}",
+                                     param_hint="--fail-under")  # fmt: skip
+        try:
+            out[metric] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"{bound!r}: write METRIC=NUMBER",
+                                     param_hint="--fail-under") from None  # fmt: skip
+    return out
+
+
+def _metrics_table(rows: dict[str, dict[str, float]]) -> str:
+    metrics = list(next(iter(rows.values())))
+    names = list(rows)
+    lines = [f"{'metric':24s}" + "".join(f"{n:>14s}" for n in names)]
+    for metric in metrics:
+        cells = "".join(
+            f"{rows[n].get(metric, float('nan')):14.3f}" if metric in rows[n] else f"{'-':>14s}"
+            for n in names
+        )
+        lines.append(f"{metric:24s}{cells}")
+    return "\n".join(lines)
+
+
+@main.group()
+def fixtures() -> None:
+    """Write Q&A fixture cases from real answers."""
+
+
+@fixtures.command()
+@click.argument("question")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Fixture file to append to (.yaml or .jsonl; created when missing).",
+)
+@click.option("--id", "case_id", help="Case id (default: from the question).")
+@click.option("--tag", "tags", multiple=True, help="Tag (repeatable).")
+@click.option("--yes", is_flag=True, help="Keep every citation without asking.")
+@click.option("--llm", "mode", flag_value="llm", help="Answer with the configured model.")
+@click.option("--extractive", "mode", flag_value="extractive", help="Answer offline.")
+@index_option
+def record(
+    question: str, out: Path, case_id: str | None, tags: tuple[str, ...], yes: bool,
+    mode: str | None, index_dir: Path | None,
+) -> None:  # fmt: skip
+    """Ask QUESTION, confirm its citations, and append it as a case to --out."""
+    from qa.assistant import Assistant
+    from qa.fixtures import append_case, record_case
+
+    answer = Assistant.from_settings(_settings(index_dir)).ask(question, mode=mode)
+    click.echo(_human(answer))
+    keep: list[int] = []
+    for citation in answer.citations:
+        if yes or click.confirm(f"Must [{citation.n}] be cited?", default=True):
+            keep.append(citation.n)
+    if not answer.abstained and not keep:
+        raise click.ClickException("no citation kept: nothing to check, no case written")
+    if answer.abstained and not yes and not click.confirm("Must it abstain?", default=True):
+        raise click.ClickException("nothing written")
+    case = record_case(answer, case_id=case_id, tags=tags, keep=tuple(keep))
+    append_case(out, case)
+    click.echo(f"case {case['id']!r} appended to {out}")
+
+
+@fixtures.command(name="export")
+@click.argument("out", type=click.Path(path_type=Path))
+@index_option
+def export_fixtures(out: Path, index_dir: Path | None) -> None:
+    """Append the answers saved with the page's "Save as test fixture" button to OUT."""
+    from qa.fixtures import append_case
+    from qa.store import Store
+    from qa.types import Answer
+
+    store = Store.open(_settings(index_dir).store_path, create=False)
+    saved = store.feedback("fixture")
+    from qa.fixtures import record_case
+
+    for row in saved:
+        case = record_case(Answer.from_dict(row["answer"]), case_id=f"page-{row['id']}")
+        append_case(out, case)
+    click.echo(f"{len(saved)} case(s) appended to {out}")

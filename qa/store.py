@@ -477,6 +477,18 @@ class Store:
         rows = self._db.execute("SELECT id FROM articles WHERE title = ? ORDER BY id", (title,))
         return [str(r[0]) for r in rows]
 
+    def article_ids_with_url(self, url: str) -> list[str]:
+        rows = self._db.execute("SELECT id FROM articles WHERE url = ? ORDER BY id", (url,))
+        return [str(row[0]) for row in rows]
+
+    def article_ids_from_path(self, path: str) -> list[str]:
+        """Articles read from a path given in full or by its trailing part ("txt/a.txt")."""
+        rows = self._db.execute(
+            "SELECT DISTINCT article_id FROM sources WHERE origin = ? OR origin LIKE ? ESCAPE '\\'",
+            (path, "%/" + path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")),
+        )
+        return sorted(str(row[0]) for row in rows)
+
     def article_id_from(self, origin: str) -> str | None:
         """The article read from a path or URL, as it was given to `ingest`."""
         row = self._db.execute(
