@@ -22,6 +22,7 @@ from qa.assistant import Assistant
 from qa.config import Settings, load_settings
 from qa.errors import NewsqaError
 from qa.export import conversation_markdown
+from qa.fixtures import record_case
 from qa.inspect import collection_stats
 from qa.store import Store
 from qa.types import Answer, Citation, Delta, Filters
@@ -146,8 +147,9 @@ def show_article(store: Store, article_id: str, highlight: list[int]) -> None:
     if article is None:
         st.error("This article is no longer in the index.")
         return
-    st.subheader(article.title or "(untitled)", anchor=False)
-    st.html(render.article_html(article, highlight))
+    # The title is article text: escaped HTML, never Markdown (which would render links and
+    # fetch remote images from it).
+    st.html(render.article_html(article, highlight, with_title=True))
     st.html(SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
 
 
@@ -196,8 +198,11 @@ def render_feedback(answer: Answer, turn: int) -> None:
             )
             st.toast("Feedback saved")
         if right.button("Save as test fixture", key=f"fixture-{turn}"):
+            # The same case `newsqa fixtures record` writes; `newsqa fixtures export FILE`
+            # appends the saved ones to a fixture file.
+            case = record_case(answer, case_id=f"page-{st.session_state.conversation_id}-{turn}")
             session_store(settings).save_feedback(
-                answer.to_dict(), kind="fixture", rating=None, comment=comment
+                answer.to_dict(), kind="fixture", rating=None, comment=comment, fixture=case
             )
             st.toast("Saved as a test fixture")
 
@@ -224,8 +229,9 @@ def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> 
         left, right = st.columns(2)
         left.metric("Articles", f"{stats['articles']:,}")
         right.metric("Sentences", f"{stats['sentences']:,}")
-        span = f"{stats['first_published'] or '?'} to {stats['last_published'] or '?'}"
-        st.caption(f"Published {span}")
+        oldest = (stats["first_published"] or "?")[:10]
+        newest = (stats["last_published"] or "?")[:10]
+        st.caption(f"Published {oldest} to {newest}")
         with st.expander("Add articles"):
             add_articles_form(settings)
 
@@ -249,11 +255,17 @@ def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> 
         else:
             st.caption("No model configured (set NEWSQA_LLM_BASE_URL / NEWSQA_LLM_MODEL).")
 
+    return filters, ("llm" if mode == modes[1] else "extractive")
+
+
+def sidebar_footer(answers: list[Answer]) -> None:
+    # Drawn after the chat, so the answer given in this run is already in the export.
+    with st.sidebar:
+        st.subheader("Conversation", anchor=False)
         if st.button("New conversation"):
             st.session_state.pop("answers", None)
             st.query_params["c"] = uuid.uuid4().hex[:12]
             st.rerun()
-        answers = st.session_state.get("answers", [])
         st.download_button(
             "Export as Markdown",
             conversation_markdown(answers, today=date.today().isoformat()),
@@ -261,7 +273,6 @@ def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> 
             mime="text/markdown",
             disabled=not answers,
         )
-    return filters, ("llm" if mode == modes[1] else "extractive")
 
 
 def _day(value: str | None) -> date | None:
@@ -279,6 +290,9 @@ def main() -> None:
         st.error(str(exc))
         st.stop()
     st.session_state.settings = settings
+    # Drawn first (Streamlit pins it to the bottom wherever it is called), so the page is
+    # usable at once while a cold start opens the index and the models.
+    question = st.chat_input("Ask about the news", disabled=not settings.store_path.is_file())
     try:
         assistant = open_assistant(settings)
         stats = sidebar_stats(settings)
@@ -301,9 +315,19 @@ def main() -> None:
         with st.chat_message("assistant"):
             render_answer(store, answer, turn)
 
-    question = st.chat_input("Ask about the news")
-    if not question:
-        return
+    if question:
+        answer_question(assistant, store, answers, question, filters, mode)
+    sidebar_footer(answers)
+
+
+def answer_question(
+    assistant: Assistant,
+    store: Store,
+    answers: list[Answer],
+    question: str,
+    filters: Filters,
+    mode: str,
+) -> None:
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):

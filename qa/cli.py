@@ -304,6 +304,7 @@ def list_articles(limit: int, index_dir: Path | None) -> None:
     is_flag=True,
     help="Also run a plain LlamaIndex pipeline over the same articles, side by side.",
 )
+@click.option("--today", help="The date 'this week' or 'latest' refer to (default: today).")
 @index_option
 def evaluate(
     fixtures: tuple[Path, ...],
@@ -312,6 +313,7 @@ def evaluate(
     reports: tuple[Path, ...],
     bounds: tuple[str, ...],
     baseline: bool,
+    today: str | None,
     index_dir: Path | None,
 ) -> None:  # fmt: skip
     """Run Q&A fixture files against the index and score answers and citations."""
@@ -330,7 +332,7 @@ def evaluate(
     from qa.report import write_report
 
     settings = _settings(index_dir)
-    assistant = Assistant.from_settings(settings)
+    assistant = Assistant.from_settings(settings, today=_date(today))
     cases = [case for path in fixtures for case in load_cases(path)]
     from tqdm import tqdm
 
@@ -358,6 +360,17 @@ def evaluate(
         click.echo(f"fail-under: {line}", err=True)
     if missed or any(not r.passed for r in results):
         sys.exit(1)
+
+
+def _date(value: str | None) -> Any:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: write YYYY-MM-DD", param_hint="--today") from None
 
 
 def _bounds(bounds: tuple[str, ...]) -> dict[str, float]:
@@ -450,6 +463,7 @@ def export_fixtures(out: Path, index_dir: Path | None) -> None:
     from qa.fixtures import record_case
 
     for row in saved:
-        case = record_case(Answer.from_dict(row["answer"]), case_id=f"page-{row['id']}")
+        answer = Answer.from_dict(row["answer"])
+        case = row["fixture"] or record_case(answer, case_id=f"page-{row['id']}")
         append_case(out, case)
     click.echo(f"{len(saved)} case(s) appended to {out}")

@@ -118,7 +118,13 @@ def check_file(path: Path) -> list[Problem]:
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path))):
         where = tuple(error.absolute_path)
-        line = _line_of(lines, where)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            # Point at the unexpected key itself, not at the mapping holding it.
+            allowed = error.schema.get("properties", {})
+            extra = [k for k in error.instance if k not in allowed]
+            line = _line_of(lines, (*where, extra[0])) if extra else _line_of(lines, where)
+        else:
+            line = _line_of(lines, where)
         problems.append(Problem(path, line, _explain(error, where)))
     seen: dict[str, int] = {}
     for n, raw in enumerate(document.get("cases") or []):

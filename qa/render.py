@@ -41,6 +41,7 @@ a.nq-chip:hover, a.nq-chip:focus { background: #1f4e8c; color: #fff; }
 .nq-source .nq-copies { color: #555; font-size: .82em; margin-top: .2em; }
 mark.nq-hl { background: #fff3b0; padding: 0 .1em; border-radius: .2em; }
 .nq-article p { margin: 0 0 .8em 0; }
+.nq-article h3.nq-title { font-size: 1.3rem; margin: 0 0 .3em 0; }
 .nq-article .nq-meta { color: #555; font-size: .88em; margin-bottom: .8em; }
 @media (max-width: 480px) { .nq-answer, .nq-source, .nq-article { font-size: .95rem; } }
 </style>
@@ -135,7 +136,7 @@ def paragraph_html(article: Article, sentence_index: int) -> str:
     return " ".join(parts)
 
 
-def article_html(article: Article, highlight: Iterable[int]) -> str:
+def article_html(article: Article, highlight: Iterable[int], *, with_title: bool = False) -> str:
     """The whole clean article by paragraph, the given sentences highlighted; the first
     highlighted one carries id="nq-first-hl" so it can be scrolled into view."""
     marked = set(highlight)
@@ -159,7 +160,9 @@ def article_html(article: Article, highlight: Iterable[int]) -> str:
             text = f'<mark class="nq-hl"{element_id}>{text}</mark>'
         paragraphs.setdefault(sentence.paragraph, []).append(text)
     body = "".join(f"<p>{' '.join(parts)}</p>" for parts in paragraphs.values())
-    return f'<div class="nq-article"><div class="nq-meta">{meta}{link}</div>{body}</div>'
+    title = html.escape(article.title or "(untitled)")
+    heading = f'<h3 class="nq-title">{title}</h3>' if with_title else ""
+    return f'<div class="nq-article">{heading}<div class="nq-meta">{meta}{link}</div>{body}</div>'
 
 
 def safe_url(url: str | None) -> str | None:

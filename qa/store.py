@@ -85,7 +85,8 @@ CREATE TABLE IF NOT EXISTS feedback (
     rating INTEGER,
     comment TEXT,
     question TEXT NOT NULL,
-    answer TEXT NOT NULL
+    answer TEXT NOT NULL,
+    fixture TEXT
 );
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY,
@@ -510,15 +511,23 @@ class Store:
     # -- what readers say and keep ----------------------------------------------------------
 
     def save_feedback(
-        self, answer: dict[str, Any], *, kind: str, rating: int | None, comment: str | None
+        self,
+        answer: dict[str, Any],
+        *,
+        kind: str,
+        rating: int | None,
+        comment: str | None,
+        fixture: dict[str, Any] | None = None,
     ) -> int:
         """Store a reader's verdict on an answer (kind 'feedback'), or an answer they want kept
-        as a test case (kind 'fixture'), with the question, answer and citations."""
+        as a test case (kind 'fixture', with the case made of it), with the question, answer
+        and citations."""
         cursor = self._db.execute(
-            "INSERT INTO feedback(created_at, kind, rating, comment, question, answer) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO feedback(created_at, kind, rating, comment, question, answer, fixture) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (_now(), kind, rating, (comment or "").strip() or None, answer["question"],
-             json.dumps(answer, ensure_ascii=False)),
+             json.dumps(answer, ensure_ascii=False),
+             json.dumps(fixture, ensure_ascii=False) if fixture else None),
         )  # fmt: skip
         return int(cursor.lastrowid or 0)
 
@@ -526,7 +535,14 @@ class Store:
         rows = self._db.execute(
             "SELECT * FROM feedback WHERE ? IS NULL OR kind = ? ORDER BY id", (kind, kind)
         ).fetchall()
-        return [dict(row) | {"answer": json.loads(row["answer"])} for row in rows]
+        return [
+            dict(row)
+            | {
+                "answer": json.loads(row["answer"]),
+                "fixture": json.loads(row["fixture"]) if row["fixture"] else None,
+            }
+            for row in rows
+        ]
 
     def save_conversation(self, conversation_id: str, answers: list[dict[str, Any]]) -> None:
         self._db.execute(

@@ -14,6 +14,8 @@ import pytest
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
 
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:

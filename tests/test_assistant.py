@@ -14,7 +14,8 @@ from qa.cli import main
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
 from qa.errors import IndexMismatchError, NewsqaError, QuestionError
-from qa.fixtures import load_cases, run_case, summarize
+from qa.evaluate import run_case, summarize
+from qa.fixtures import load_cases
 from qa.ingest.sources import sample_dir
 from qa.store import Store
 

@@ -204,12 +204,10 @@ class Shots:
     def __init__(self, test_name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.prefix = test_name
-        self.taken: list[Path] = []
 
     def __call__(self, page: Any, step: str, **kwargs: Any) -> None:
         path = SHOTS / f"{self.prefix}-{step}.png"
         page.screenshot(path=str(path), **kwargs)
-        self.taken.append(path)
 
 
 @pytest.fixture
@@ -288,37 +286,35 @@ def test_chip_jumps_to_source_and_article_opens_at_the_sentence(
     shot(page, "3-article-dialog")
 
 
-def test_export_downloads_markdown_with_footnotes(open_page: Any, shot: Shots) -> None:
-    page = open_page(accept_downloads=True)
-    ask(page, EVACUATED, turn=1)
-    ask(page, DAMAGE, turn=2)  # see the xfail below: the export lags one turn behind
+def download_export(page: Any, name: str) -> str:
     export = page.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"] button')
     sync_api.expect(export).to_be_enabled()
-    shot(page, "1-before-export")
     with page.expect_download() as download:
         export.click()
     assert download.value.suggested_filename == "newsqa-conversation.md"
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    (SHOTS / "test_export_downloads_markdown_with_footnotes.md").write_text(text, encoding="utf-8")
+    (SHOTS / f"{name}.md").write_text(text, encoding="utf-8")
+    return text
+
+
+def test_export_downloads_markdown_with_footnotes(
+    open_page: Any, shot: Shots, request: pytest.FixtureRequest
+) -> None:
+    page = open_page(accept_downloads=True)
+    ask(page, EVACUATED, turn=1)
+    shot(page, "1-before-export")
+    # Right after the answer: the export already holds it (it once lagged a turn behind).
+    text = download_export(page, f"{request.node.name}-1")
     assert "[^1.1]:" in text
     assert EVACUATED_SENTENCE in text
     assert EVACUATED in text
     assert "[^1.1]" in text.split("[^1.1]:")[0], "the answer text should carry the marker"
 
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.py renders the sidebar's download button before the new answer is appended, "
-    "so the export misses the latest turn (disabled after the first question)",
-)
-def test_export_right_after_an_answer_includes_it(open_page: Any) -> None:
-    page = open_page(accept_downloads=True)
-    ask(page, EVACUATED, turn=1)
-    export = page.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"] button')
-    sync_api.expect(export).to_be_enabled(timeout=2_000)
-    with page.expect_download(timeout=10_000) as download:
-        export.click()
-    assert "[^1.1]:" in Path(download.value.path()).read_text(encoding="utf-8")
+    ask(page, DAMAGE, turn=2)
+    shot(page, "2-second-turn")
+    text = download_export(page, f"{request.node.name}-2")
+    assert EVACUATED in text and DAMAGE in text
+    assert "## Q2." in text and "[^1.1]:" in text and "[^2.1]:" in text
 
 
 def test_hostile_article_text_stays_inert_and_wraps(open_page: Any, shot: Shots) -> None:
@@ -361,11 +357,6 @@ def test_hostile_article_text_stays_inert_and_wraps(open_page: Any, shot: Shots)
     assert alerts == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.py show_article passes the article title to st.subheader, which renders it as "
-    "Markdown: an article's title can add links, emphasis and remote images to the dialog",
-)
 def test_article_dialog_shows_the_title_as_plain_text(open_page: Any) -> None:
     page = open_page()
     ask(page, "How many visitors came to the harbour festival?", turn=1)
@@ -388,6 +379,9 @@ def test_phone_width_has_no_horizontal_scroll(open_page: Any, shot: Shots) -> No
     sync_api.expect(chip).to_be_visible()
     sync_api.expect(chip).to_be_in_viewport()
     shot(page, "1-answer")
-    shot(page, "2-full", full_page=True)
+    source = page.locator("#nq-src-1-1")
+    source.scroll_into_view_if_needed()
+    sync_api.expect(source.locator("mark.nq-hl")).to_be_in_viewport()
+    shot(page, "2-source")
     assert overflow(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

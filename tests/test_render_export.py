@@ -46,6 +46,7 @@ def test_untrusted_text_is_escaped_everywhere() -> None:
         answer_html(Answer(HOSTILE, f"{HOSTILE} [1]", (cite,), False), turn=1),
         source_html(cite, article, turn=1, copies=[article]),
         article_html(article, [hostile_sentence.index]),
+        article_html(article, [hostile_sentence.index], with_title=True),
     ]
     for page in pages:
         assert "<script" not in page and "<img" not in page and "<b>" not in page
