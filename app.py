@@ -153,7 +153,7 @@ def show_article(store: Store, article_id: str, highlight: list[int]) -> None:
     st.html(SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
 
 
-def render_sources(store: Store, citations: tuple[Citation, ...], turn: int) -> None:
+def render_sources(store: Store, citations: tuple[Citation, ...], turn: int | str) -> None:
     for citation in citations:
         article = store.article(citation.article_id)
         copies = [
@@ -308,6 +308,10 @@ def main() -> None:
         st.error(str(exc))
         filters, mode = Filters(), assistant.default_mode
     store = session_store(settings)
+    view = st.sidebar.radio("View", ["Chat", "Briefing"], horizontal=True)
+    if view == "Briefing":
+        briefing_view(assistant, store, filters)
+        return
     answers = conversation(store)
     for turn, answer in enumerate(answers, start=1):
         with st.chat_message("user"):
@@ -318,6 +322,33 @@ def main() -> None:
     if question:
         answer_question(assistant, store, answers, question, filters, mode)
     sidebar_footer(answers)
+
+
+def briefing_view(assistant: Assistant, store: Store, filters: Filters) -> None:
+    from qa.briefing import Briefer, briefing_markdown
+
+    with st.form("brief", border=False):
+        topic = st.text_input("Story", placeholder="e.g. Tarnov Pass border clash")
+        go = st.form_submit_button("Brief me", type="primary")
+    if go and topic.strip():
+        try:
+            st.session_state.briefing = Briefer(assistant).brief(topic, filters=filters)
+        except NewsqaError as exc:
+            st.error(str(exc))
+            return
+    briefing = st.session_state.get("briefing")
+    if briefing is None:
+        st.caption("Key points, timeline, who's who, where accounts differ, and sources.")
+        return
+    st.html(render.briefing_html(briefing))
+    st.download_button(
+        "Download as Markdown",
+        briefing_markdown(briefing),
+        file_name="newsqa-briefing.md",
+        mime="text/markdown",
+    )
+    st.caption("Sources")
+    render_sources(store, tuple(briefing.citations), "b")
 
 
 def answer_question(

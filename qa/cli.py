@@ -467,3 +467,40 @@ def export_fixtures(out: Path, index_dir: Path | None) -> None:
         case = row["fixture"] or record_case(answer, case_id=f"page-{row['id']}")
         append_case(out, case)
     click.echo(f"{len(saved)} case(s) appended to {out}")
+
+
+@main.command()
+@click.argument("topic")
+@click.option("--since", help="Only articles published on or after this date.")
+@click.option("--until", help="Only articles published on or before this date.")
+@click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--new-since", help="'What's new' since this date (default: the last briefing).")
+@click.option("--format", "output_format", type=click.Choice(["md", "json"]), default="md",
+              show_default=True)  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file.")
+@index_option
+def brief(
+    topic: str, since: str | None, until: str | None, sources: tuple[str, ...],
+    new_since: str | None, output_format: str, out: Path | None, index_dir: Path | None,
+) -> None:  # fmt: skip
+    """A sourced, dated briefing on TOPIC: key points, timeline, who's who, where accounts
+    differ, what's new, sources."""
+    from qa.assistant import Assistant
+    from qa.briefing import Briefer, briefing_markdown
+
+    assistant = Assistant.from_settings(_settings(index_dir))
+    filters = assistant.make_filters(sources=sources, since=since, until=until)
+    if new_since is not None:
+        new_since = assistant.make_filters(since=new_since).since
+    briefing = Briefer(assistant).brief(topic, filters=filters, new_since=new_since)
+    for notice in briefing.notices:
+        click.echo(f"note: {notice}", err=True)
+    if output_format == "json":
+        text = json.dumps(briefing.to_dict(), indent=2, ensure_ascii=False)
+    else:
+        text = briefing_markdown(briefing)
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"briefing written to {out}")

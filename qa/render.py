@@ -15,16 +15,22 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from qa.generate import UNSUPPORTED_MARK
 from qa.types import Answer, Article, Citation
+
+if TYPE_CHECKING:
+    from qa.briefing import Briefing
 
 CSS = """
 <style>
 .nq-answer, .nq-source, .nq-article { overflow-wrap: anywhere; word-break: break-word;
   line-height: 1.55; font-size: 1rem; }
 .nq-answer p { margin: 0 0 .4em 0; white-space: pre-wrap; }
+.nq-briefing h4 { margin: 1em 0 .3em 0; }
+.nq-briefing .nq-basis { color: #666; font-size: .85em; }
 a.nq-chip { display: inline-block; min-width: 1.3em; padding: 0 .35em; margin: 0 .1em;
   border-radius: .6em; background: #e8eef7; color: #1f4e8c; font-size: .78em;
   font-weight: 600; text-align: center; text-decoration: none; vertical-align: .15em;
@@ -51,7 +57,7 @@ _CHIP = re.compile(r"\[(\d+)\]")
 _NEW_TAB = 'target="_blank" rel="noopener noreferrer"'
 
 
-def anchor(turn: int, n: int) -> str:
+def anchor(turn: int | str, n: int) -> str:
     return f"nq-src-{turn}-{n}"
 
 
@@ -84,7 +90,7 @@ def source_html(
     citation: Citation,
     article: Article | None,
     *,
-    turn: int,
+    turn: int | str,
     copies: Sequence[Article] = (),
 ) -> str:
     """One numbered source: title, outlet, date, link, and the cited sentence highlighted inside
@@ -171,3 +177,53 @@ def safe_url(url: str | None) -> str | None:
         return None
     scheme = urlparse(url.strip()).scheme.lower()
     return url.strip() if scheme in ("http", "https") else None
+
+
+def briefing_html(briefing: Briefing) -> str:
+    """A briefing's sections, escaped, each line ending in a chip to its source (turn 'b')."""
+
+    def chip(n: int) -> str:
+        return f'<a class="nq-chip" href="#{anchor("b", n)}" aria-label="Source {n}">{n}</a>'
+
+    def items(rows: Iterable[str]) -> str:
+        joined = "".join(f"<li>{row}</li>" for row in rows)
+        return f"<ul>{joined}</ul>" if joined else "<p>Nothing found.</p>"
+
+    esc = html.escape
+    parts = [f"<h3>Briefing: {esc(briefing.topic)}</h3>", f"<p>{briefing.articles} article(s).</p>"]
+    parts += [f'<p class="nq-notice">{esc(n)}</p>' for n in briefing.notices]
+    parts.append("<h4>Key points</h4>")
+    parts.append(items(f"{esc(p.text)} {chip(p.cite)}" for p in briefing.key_points))
+    parts.append("<h4>Timeline</h4>")
+    parts.append(items(
+        f"<b>{esc(e.date)}</b> <span class='nq-basis'>({esc(e.basis)})</span> {esc(e.text)} "
+        f"{chip(e.cite)}"
+        for e in briefing.timeline
+    ))  # fmt: skip
+    parts.append("<h4>Who's who</h4>")
+    parts.append(items(
+        f"<b>{esc(p.name)}</b>{', ' + esc(p.role) if p.role else ''}: {esc(p.statement)} "
+        f"{chip(p.cite)}"
+        for p in briefing.people
+    ))  # fmt: skip
+    parts.append("<h4>Accounts differ</h4>")
+    parts.append(items(
+        f"<b>{esc(d.about.capitalize())}</b> ({esc(d.kind)})"
+        + items(f"{esc(c.who)}: {esc(c.text)} {chip(c.cite)}" for c in d.claims)
+        for d in briefing.disagreements
+    ))  # fmt: skip
+    parts.append("<h4>What's new</h4>")
+    if briefing.new_since is None:
+        parts.append("<p>First briefing on this topic: everything is new.</p>")
+    else:
+        parts.append(f"<p>Since {esc(briefing.new_since)}:</p>")
+        parts.append(items(f"{esc(p.text)} {chip(p.cite)}" for p in briefing.whats_new))
+    parts.append("<h4>Sources</h4>")
+    parts.append(items(
+        f"{esc(s.outlet)}: {s.articles} article(s), {esc(s.first or '?')} to {esc(s.last or '?')}"
+        for s in briefing.sources
+    ))  # fmt: skip
+    for group in briefing.wire:
+        parts.append(f"<p>Wire copy: {esc(group.title or group.origin)}: "
+                     f"{esc('; '.join(group.copies))}</p>")  # fmt: skip
+    return f'<div class="nq-answer nq-briefing">{"".join(parts)}</div>'
