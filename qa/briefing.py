@@ -604,6 +604,11 @@ _NOT_SPEAKERS = frozenset(
         "According",
     ]
 )
+_NOT_ROLE = re.compile(
+    r"(?:would|will|was|were|is|are|has|had|who|which|that|and|but|in|on|at|as|when|because|"
+    r"adding|saying|speaking)\b",
+    re.I,
+)
 _TITLES = re.compile(r"^(?:(?:Col|Gen|Maj|Dr|Mr|Mrs|Ms|Cpl|Sgt|Lt|Capt|Gov|Sen|Rep|Prof)\.?\s)+")
 
 
@@ -615,6 +620,8 @@ def _clean_role(role: str | None) -> str | None:
     if not role:
         return None
     role = " ".join(role.split()).strip(" ,.")
+    if _NOT_ROLE.match(role):
+        return None  # "said Mr Milburn, would be more ..." is the rest of the sentence
     return role if 3 <= len(role) <= 80 else None
 
 
