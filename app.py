@@ -310,7 +310,7 @@ def main() -> None:
     store = session_store(settings)
     view = st.sidebar.radio("View", ["Chat", "Briefing"], horizontal=True)
     if view == "Briefing":
-        briefing_view(assistant, store, filters)
+        briefing_view(assistant, store, filters, mode)
         return
     answers = conversation(store)
     for turn, answer in enumerate(answers, start=1):
@@ -324,7 +324,7 @@ def main() -> None:
     sidebar_footer(answers)
 
 
-def briefing_view(assistant: Assistant, store: Store, filters: Filters) -> None:
+def briefing_view(assistant: Assistant, store: Store, filters: Filters, mode: str) -> None:
     from qa.briefing import Briefer, briefing_markdown
 
     with st.form("brief", border=False):
@@ -332,7 +332,7 @@ def briefing_view(assistant: Assistant, store: Store, filters: Filters) -> None:
         go = st.form_submit_button("Brief me", type="primary")
     if go and topic.strip():
         try:
-            st.session_state.briefing = Briefer(assistant).brief(topic, filters=filters)
+            st.session_state.briefing = Briefer(assistant).brief(topic, filters=filters, mode=mode)
         except NewsqaError as exc:
             st.error(str(exc))
             return

@@ -169,6 +169,7 @@ class Briefing:
     wire: list[WireGroup] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # what was left out, and why
+    repairs: list[dict[str, str]] = field(default_factory=list)  # the check of model key points
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -204,6 +205,7 @@ class Briefer:
         filters: Filters | None = None,
         new_since: str | None = None,
         max_articles: int = MAX_ARTICLES,
+        mode: str = "extractive",
     ) -> Briefing:
         import time
 
@@ -226,6 +228,8 @@ class Briefer:
         pool = self._sentences(ranked_articles, query)
         registry = _Registry(self.assistant)
         briefing.key_points = self._key_points(pool, registry)
+        if mode == "llm":
+            briefing.key_points = self._model_key_points(topic, pool, registry, briefing)
         briefing.timeline = self._timeline(pool, registry)
         briefing.people = self._people(pool, registry)
         briefing.disagreements = self._disagreements(pool, registry)
@@ -306,6 +310,53 @@ class Briefer:
                 continue
             picked.append(sentence)
         return [Point(s.text, registry.cite(s)) for s in picked]
+
+    def _model_key_points(
+        self, topic: str, pool: list[_Sentence], registry: _Registry, briefing: Briefing
+    ) -> list[Point]:
+        """Key points written by the model from the best sentences, checked like answers; the
+        offline points (already chosen) stay when the model's cannot be used."""
+        from qa import prompts
+        from qa.errors import LLMError
+        from qa.markers import split_claims
+
+        offline = briefing.key_points
+        llm = self.assistant.llm
+        if llm is None:
+            reason = self.assistant.llm_unavailable or "no language model is configured"
+            briefing.notices.append(f"key points are article sentences: {reason}")
+            return offline
+        ranked = [
+            Retrieved(s.article_id, s.index, s.text, s.relevance)
+            for s in sorted(pool, key=lambda s: (-s.relevance, s.article_id, s.index))
+        ]
+        evidence = llm.evidence(ranked, limit=14)
+        question = prompts.BRIEF_QUESTION.format(topic=topic)
+        today = (self.assistant.today or date.today()).isoformat()
+        try:
+            reply = llm.chat.complete(llm.messages(question, evidence, today),
+                                      max_tokens=llm.max_tokens)  # fmt: skip
+            checked = llm.check(reply, evidence)
+        except LLMError as exc:
+            briefing.notices.append(f"key points are article sentences: {exc}")
+            return offline
+        if checked.abstained:
+            briefing.notices.append("key points are article sentences: the model found none")
+            return offline
+        by_key = {(s.article_id, s.index): s for s in pool}
+        points = []
+        for claim in split_claims(checked.text):
+            if not claim.cited:
+                continue  # unsupported: a briefing line without a source is left out
+            item = checked.cited[claim.cited[0] - 1].found
+            sentence = by_key.get((item.article_id, item.sentence_index)) or _Sentence(
+                item.article_id, item.sentence_index, item.text, item.score,
+                np.zeros(1, dtype=np.float32), None,
+            )  # fmt: skip
+            text = re.sub(r"^[-*•]\s*", "", claim.text)
+            points.append(Point(text, registry.cite(sentence)))
+        briefing.repairs = [r.to_dict() for r in checked.repairs]
+        return points[:7] or offline
 
     def _timeline(self, pool: list[_Sentence], registry: _Registry) -> list[Event]:
         by_article: dict[str, list[_Sentence]] = defaultdict(list)

@@ -478,10 +478,13 @@ def export_fixtures(out: Path, index_dir: Path | None) -> None:
 @click.option("--format", "output_format", type=click.Choice(["md", "json"]), default="md",
               show_default=True)  # fmt: skip
 @click.option("--out", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option("--llm", "mode", flag_value="llm", help="Key points written by the model.")
+@click.option("--extractive", "mode", flag_value="extractive", help="Offline, no model.")
 @index_option
 def brief(
     topic: str, since: str | None, until: str | None, sources: tuple[str, ...],
-    new_since: str | None, output_format: str, out: Path | None, index_dir: Path | None,
+    new_since: str | None, output_format: str, out: Path | None, mode: str | None,
+    index_dir: Path | None,
 ) -> None:  # fmt: skip
     """A sourced, dated briefing on TOPIC: key points, timeline, who's who, where accounts
     differ, what's new, sources."""
@@ -492,7 +495,9 @@ def brief(
     filters = assistant.make_filters(sources=sources, since=since, until=until)
     if new_since is not None:
         new_since = assistant.make_filters(since=new_since).since
-    briefing = Briefer(assistant).brief(topic, filters=filters, new_since=new_since)
+    briefing = Briefer(assistant).brief(
+        topic, filters=filters, new_since=new_since, mode=mode or assistant.default_mode
+    )
     for notice in briefing.notices:
         click.echo(f"note: {notice}", err=True)
     if output_format == "json":

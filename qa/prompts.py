@@ -58,3 +58,9 @@ Conversation so far:
 
 Follow-up question: {question}
 Standalone question:"""
+
+# A briefing's key points, asked as a question so the answer rules above apply unchanged.
+BRIEF_QUESTION = (
+    "What are the key points of this story: {topic}? Write 3 to 7 short points, one per line, "
+    "each starting with '- ' and ending with its citations."
+)

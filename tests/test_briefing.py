@@ -191,3 +191,39 @@ def test_the_page_shows_a_briefing_with_chips(
     page = " ".join(str(h.proto.body) for h in app.get("html"))
     assert "<h4>Accounts differ</h4>" in page and 'href="#nq-src-b-1"' in page
     assert 'id="nq-src-b-1"' in page
+
+
+def test_model_key_points_are_checked_and_cited(sample_settings: Settings) -> None:
+    from tests.llm_server import Reply, ScriptedLLM
+    from tests.test_llm import cite
+
+    def reply(body: dict[str, object]) -> str:
+        three = cite(body, "Three Valdorian soldiers were killed")  # type: ignore[arg-type]
+        return (
+            f"- Three Valdorian soldiers were killed at the Tarnov Pass [{three}].\n"
+            f"- Forty tanks crossed the border [{three}].\n"
+        )
+
+    with ScriptedLLM([Reply(compute=reply)]) as server:
+        settings = Settings(index_dir=sample_settings.index_dir, llm_base_url=server.url,
+                            llm_model=server.model, llm_api_key=server.key)  # fmt: skip
+        briefing = Briefer(Assistant.from_settings(settings)).brief(BORDER, mode="llm")
+    texts = [p.text for p in briefing.key_points]
+    # Checked like answers; a point no sentence supports has no source, so it is left out.
+    assert texts == ["Three Valdorian soldiers were killed at the Tarnov Pass."]
+    first = briefing.citations[briefing.key_points[0].cite - 1]
+    assert "Three Valdorian soldiers were killed" in first.sentence
+    assert [r["action"] for r in briefing.repairs] == ["unsupported"]
+
+
+def test_a_failing_model_leaves_the_offline_key_points(sample_settings: Settings) -> None:
+    from tests.llm_server import Reply, ScriptedLLM
+
+    with ScriptedLLM([Reply("No markers in this reply at all.")]) as server:
+        settings = Settings(index_dir=sample_settings.index_dir, llm_base_url=server.url,
+                            llm_model=server.model, llm_api_key=server.key)  # fmt: skip
+        assistant = Assistant.from_settings(settings)
+        offline = Briefer(assistant).brief(BORDER, new_since="2026-03-10")
+        fallback = Briefer(assistant).brief(BORDER, new_since="2026-03-10", mode="llm")
+    assert fallback.key_points == offline.key_points
+    assert "cites no sentence" in fallback.notices[-1]
