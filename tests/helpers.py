@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import http.server
+import os
+import signal
 import socket
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -79,3 +82,15 @@ def serve(routes: Routes | Callable[[str], tuple[int, str, bytes]]) -> Iterator[
     finally:
         server.shutdown()
         server.server_close()
+
+
+def stop_process(process: subprocess.Popen[bytes], *, grace: float = 10.0) -> None:
+    """Stop a server the test started, by its PID: SIGTERM, then SIGKILL after `grace` s."""
+    if process.poll() is not None:
+        return
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()

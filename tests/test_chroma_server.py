@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +17,7 @@ from qa.errors import VectorIndexError
 from qa.index import VectorIndex
 from qa.ingest.pipeline import Ingestor
 from qa.store import Store
-from tests.helpers import article_file, free_port
+from tests.helpers import article_file, free_port, stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -53,12 +51,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(process, grace=20)
 
 
 def test_ingest_and_query_through_a_chroma_server(

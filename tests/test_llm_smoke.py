@@ -11,9 +11,7 @@ answer (or of its extractive fallback), not its wording.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -26,7 +24,7 @@ import pytest
 
 from qa.assistant import Assistant
 from qa.config import Settings
-from tests.helpers import free_port
+from tests.helpers import free_port, stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -48,17 +46,6 @@ def _tail(log: Path, chars: int = 4000) -> str:
         return log.read_text(encoding="utf-8", errors="replace")[-chars:]
     except OSError as exc:
         return f"(no log: {exc})"
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +83,7 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LLMServer]:
             time.sleep(0.2)
         yield LLMServer(base_url, model)
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def test_llm_answer_keeps_the_citation_contract(
