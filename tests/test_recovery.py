@@ -41,6 +41,9 @@ def start_ingest(folder: Path, index: Path) -> subprocess.Popen[bytes]:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A test run started in the background (`cmd &`) inherits SIGINT ignored, and Python
+        # then never turns Ctrl-C into KeyboardInterrupt: give the child the default back.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
