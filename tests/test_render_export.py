@@ -122,3 +122,29 @@ def test_feedback_and_conversations_round_trip(tmp_path: Path) -> None:
     store.save_conversation("c1", [answer.to_dict()])
     store.save_conversation("c1", [answer.to_dict(), answer.to_dict()])
     assert len(store.conversation("c1") or []) == 2 and store.conversation("nope") is None
+
+
+def test_page_additions_give_one_result_per_item(tmp_path: Path, embedder: object) -> None:
+    from qa.config import Settings
+    from qa.ingest.pipeline import Ingestor
+    from qa.ingest.uploads import ingest_items
+    from tests.helpers import article_file, serve
+
+    settings = Settings(index_dir=tmp_path / "index")
+    ingestor = Ingestor(settings, embedder=embedder, prepare_query_model=False)  # type: ignore[arg-type]
+    (saved,) = save_uploads(settings.index_dir, [("story.txt", article_file(
+        tmp_path, "s.txt", "Harbour reopens", ["The harbour reopened on Monday after repairs."]
+    ).read_bytes())])  # fmt: skip
+    seen: list[tuple[int, int, str]] = []
+    with serve({}) as base:
+        results = list(ingest_items(
+            ingestor, [str(saved), f"{base}/missing-page", str(tmp_path / "nope.txt")],
+            names=["story.txt", "missing page", "nope.txt"],
+            progress=lambda done, total, item: seen.append((done, total, item)),
+        ))  # fmt: skip
+    assert [(r.item, r.ok) for r in results] == [
+        ("story.txt", True), ("missing page", False), ("nope.txt", False),
+    ]  # fmt: skip
+    assert results[0].message.startswith("1 added")
+    assert "404" in results[1].message and "\n" not in results[1].message
+    assert seen[0] == (0, 3, "story.txt") and seen[-1] == (3, 3, "")
