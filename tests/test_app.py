@@ -176,3 +176,18 @@ def test_a_failing_model_shows_why_and_the_extractive_answer(sample_index: Path)
         app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
     assert "cannot reach the model server" in app.warning[0].value
     assert 'class="nq-chip"' in html_of(app)
+
+
+def test_export_is_offered_once_there_is_an_answer(sample_index: Path) -> None:
+    from datetime import date
+
+    from qa.export import conversation_markdown
+
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    (button,) = app.get("download_button")
+    assert button.proto.label == "Export as Markdown" and button.proto.disabled
+    app = ask(app, EVACUATED)
+    (button,) = app.get("download_button")
+    assert not button.proto.disabled  # drawn after the answer: this turn is in the file
+    text = conversation_markdown(app.session_state["answers"], today=date.today().isoformat())
+    assert f"## Q1. {EVACUATED}" in text and "[^1.1]: \u201cMs. Whitcombe said 4,200" in text
