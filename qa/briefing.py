@@ -1,6 +1,6 @@
 """Briefings: a sourced, dated overview of a story, built offline from cited sentences.
 
-    briefer = Briefer.from_assistant(assistant)
+    briefer = Briefer(assistant)
     briefing = briefer.brief("Tarnov Pass border clash", filters=Filters(since="2026-03-01"))
     print(briefing_markdown(briefing))
 
@@ -30,6 +30,9 @@ import numpy as np
 
 from qa.errors import QuestionError
 from qa.index import chroma_where
+from qa.lexicon import MONTHS as _MONTHS
+from qa.lexicon import NUMBER_WORDS as _NUMBER_WORDS
+from qa.lexicon import WEEKDAYS
 from qa.types import Citation, Filters, Retrieved
 
 if TYPE_CHECKING:
@@ -42,15 +45,6 @@ KEY_POINTS = 6
 TIMELINE = 12
 PEOPLE = 10
 SAME_POINT = 0.82  # cosine above which two sentences say the same thing
-
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTH_LIST = (
-    "january february march april may june july august september october november december"
-)
-_MONTHS = {m: i for i, m in enumerate(_MONTH_LIST.split(" "), start=1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())} | {"sept": 9})
-_NUMBER_LIST = "zero one two three four five six seven eight nine ten eleven twelve"
-_NUMBER_WORDS = {w: i for i, w in enumerate(_NUMBER_LIST.split(" "))}
 
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _EXPLICIT = re.compile(
@@ -189,10 +183,6 @@ class _Sentence:
 
 
 class Briefer:
-    @classmethod
-    def from_assistant(cls, assistant: Assistant) -> Briefer:
-        return cls(assistant)
-
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self.store = assistant.store
@@ -576,7 +566,7 @@ def event_date(text: str, published: date) -> tuple[date, str] | None:
         return (published - timedelta(days=1) if word == "yesterday" else published), match.group()
     match = _WEEKDAY.search(text)
     if match:
-        weekday = _WEEKDAYS.index(match.group(1).lower())
+        weekday = WEEKDAYS.index(match.group(1).lower())
         back = (published.weekday() - weekday) % 7
         return published - timedelta(days=back), f"on {match.group(1)}"
     return None
@@ -716,7 +706,7 @@ def _filters_dict(filters: Filters) -> dict[str, Any]:
 
 
 def briefing_markdown(briefing: Briefing) -> str:
-    from qa.export import _source, md_escape
+    from qa.export import md_escape, source_line
 
     def cite(n: int) -> str:
         return f"[^{n}]"
@@ -757,7 +747,7 @@ def briefing_markdown(briefing: Briefing) -> str:
         lines.append(f"- Wire copy of *{md_escape(group.title or group.origin)}*: "
                      f"{md_escape('; '.join(group.copies))}")  # fmt: skip
     lines.append("")
-    lines += [f"[^{c.n}]: {_source(c)}" for c in briefing.citations]
+    lines += [f"[^{c.n}]: {source_line(c)}" for c in briefing.citations]
     return "\n".join(lines) + "\n"
 
 

@@ -169,10 +169,12 @@ def _stream_to_terminal(events: Any) -> Any:
     live = sys.stderr.isatty()
     wrote = False
     answer = None
+    from qa.types import Answer
+
     for event in events:
-        if hasattr(event, "citations") and hasattr(event, "abstained"):
+        if isinstance(event, Answer):
             answer = event
-        elif live and getattr(event, "text", ""):
+        elif live and event.text:
             click.echo(event.text, nl=False, err=True)
             wrote = True
     if wrote:
@@ -374,12 +376,9 @@ def _date(value: str | None) -> Any:
 
 
 def _bounds(bounds: tuple[str, ...]) -> dict[str, float]:
-    from qa.evaluate import METRICS_LOWER_IS_BETTER
+    from qa.evaluate import summarize
 
-    known = {
-        "passed", "hit@1", "hit@3", "mrr", "citation_recall", "citation_precision",
-        "evidence_precision", "answer_match", "abstention_accuracy", *METRICS_LOWER_IS_BETTER,
-    }  # fmt: skip
+    known = set(summarize([])) - {"cases"}  # every metric the summary reports
     out = {}
     for bound in bounds:
         metric, _, value = bound.partition("=")

@@ -23,36 +23,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qa.fixtures import Case, Key, resolve
+from qa.lexicon import NUMBER_WORDS
 from qa.markers import split_claims
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qa.assistant import Assistant
+    from qa.support import SupportScorer
     from qa.types import Answer
 
 Judge = Callable[[str, list[str]], bool]  # does this text (list) support this sentence?
-_NUMBER_WORDS = dict(
-    zip(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ],
-        map(str, range(13)),
-        strict=True,
-    )
-)
+_NUMBER_WORDS = {word: str(n) for word, n in NUMBER_WORDS.items()}
 
 
 @dataclass(frozen=True)
@@ -117,18 +99,28 @@ def run_cases(
     mode: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[CaseResult]:
+    from qa.support import SupportScorer
+
+    # One scorer for the run: it keeps the vectors of sentences that several cases cite.
+    scorer = SupportScorer(assistant.retriever.embedder)
     results = []
     for number, case in enumerate(cases):
-        results.append(run_case(assistant, case, mode=mode))
+        results.append(run_case(assistant, case, mode=mode, scorer=scorer))
         if progress is not None:
             progress(number + 1, len(cases))
     return results
 
 
-def run_case(assistant: Assistant, case: Case, *, mode: str | None = None) -> CaseResult:
+def run_case(
+    assistant: Assistant,
+    case: Case,
+    *,
+    mode: str | None = None,
+    scorer: SupportScorer | None = None,
+) -> CaseResult:
     from qa.support import SupportScorer
 
-    scorer = SupportScorer(assistant.retriever.embedder)
+    scorer = scorer or SupportScorer(assistant.retriever.embedder)
     threshold = assistant.llm.threshold if assistant.llm is not None else 0.5
 
     def judge(sentence: str, texts: list[str]) -> bool:
@@ -339,7 +331,13 @@ def _percentile(values: Sequence[float], q: float) -> float:
 
 
 METRICS_LOWER_IS_BETTER = frozenset(
-    {"false_abstention", "boilerplate_citations", "latency_p50_ms", "latency_p95_ms"}
+    {
+        "false_abstention",
+        "boilerplate_citations",
+        "latency_p50_ms",
+        "latency_p95_ms",
+        "cited_chars_per_answer",
+    }
 )
 
 

@@ -37,10 +37,10 @@ def conversation_markdown(answers: Sequence[Answer], *, today: str, title: str =
             lines += ["", f"_Checked ({action}): {md_escape(repair.detail)}_"]
         if answer.abstained and answer.related:
             lines += ["", "Related reading:"]
-            lines += [f"- {_source(c)}" for c in answer.related]
+            lines += [f"- {source_line(c)}" for c in answer.related]
         if answer.citations:
             lines.append("")
-            lines += [f"[^{turn}.{c.n}]: {_source(c)}" for c in answer.citations]
+            lines += [f"[^{turn}.{c.n}]: {source_line(c)}" for c in answer.citations]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -63,7 +63,7 @@ def _escape_keeping_space(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _source(citation: Citation) -> str:
+def source_line(citation: Citation) -> str:
     parts = [f"\u201c{md_escape(citation.sentence)}\u201d"]
     parts.append(
         ", ".join(

@@ -62,8 +62,9 @@ def choose_sentences(
 
 
 def _same_text(a: str, b: str) -> bool:
-    return _fold(a) == _fold(b)
+    return fold(a) == fold(b)
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Words only, lower case: two copies of a sentence fold to the same text."""
     return " ".join(re.findall(r"\w+", text.lower()))

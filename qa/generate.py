@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from qa import prompts
 from qa.errors import LLMError
+from qa.extractive import fold
 from qa.markers import complete_markers, has_markers, open_marker_start, split_claims
 from qa.support import SupportScorer, content_words
 from qa.types import Citation, Delta, Repair, Retrieved
@@ -94,7 +95,7 @@ class LLMAnswerer:
         picked: list[Retrieved] = []
         seen: set[str] = set()
         for found in ranked:
-            folded = " ".join(re.findall(r"\w+", found.text.lower()))
+            folded = fold(found.text)
             if folded in seen:
                 continue
             seen.add(folded)
@@ -390,10 +391,6 @@ class _StreamDisplay:
             self._order.append(n)
             self._citations.append(self._cite(len(self._order), self._by_number[n].found))
         return self._order.index(n) + 1
-
-
-def is_abstention(text: str) -> bool:
-    return bool(_ABSTAINS.search(text))
 
 
 def _is_connective(text: str) -> bool:

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.lexicon import FULL_MONTHS, NUMBER_WORDS, WEEKDAYS
+
 if TYPE_CHECKING:
     from qa.embed import Embedder
 
@@ -37,19 +39,7 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        _words(
-            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-            "fifteen sixteen seventeen eighteen nineteen twenty"
-        )
-    )
-}
-_MONTHS = _words(
-    "january february march april may june july august september october november december"
-)
-_WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
+_NUMBER_WORDS = {word: str(n) for word, n in NUMBER_WORDS.items()}
 _STOPWORDS = frozenset(
     _words(
         """a an the and or but if of to in on at by for from with about as into over after before
@@ -145,7 +135,7 @@ def _missing_facts(claim: str, evidence: str) -> tuple[list[str], list[str]]:
     evidence_lower = evidence.lower()
     missing_numbers = [n for n in _numbers(claim) if n not in evidence_numbers]
     for word in re.findall(r"[a-z]+", claim.lower()):
-        if (word in _MONTHS or word in _WEEKDAYS) and word not in evidence_lower:
+        if (word in FULL_MONTHS or word in WEEKDAYS) and word not in evidence_lower:
             missing_numbers.append(word)
     # A name is stated when each of its words is ("Valdoria's President Ewa Randall" is backed
     # by "President Ewa Randall of Valdoria").
@@ -179,7 +169,7 @@ def _names(text: str) -> list[str]:
         words = [w.removesuffix("'s").removesuffix("’s") for w in match.group().split()]
         while words and words[0] in _NOT_NAMES:
             words.pop(0)
-        if not words or words[0].lower() in _MONTHS or words[0].lower() in _WEEKDAYS:
+        if not words or words[0].lower() in FULL_MONTHS or words[0].lower() in WEEKDAYS:
             continue
         names.append(" ".join(words))
     return names

@@ -19,29 +19,26 @@ Prints, each as p50 and max over the runs:
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(REPO))
+
+from tests.helpers import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    start_streamlit,
+    stop_process,
+    streamlit_healthy,
+)
+
 QUESTIONS = [
     "How many people were evacuated?",
     "What did the minister say?",
@@ -69,56 +66,18 @@ ANSWER_JS = """([turn, graceMs]) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server(index: Path, log: Path) -> tuple[subprocess.Popen[bytes], str, float]:
     """Start streamlit; return it, its URL and the seconds until /_stcore/health said ok."""
-    port = free_port()
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_") and k != "OPENAI_API_KEY"
-    }
-    env.update(
-        NEWSQA_INDEX_DIR=str(index.resolve()), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false"
-    )
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    while True:
+    proc, url = start_streamlit(index, log)
+    while not streamlit_healthy(url):
         if proc.poll() is not None:
             sys.exit(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return proc, url, time.perf_counter() - started
-        except OSError:
-            pass
         if time.perf_counter() - started > 120:
-            stop(proc)
+            stop_process(proc)
             sys.exit(f"streamlit not healthy after 120 s:\n{log.read_text(errors='replace')}")
         time.sleep(0.05)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+    return proc, url, time.perf_counter() - started
 
 
 def first_paints(browser: Any, url: str, runs: int) -> list[float]:
@@ -200,17 +159,17 @@ def main() -> None:
             proc, url, healthy = start_server(index, log)
             starts.append(healthy)
             if run < args.runs - 1:
-                stop(proc)
+                stop_process(proc)
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 try:
                     paints = first_paints(browser, url, args.runs)
                     answers, notes = answers_visible(browser, url, args.runs)
                 finally:
                     browser.close()
         finally:
-            stop(proc)
+            stop_process(proc)
     where = "in place" if args.in_place else "on a temporary copy"
     print(f"index {args.index} ({where}), {args.runs} runs")
     print(summary("server start", starts))

@@ -7,7 +7,9 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,3 +96,49 @@ def stop_process(process: subprocess.Popen[bytes], *, grace: float = 10.0) -> No
     except subprocess.TimeoutExpired:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+
+
+# -- the page, in a real browser (tests/test_browser.py and scripts/bench_page.py) ---------------
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; Playwright's own download fails here
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def start_streamlit(index: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`streamlit run app.py` over `index` on a free loopback port, output to `log`; returns
+    the process and its URL (poll `streamlit_healthy` until it serves)."""
+    port = free_port()
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_") and k != "OPENAI_API_KEY"
+    }
+    env.update(
+        NEWSQA_INDEX_DIR=str(index.resolve()), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false"
+    )
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+        # app.py may be edited while a suite runs: no "source changed" reruns mid-test.
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def streamlit_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return bool(response.read().strip() == b"ok")
+    except OSError:
+        return False

@@ -10,12 +10,7 @@ Needs `make browser-deps`; never `playwright install`.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,26 +19,24 @@ import pytest
 
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
-from tests.helpers import article_file, free_port
+from tests.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    article_file,
+    start_streamlit,
+    stop_process,
+    streamlit_healthy,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs `make browser-deps`")
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser-deps)"),
 ]
 
-REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "artifacts" / "browser"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WAIT_MS = 60_000  # the first page load opens the index and the model
 
 EVACUATED = "How many residents were evacuated in Port Elara?"
@@ -123,16 +116,6 @@ def browser_index(
     return index
 
 
-def _server_env(index: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("NEWSQA_") and k not in ("OPENAI_API_KEY", "HF_HUB_OFFLINE")
-    }
-    env.update(NEWSQA_INDEX_DIR=str(index), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
-    return env
-
-
 def _tail(log: Path, lines: int = 40) -> str:
     try:
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
@@ -140,52 +123,24 @@ def _tail(log: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def app_url(browser_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port, stopped by PID at the end."""
-    port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-        # app.py may be edited while the suite runs: no "source changed" reruns mid-test.
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command, cwd=REPO, env=_server_env(browser_index), stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_streamlit(browser_index, log)
     try:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
+            if streamlit_healthy(url):
+                break
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit not healthy after 60 s:\n{_tail(log)}")
             time.sleep(0.25)
         yield url
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")
