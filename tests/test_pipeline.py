@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
-from qa.errors import IndexMismatchError
-from qa.index import VectorIndex
+from qa.errors import IndexMismatchError, VectorIndexError
+from qa.index import VectorIndex, VectorItem
 from qa.ingest.pipeline import Ingestor
 from qa.ingest.sources import sample_dir
 from qa.store import Store
@@ -203,3 +205,75 @@ def test_progress_is_reported_for_both_phases(
         [str(tmp_path / "in")]
     )
     assert ("read", 3, 3) in seen and seen[-1] == ("embed", 9, 9)
+
+
+class CountingEmbedder:
+    """The real model, counting the texts it is asked to embed."""
+
+    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.texts: list[str] = []
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.texts += texts
+        return self.inner.embed(texts)
+
+
+def test_each_distinct_text_is_embedded_once(
+    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
+) -> None:
+    # Two outlets carry the same wire sentences under different headlines.
+    article_file(tmp_path, "a.txt", "Flood reaches town hall", FLOOD)
+    article_file(tmp_path, "b.txt", "Port Elara evacuates", [*FLOOD[:2], "Schools stay shut."])
+    counting = CountingEmbedder(embedder)
+    Ingestor(settings, embedder=counting, prepare_query_model=False).ingest([str(tmp_path)])
+    assert sorted(counting.texts) == sorted(
+        [*FLOOD, "Schools stay shut.", "Flood reaches town hall", "Port Elara evacuates"]
+    )
+    assert consistent(settings) == (6, 6)
+    # The shared sentence keeps each article's own headline pull: the two vectors differ.
+    store = Store.open(settings.store_path)
+    ids = store.article_ids()
+    vectors = VectorIndex.open(settings).vectors([(ids[0], 0), (ids[1], 0)])
+    assert float(vectors[(ids[0], 0)] @ vectors[(ids[1], 0)]) < 0.999
+
+
+class FailingWrites(VectorIndex):
+    """The real embedded Chroma, whose second write fails as a lost server would."""
+
+    def __init__(self, settings: Settings) -> None:
+        real = VectorIndex.open(settings)
+        super().__init__(real._collection, real.where)
+        self.writes = 0
+
+    def add(self, items: Sequence[VectorItem]) -> None:
+        self.writes += 1
+        if self.writes == 2:
+            raise VectorIndexError("Chroma add failed at test: connection reset")
+        super().add(items)
+
+
+def test_a_failed_write_marks_nothing_it_did_not_write_and_the_next_run_completes(
+    index_dir: Path, embedder: SentenceTransformerEmbedder, tmp_path: Path
+) -> None:
+    settings = Settings(index_dir=index_dir, embed_group_size=3)  # one article per group
+    for n in range(4):
+        article_file(tmp_path, f"{n}.txt", f"Story {n}", [f"Update {n}: {s}" for s in FLOOD])
+    failing = FailingWrites(settings)
+    with pytest.raises(VectorIndexError, match="connection reset"):
+        Ingestor(
+            settings, embedder=embedder, vector_index=failing, prepare_query_model=False
+        ).ingest([str(tmp_path)])
+    store = Store.open(settings.store_path)
+    assert store.stats().articles == 4
+    # Only the group whose write returned is marked indexed; its vectors are all there.
+    assert store.stats().unindexed == 3
+    assert VectorIndex.open(settings).count() == 3
+    report = ingestor(settings, embedder).ingest([str(tmp_path)])
+    assert report.vectors_added == 9
+    assert consistent(settings) == (12, 12)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +34,7 @@ from qa.types import Article, RawArticle
 if TYPE_CHECKING:
     from qa.config import Settings
     from qa.embed import Embedder
-    from qa.index import VectorIndex
+    from qa.index import VectorIndex, VectorItem
 
 Progress = Callable[[str, int, int], None]  # phase, done, total
 
@@ -48,6 +49,7 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     sentences_added: int = 0
     vectors_added: int = 0
+    texts_embedded: int = 0  # distinct sentences and headlines sent to the model
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
@@ -134,7 +136,9 @@ class Ingestor:
         if report.vectors_added and self._prepare_query_model:
             from qa.embed import query_embedder
 
+            exporting = time.perf_counter()
             query_embedder(self.settings)  # exports the question model now, not at first ask
+            report.add_time("export_query_model", time.perf_counter() - exporting)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -251,7 +255,12 @@ class Ingestor:
     # -- phase 2: vectors ------------------------------------------------------------------
 
     def sync_vectors(self, report: IngestReport | None = None) -> int:
-        """Bring Chroma in line with the store; returns the number of vectors added."""
+        """Bring Chroma in line with the store; returns the number of vectors added.
+
+        Group n is written to Chroma on a second thread while group n+1 is embedded; a group is
+        marked indexed only once its write has returned, so a killed run redoes at most the
+        groups in flight.
+        """
         report = report or IngestReport()
         pending_deletes = self.store.pending_vector_deletes()
         if pending_deletes:
@@ -262,10 +271,31 @@ class Ingestor:
             return 0
         total = self.store.sentence_count()  # for the progress bar only
         done = added = 0
-        for group in self._groups(unindexed):
-            added += self._index_group(group, report)
-            done += sum(len(article.sentences) for article in group)
-            self._progress("embed", done, total)
+        in_flight: tuple[Future[float], list[str]] | None = None
+        groups = self._groups(unindexed)
+        group = next(groups, None)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write") as writer:
+            try:
+                while group is not None:
+                    items = self._embed_group(group, report)
+                    if in_flight:
+                        self._finish_write(*in_flight, report)
+                        in_flight = None
+                    # The next group is read from SQLite before the write starts: reads beside a
+                    # running write wait on the GIL (3 s instead of 0.2 s for 2,000 articles).
+                    upcoming = next(groups, None)
+                    ids = [article.id for article in group]
+                    in_flight = (writer.submit(self._write_group, ids, items), ids)
+                    added += len(items)
+                    done += sum(len(article.sentences) for article in group)
+                    self._progress("embed", done, total)
+                    group = upcoming
+                if in_flight:
+                    self._finish_write(*in_flight, report)
+                    in_flight = None
+            finally:
+                if in_flight:  # an error or Ctrl-C: let the running write end, mark nothing
+                    in_flight[0].cancel()
         return added
 
     def _groups(self, article_ids: list[str]) -> Iterator[list[Article]]:
@@ -285,37 +315,43 @@ class Ingestor:
         if group:
             yield group
 
-    def _index_group(self, group: list[Article], report: IngestReport) -> int:
+    def _embed_group(self, group: list[Article], report: IngestReport) -> list[VectorItem]:
         from qa.index import VectorItem
 
         pairs = [(article, s) for article in group for s in article.sentences]
-        titles = sorted({a.title for a in group if a.title})
+        # Each distinct text once: wire copies and repeated lines share a sentence's vector.
+        titles = [article.title for article in group if article.title]
+        texts = list(dict.fromkeys([sentence.text for _, sentence in pairs] + titles))
         started = time.perf_counter()
-        embedded = self.embedder.embed([s.text for _, s in pairs] + titles)
+        embedded = dict(zip(texts, self.embedder.embed(texts), strict=True))
         report.add_time("embed", time.perf_counter() - started)
-        title_vectors = dict(zip(titles, embedded[len(pairs) :], strict=True))
-        vectors = [
-            with_title(vector, title_vectors.get(article.title or ""))
-            for (article, _), vector in zip(pairs, embedded[: len(pairs)], strict=True)
-        ]
-        started = time.perf_counter()
-        items = [
+        report.texts_embedded += len(texts)
+        return [
             VectorItem(
                 article_id=article.id,
                 sentence_index=sentence.index,
-                vector=vector,
+                vector=with_title(embedded[sentence.text], embedded.get(article.title or "")),
                 published_day=_day_number(article.published),
                 outlet=article.outlet,
             )
-            for (article, sentence), vector in zip(pairs, vectors, strict=True)
+            for article, sentence in pairs
         ]
-        ids = [article.id for article in group]
+
+    def _write_group(self, article_ids: list[str], items: list[VectorItem]) -> float:
+        """Runs on the writer thread; touches Chroma only (the SQLite store stays on its own)."""
+        started = time.perf_counter()
         # A killed run may have written part of this group already: replace, never duplicate.
-        self.vector_index.delete_articles(ids)
+        self.vector_index.delete_articles(article_ids)
         self.vector_index.add(items)
-        self.store.mark_indexed(ids)
-        report.add_time("vector_write", time.perf_counter() - started)
-        return len(items)
+        return time.perf_counter() - started
+
+    def _finish_write(
+        self, write: Future[float], article_ids: list[str], report: IngestReport
+    ) -> None:
+        started = time.perf_counter()
+        report.add_time("vector_write", write.result())
+        report.add_time("vector_write_wait", time.perf_counter() - started)
+        self.store.mark_indexed(article_ids)
 
 
 # How far a sentence's vector is pulled toward its headline's. Measured with
