@@ -60,6 +60,30 @@ def evaluate(
     return result
 
 
+def evaluate_rrf(
+    rows: list[tuple[dict[str, str], tuple[str, int] | None, list[Candidate]]], k: int = 60
+) -> dict[str, float]:
+    """The textbook fusion, for comparison: 1/(k + dense rank) + 1/(k + BM25 rank)."""
+    ranks = []
+    for _question, gold, candidates in rows:
+        if gold is None:
+            continue
+        fused: dict[tuple[str, int], float] = {}
+        by_dense = sorted(candidates, key=lambda c: -c.dense)
+        by_lexical = sorted((c for c in candidates if c.lexical > 0), key=lambda c: -c.lexical)
+        for ranking in (by_dense, by_lexical):
+            for position, c in enumerate(ranking):
+                key = (c.article_id, c.sentence_index)
+                fused[key] = fused.get(key, 0.0) + 1 / (k + position)
+        keys = sorted(fused, key=lambda key: -fused[key])
+        ranks.append(keys.index(gold) if gold in keys else None)
+    result = {
+        f"hit@{n}": float(np.mean([r is not None and r < n for r in ranks])) for n in (1, 3, 5, 20)
+    }
+    result["mrr"] = float(np.mean([1 / (r + 1) if r is not None else 0 for r in ranks]))
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", type=Path, required=True)
@@ -86,6 +110,7 @@ def main() -> None:
     print("default", DEFAULT_WEIGHTS, evaluate(rows, DEFAULT_WEIGHTS))
     plain = Weights(lexical=0, context=0, article=0, answer_type=0)
     print("dense only", evaluate(rows, plain))
+    print("reciprocal rank fusion (k=60) of dense and BM25", evaluate_rrf(rows))
     if not args.grid:
         return
     results = []
