@@ -49,10 +49,7 @@ def evaluate(
         top_answerable.append(top)
         keys = [(r.article_id, r.sentence_index) for r in ranked]
         ranks.append(keys.index(gold) if gold in keys else None)
-    result = {
-        f"hit@{k}": float(np.mean([r is not None and r < k for r in ranks])) for k in (1, 3, 5, 20)
-    }
-    result["mrr"] = float(np.mean([1 / (r + 1) if r is not None else 0 for r in ranks]))
+    result = rank_metrics(ranks)
     result["top_answerable_p10"] = float(np.percentile(top_answerable, 10)) if top_answerable else 0
     result["top_unanswerable_p90"] = (
         float(np.percentile(top_unanswerable, 90)) if top_unanswerable else 0
@@ -77,8 +74,13 @@ def evaluate_rrf(
                 fused[key] = fused.get(key, 0.0) + 1 / (k + position)
         keys = sorted(fused, key=lambda key: -fused[key])
         ranks.append(keys.index(gold) if gold in keys else None)
+    return rank_metrics(ranks)
+
+
+def rank_metrics(ranks: list[int | None]) -> dict[str, float]:
+    """hit@k and MRR from the gold sentence's 0-based rank per question (None: not found)."""
     result = {
-        f"hit@{n}": float(np.mean([r is not None and r < n for r in ranks])) for n in (1, 3, 5, 20)
+        f"hit@{k}": float(np.mean([r is not None and r < k for r in ranks])) for k in (1, 3, 5, 20)
     }
     result["mrr"] = float(np.mean([1 / (r + 1) if r is not None else 0 for r in ranks]))
     return result
