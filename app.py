@@ -178,7 +178,8 @@ def render_answer(store: Store, answer: Answer, turn: int) -> None:
     for repair in answer.repairs:
         st.caption(f"Checked - {repair.action.replace('_', ' ')}: {repair.detail}")
     if answer.citations:
-        st.caption("Sources")
+        # Closest evidence is offered as such, never as the answer's sources.
+        st.caption("Sources" if answer.confidence == "answer" else "Closest passages")
         render_sources(store, answer.citations, turn)
     elif answer.related:
         st.caption("Related reading")

@@ -23,9 +23,12 @@ from typing import TYPE_CHECKING
 
 from qa.embed import query_embedder
 from qa.errors import LLMError, NewsqaError, QuestionError
-from qa.extractive import DEFAULT_POLICY, Policy, choose_sentences
+from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose
+from qa.followup import follow_up, standalone_question
 from qa.index import VectorIndex
-from qa.retrieve import Retriever
+from qa.question import Question, analyse
+from qa.ranker import NONE
+from qa.retrieve import Ranking, Retriever
 from qa.store import Store
 from qa.timeparse import read_time
 from qa.types import Answer, Citation, Delta, Filters, Retrieved
@@ -33,18 +36,13 @@ from qa.types import Answer, Citation, Delta, Filters, Retrieved
 if TYPE_CHECKING:
     from qa.config import Settings
     from qa.generate import LLMAnswerer
+    from qa.rerank import Reranker
 
 History = Sequence["str | Answer"]  # earlier questions, or earlier answers (which hold theirs)
 
 MAX_QUESTION_CHARS = 2000
 RELATED_READING = 3
 SHOWN_RETRIEVED = 10
-
-_FOLLOW_UP = re.compile(
-    r"^(?:and|but|also|so|what about|how about|and what|what else)\b|"
-    r"\b(?:he|she|they|him|her|them|his|hers|their|it|its|that|this|those|these|there)\b",
-    re.I,
-)
 
 
 class Assistant:
@@ -58,6 +56,7 @@ class Assistant:
         llm: LLMAnswerer | None = None,
         llm_unavailable: str | None = None,
         default_mode: str = "extractive",
+        reranker: Reranker | None = None,
     ) -> None:
         self.store = store
         self.retriever = retriever
@@ -68,6 +67,7 @@ class Assistant:
         # Why LLM answers cannot be given at all (e.g. no API key); said with each fallback.
         self.llm_unavailable = llm_unavailable
         self.default_mode = default_mode
+        self.reranker = reranker  # optional cross-encoder over the top candidates
 
     @classmethod
     def from_settings(cls, settings: Settings, *, today: date | None = None) -> Assistant:
@@ -91,9 +91,13 @@ class Assistant:
             except LLMError as exc:
                 unavailable = str(exc)
         mode = "llm" if settings.uses_llm else "extractive"
-        return cls(
-            store, retriever, today=today, llm=llm, llm_unavailable=unavailable, default_mode=mode
-        )
+        reranker = None
+        if settings.reranker:
+            from qa.rerank import CrossEncoderReranker
+
+            reranker = CrossEncoderReranker(settings.reranker, top=settings.reranker_top)
+        return cls(store, retriever, today=today, llm=llm, llm_unavailable=unavailable,
+                   default_mode=mode, reranker=reranker)  # fmt: skip
 
     def make_filters(
         self,
@@ -175,14 +179,20 @@ class Assistant:
         timings["rewrite"] = (time.perf_counter() - started) * 1000
         scope = read_time(search_text, today=self._today())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
-        ranked = self.retriever.retrieve(search_text, filters)
-        if scope.prefer_recent:
-            ranked = self._prefer_recent(ranked)
+        ranking = self.retriever.rank(
+            search_text, filters, analysed=_analysed(question, search_text)
+        )
+        if search_text != question:
+            ranking = follow_up(ranking, history)
+        if self.reranker is not None:
+            ranking = ranking.reordered(self.reranker.rerank(search_text, ranking.ranked))
         timings["retrieve"] = (time.perf_counter() - started) * 1000 - timings["rewrite"]
-        chosen = choose_sentences(ranked, search_text, self.policy)
-        answer = self._answer(question, chosen, ranked, filters)
+        choice = choose_sentences(ranking, search_text, self.policy)
+        answer = self._answer(question, choice, ranking, filters)
         if mode == "llm":
-            answer = yield from self._llm_answer(question, search_text, ranked, answer, timings)
+            answer = yield from self._llm_answer(
+                question, search_text, ranking.ranked, answer, timings
+            )
         elif answer.text:
             for piece in re.split(r"(?<=\]) ", answer.text):
                 yield Delta(piece + " ", answer.citations)
@@ -233,7 +243,7 @@ class Assistant:
                 self._citation(n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
             )
             return Answer(question, _abstention(question, None), (), True, mode="llm",
-                          retrieved=shown, related=related)  # fmt: skip
+                          retrieved=shown, related=related, confidence=NONE)  # fmt: skip
         citations = tuple(
             replace(self._citation(n, item.found), support=support)
             for n, (item, support) in enumerate(
@@ -266,20 +276,24 @@ class Assistant:
     def _answer(
         self,
         question: str,
-        chosen: list[Retrieved],
-        ranked: list[Retrieved],
+        choice: Choice,
+        ranking: Ranking,
         filters: Filters,
     ) -> Answer:
-        shown = tuple(ranked[:SHOWN_RETRIEVED])
-        if not chosen:
+        shown = tuple(ranking.ranked[:SHOWN_RETRIEVED])
+        outcome = choice.outcome
+        if not choice.sentences:
             related = tuple(
-                self._citation(n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
+                self._citation(n, r)
+                for n, r in enumerate(_one_per_article(ranking.ranked), start=1)
             )
             text = _abstention(question, filters)
-            return Answer(question, text, (), True, retrieved=shown, related=related)
-        citations = tuple(self._citation(n, r) for n, r in enumerate(chosen, start=1))
-        text = " ".join(f"{c.sentence} [{c.n}]" for c in citations)
-        return Answer(question, text, citations, False, retrieved=shown)
+            return Answer(question, text, (), True, retrieved=shown, related=related,
+                          confidence=NONE, probability=outcome.probability)  # fmt: skip
+        citations = tuple(self._citation(n, r) for n, r in enumerate(choice.sentences, start=1))
+        text = compose(outcome.level, citations, latest=ranking.question.latest)
+        return Answer(question, text, citations, False, retrieved=shown,
+                      confidence=outcome.level, probability=outcome.probability)  # fmt: skip
 
     def _citation(self, n: int, found: Retrieved) -> Citation:
         article = self.store.article(found.article_id, with_sentences=False)
@@ -302,24 +316,15 @@ class Assistant:
             also_in=tuple(self.store.sentence_copies(found.article_id, found.sentence_index)),
         )
 
-    def _prefer_recent(self, ranked: list[Retrieved]) -> list[Retrieved]:
-        # "latest", "now": among near-equal candidates, the newer article wins.
-        if not ranked:
-            return ranked
-        days = self.store.published_days({r.article_id for r in ranked})
-        newest = max(days.values(), default=0)
-        boosted = [
-            replace(r, score=r.score + (0.05 if days.get(r.article_id) == newest else 0.0))
-            for r in ranked
-        ]
-        return sorted(boosted, key=lambda r: (-r.score, r.article_id, r.sentence_index))
 
-
-def standalone_question(question: str, history: Sequence[str]) -> str:
-    """A follow-up ("and what did Kestrania say?") made searchable with the previous question."""
-    if not history or not _FOLLOW_UP.search(question):
-        return question
-    return f"{question} {history[-1]}"
+def _analysed(question: str, search_text: str) -> Question:
+    """What the question asks, read from its own words; what it is about, from the search
+    text too (a follow-up's topic is in the previous question, its roles are not)."""
+    asked = analyse(question)
+    if search_text == question:
+        return asked
+    about = analyse(search_text)
+    return replace(asked, focus=about.focus, names=tuple(dict.fromkeys(asked.names + about.names)))
 
 
 def _checked(question: str) -> str:
@@ -436,8 +441,8 @@ def _one_per_article(ranked: list[Retrieved]) -> list[Retrieved]:
 
 
 def _abstention(question: str, filters: Filters | None) -> str:
-    scope = " in the selected articles" if filters else ""
-    return f"The indexed articles don't say{scope}: {_shorten(question)}"
+    which = "selected" if filters else "indexed"
+    return f"The {which} articles don't say: {_shorten(question)}"
 
 
 def _shorten(question: str) -> str:

@@ -183,7 +183,7 @@ def _stream_to_terminal(events: Any) -> Any:
 
 
 def _human(answer: Any) -> str:
-    lines = [answer.text, ""]
+    lines = [answer.text, "", f"how sure: {answer.confidence_label()}", ""]
     for repair in answer.repairs:
         lines.append(f"checked: {repair.action}: {repair.detail}")
     if answer.repairs:

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         default="mark",
         description="what to do with an LLM sentence no retrieved sentence supports",
     )
+    reranker: str | None = Field(
+        default=None,
+        description="optional cross-encoder (local folder or cached hub name) that reorders the "
+        "best candidates, e.g. cross-encoder/ms-marco-MiniLM-L6-v2; unset = none",
+    )
+    reranker_top: int = Field(default=20, ge=1, le=200, description="candidates it reorders")
     support_threshold: float = Field(
         default=0.5, gt=0, lt=1, description="support score under which a citation fails"
     )

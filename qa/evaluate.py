@@ -133,8 +133,14 @@ def run_case(
         article_ids=case.filters.get("article_ids", ()),
     )
     wanted = "llm" if case.llm_reply else (case.mode or mode)
+    # Earlier turns are asked first, as a reader would, so a follow-up sees their answers.
+    history: list[Answer] = []
+    for turn in case.turns[:-1]:
+        history.append(
+            assistant.ask(turn, filters=filters, history=history, mode=case.mode or mode)
+        )
     with _scripted_model(assistant, case.llm_reply):
-        answer = assistant.ask(case.question, filters=filters, history=case.turns[:-1], mode=wanted)
+        answer = assistant.ask(case.question, filters=filters, history=history, mode=wanted)
     store = assistant.store
     gold: set[Key] = (
         set().union(*(resolve(store, r) for r in case.must_cite)) if case.must_cite else set()
@@ -243,6 +249,9 @@ def _failures(
     case: Case, answer: Answer, gold: set[Key], ranks: tuple[int, ...], banned: set[Key],
     cited: list[Key], boilerplate: int,
 ) -> tuple[str, ...]:  # fmt: skip
+    if case.confidence and answer.confidence not in case.confidence:
+        allowed = " or ".join(case.confidence)
+        return (f"outcome {answer.confidence!r}, expected {allowed}",)
     if case.abstain:
         return () if answer.abstained else ("answered a question the articles don't answer",)
     if answer.abstained:
@@ -304,6 +313,13 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, float]:
         "answer_match": share(
             with_strings, lambda r: all(contains(r.answer.text, g) for g in r.case.answer_contains)
         ),  # fmt: skip
+        "answer_share": share(results, lambda r: r.answer.confidence == "answer"),
+        "evidence_share": share(results, lambda r: r.answer.confidence == "evidence"),
+        "none_share": share(results, lambda r: r.answer.confidence == "none"),
+        # Of the questions given as answers (not as closest evidence), how many cite the gold.
+        "answers_right": share(
+            [r for r in with_gold if r.answer.confidence == "answer"], lambda r: 0 in r.gold_ranks
+        ),
         "abstention_accuracy": share(unanswerable, lambda r: r.answer.abstained),
         "false_abstention": share(answerable, lambda r: r.answer.abstained),
         "boilerplate_citations": float(sum(r.boilerplate_citations for r in results)),

@@ -30,6 +30,7 @@ def conversation_markdown(answers: Sequence[Answer], *, today: str, title: str =
     for turn, answer in enumerate(answers, start=1):
         lines += [f"## Q{turn}. {md_escape(answer.question)}", ""]
         lines.append(_answer_text(answer, turn))
+        lines += ["", f"_How sure: {md_escape(answer.confidence_label())}_"]
         if answer.fallback_reason:
             lines += ["", f"_Model answer not used: {md_escape(answer.fallback_reason)}_"]
         for repair in answer.repairs:

@@ -1,37 +1,51 @@
-"""The offline answerer: the answer is made of the article sentences that answer the question.
+"""The offline answerer: which sentences to show, and as what.
 
-It takes the ranked candidates from retrieval and keeps the best sentence, plus up to two more
-whose score is close to it (a sentence from another article first, since questions that need
-two articles need one sentence from each). It abstains when even the best sentence scores below
-a threshold calibrated on questions whose answer is known to be absent
-(`scripts/tune_retrieval.py` prints the two score distributions the threshold separates).
+The ranking's confidence (`qa.ranker`) picks one of three outcomes:
+- **answer**: the top sentence, plus up to two more whose score is close to it (from another
+  article first when the question compares accounts), given as the answer;
+- **evidence**: not sure: the best few distinct sentences, best first, offered as passages that
+  may answer it, never worded as the answer;
+- **none**: nothing close: the articles don't say.
 
-    picked = choose_sentences(ranked)      # [] means: abstain
+    choice = choose_sentences(ranking, question)
+    choice.outcome.level, [r.text for r in choice.sentences]
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from qa.types import Retrieved
+from qa.briefing import figures_in
+from qa.ranker import ANSWER, EVIDENCE, Outcome
+from qa.types import Citation, Retrieved
+
+if TYPE_CHECKING:
+    from qa.retrieve import Ranking
 
 MAX_SENTENCES = 3
 
 
 @dataclass(frozen=True)
 class Policy:
-    """When to answer and how many sentences to give."""
+    """How many sentences each outcome shows."""
 
-    # Best candidate's score under this: the articles don't say. From
-    # scripts/calibrate_abstention.py: answerable questions score p5 = 0.54 (samples) and 0.61
-    # (2,293 real articles); off-topic questions 0.14-0.65.
-    abstain_below: float = 0.5
-    margin: float = 0.06  # a further sentence must score within this of the best
-    multi_margin: float = 0.15  # ... or this, for another article when the question compares
+    margin: float = 0.5  # log-odds: a further answer sentence must score within this of the best
+    multi_margin: float = 1.5  # ... or this, for another article when the question compares
+    evidence: int = 3  # passages offered when not sure
+    # "latest": a dated report this close to the best is preferred when it is newer.
+    latest_margin: float = 2.0
 
 
 DEFAULT_POLICY = Policy()
+
+
+@dataclass(frozen=True)
+class Choice:
+    outcome: Outcome
+    sentences: list[Retrieved]  # empty for "none"
+
 
 _COMPARES = re.compile(
     r"\b(?:both|each|differ|difference|different|compare|compared|versus|vs\.?|sides?|"
@@ -40,12 +54,21 @@ _COMPARES = re.compile(
 )
 
 
-def choose_sentences(
-    ranked: list[Retrieved], question: str, policy: Policy = DEFAULT_POLICY
-) -> list[Retrieved]:
-    """The sentences that answer, best first; empty when the articles don't answer."""
-    if not ranked or ranked[0].score < policy.abstain_below:
-        return []
+def choose_sentences(ranking: Ranking, question: str, policy: Policy = DEFAULT_POLICY) -> Choice:
+    """The outcome and the sentences to show for it, best first."""
+    outcome = ranking.outcome()
+    ranked = ranking.ranked
+    if outcome.level == ANSWER:
+        chosen = _answer_sentences(ranked, question, policy)
+        if ranking.question.latest:
+            chosen = _newest_first(chosen, ranked, ranking.days, policy)
+        return Choice(outcome, chosen)
+    if outcome.level == EVIDENCE:
+        return Choice(outcome, _distinct(ranked, policy.evidence))
+    return Choice(outcome, [])
+
+
+def _answer_sentences(ranked: list[Retrieved], question: str, policy: Policy) -> list[Retrieved]:
     best = ranked[0]
     chosen = [best]
     compares = bool(_COMPARES.search(question))
@@ -57,6 +80,70 @@ def choose_sentences(
         other_article = all(c.article_id != candidate.article_id for c in chosen)
         margin = policy.multi_margin if compares and other_article else policy.margin
         if candidate.score >= best.score - margin:
+            chosen.append(candidate)
+    return chosen
+
+
+def _newest_first(
+    chosen: list[Retrieved], ranked: list[Retrieved], days: dict[str, int], policy: Policy
+) -> list[Retrieved]:
+    """For "latest"/"now": the newest dated report near the top leads, the best one follows."""
+    near = [r for r in ranked[:8] if r.score >= ranked[0].score - policy.latest_margin]
+    dated = [r for r in near if days.get(r.article_id)]
+    if not dated:
+        return chosen
+    newest = max(dated, key=lambda r: (days[r.article_id], r.score))
+    rest = [r for r in chosen if not _same_text(r.text, newest.text)]
+    return [newest, *rest][:MAX_SENTENCES]
+
+
+def compose(level: str, citations: tuple[Citation, ...], *, latest: bool = False) -> str:
+    """The answer's text: the cited sentences, worded for the outcome.
+
+    Accounts that give different figures for the same thing are set side by side, each with its
+    outlet and date; a "latest" question says which date its answer is from.
+    """
+    quoted = [f"{c.sentence} [{c.n}]" for c in citations]
+    if level == EVIDENCE:
+        return "Not sure the articles answer this; the closest passages, best first: " + " ".join(
+            quoted
+        )
+    if len(citations) > 1 and differ(citations):
+        return "Accounts differ. " + " ".join(
+            f"{attribution(c)}: {q}" for c, q in zip(citations, quoted, strict=True)
+        )
+    if latest and citations and citations[0].published:
+        head = f"Latest report ({attribution(citations[0])}): {quoted[0]}"
+        earlier = [f"Earlier ({attribution(c)}): {q}" for c, q in zip(citations[1:], quoted[1:],
+                                                                      strict=True)]  # fmt: skip
+        return " ".join([head, *earlier])
+    return " ".join(quoted)
+
+
+def differ(citations: tuple[Citation, ...]) -> bool:
+    """Two articles give different figures for the same measure."""
+    seen: dict[str, tuple[str, str]] = {}
+    for c in citations:
+        for measure, value in figures_in(c.sentence):
+            if measure in seen and seen[measure][0] != value and seen[measure][1] != c.article_id:
+                return True
+            seen.setdefault(measure, (value, c.article_id))
+    return False
+
+
+def attribution(citation: Citation) -> str:
+    """Who said it and when: "Harbour Daily, 2026-03-05"."""
+    outlet = citation.source or citation.title or "an article"
+    day = (citation.published or "")[:10] or "undated"
+    return f"{outlet}, {day}"
+
+
+def _distinct(ranked: list[Retrieved], limit: int) -> list[Retrieved]:
+    chosen: list[Retrieved] = []
+    for candidate in ranked:
+        if len(chosen) == limit:
+            break
+        if not any(_same_text(candidate.text, c.text) for c in chosen):
             chosen.append(candidate)
     return chosen
 

@@ -67,6 +67,7 @@ class Case:
     must_cite_all: bool = False
     must_not_cite: tuple[SentenceRef, ...] = ()
     abstain: bool = False
+    confidence: tuple[str, ...] = ()  # the outcomes allowed; empty: any
     mode: str | None = None
     llm_reply: str | None = None
     source: str = ""  # "file:line", for reports
@@ -237,6 +238,7 @@ def _case(raw: dict[str, Any], source: str) -> Case:
         must_cite_all=bool(expect.get("all", False)),
         must_not_cite=refs("must_not_cite"),
         abstain=bool(expect.get("abstain", False)),
+        confidence=_outcomes(expect.get("confidence")),
         mode=raw.get("mode"),
         llm_reply=raw.get("llm_reply"),
         source=source,
@@ -325,3 +327,9 @@ def append_case(path: Path, case: dict[str, Any]) -> None:
     if problems:
         path.write_text(before, encoding="utf-8")  # leave the file as it was
         raise FixtureError(f"cannot append to {path}: {problems[0].message}")
+
+
+def _outcomes(value: str | list[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)

@@ -45,6 +45,11 @@ a.nq-chip:hover, a.nq-chip:focus { background: #1f4e8c; color: #fff; }
 .nq-source .nq-title { font-weight: 600; }
 .nq-source .nq-para { margin: .3em 0 0 0; color: #333; font-size: .93em; }
 .nq-source .nq-copies { color: #555; font-size: .82em; margin-top: .2em; }
+.nq-confidence { display: inline-block; font-size: .8em; font-weight: 600; border-radius: .6em;
+  padding: .05em .6em; margin-bottom: .35em; }
+.nq-conf-answer { background: #e6f4ea; color: #1e6b34; }
+.nq-conf-evidence { background: #fff4d6; color: #7a5200; }
+.nq-conf-none { background: #eef0f3; color: #444; }
 mark.nq-hl { background: #fff3b0; padding: 0 .1em; border-radius: .2em; }
 .nq-article p { margin: 0 0 .8em 0; }
 .nq-article h3.nq-title { font-size: 1.3rem; margin: 0 0 .3em 0; }
@@ -83,7 +88,11 @@ def answer_html(answer: Answer, *, turn: int) -> str:
             )
 
         paragraphs.append(f"<p>{_CHIP.sub(chip, escaped)}</p>")
-    return f'<div class="nq-answer">{"".join(paragraphs)}</div>'
+    badge = (
+        f'<div class="nq-confidence nq-conf-{html.escape(answer.confidence)}">'
+        f"{html.escape(answer.confidence_label())}</div>"
+    )
+    return f'<div class="nq-answer">{badge}{"".join(paragraphs)}</div>'
 
 
 def source_html(

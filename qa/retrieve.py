@@ -1,23 +1,28 @@
-"""Hybrid retrieval: sentences in, ranked candidate sentences out.
+"""Hybrid retrieval: a question in, candidate sentences ranked for that question out.
 
 Two rankings of sentences are taken, dense (Chroma: cosine with the sentence's headline-pulled
-vector) and lexical (SQLite FTS5 BM25). Their union is scored with context: a sentence whose
-neighbour matches the question well ("He said the talks had failed." after "Kestrania's minister
-met the envoy.") rises, and so does a sentence from an article with several good matches. The
-weights were tuned on held-out questions (`scripts/tune_retrieval.py`).
+vector) and lexical (SQLite FTS5 BM25). Their union is the candidate pool; each candidate is
+read with its context (neighbouring sentences, headline, date) into the features of
+`qa.features`, and the learned ranker of `qa.ranker` scores it. The ranking keeps the feature
+rows, so the confidence model can say how sure its top is.
 
     retriever = Retriever(store, vector_index, embedder)
-    ranked = retriever.retrieve("How many soldiers died?", Filters(since="2026-03-01"))
+    ranking = retriever.rank("How many soldiers died?", Filters(since="2026-03-01"))
+    ranking.ranked[0].text, ranking.outcome().level
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from qa.features import Candidate, feature_matrix
 from qa.index import chroma_where
+from qa.question import Question, analyse
+from qa.ranker import Model, Outcome, confidence_row, load_model
 from qa.types import Filters, Retrieved
 
 if TYPE_CHECKING:
@@ -26,20 +31,32 @@ if TYPE_CHECKING:
     from qa.store import Store
 
 Key = tuple[str, int]
+DEPTH = 60  # how many sentences each ranking contributes
 
 
 @dataclass(frozen=True)
-class Weights:
-    """How the features of a candidate sentence add up to its score."""
+class Ranking:
+    """Candidates best first, with the feature rows (same order) the ranker scored."""
 
-    lexical: float = 0.0  # BM25 scaled to the best lexical hit
-    context: float = 0.2  # the better neighbour's cosine, beyond the sentence's own
-    article: float = 0.15  # the article's best cosine among the candidates
-    answer_type: float = 0.05  # a number for "how many", a date for "when" ...
-    depth: int = 60  # how many sentences each ranking contributes
+    question: Question
+    ranked: list[Retrieved]
+    features: np.ndarray
+    model: Model = field(repr=False)
+    days: dict[str, int] = field(default_factory=dict)  # YYYYMMDD of each dated article
 
+    def reordered(self, ranked: list[Retrieved]) -> Ranking:
+        """The same candidates (or some of them) in another order, feature rows following."""
+        row = {(r.article_id, r.sentence_index): n for n, r in enumerate(self.ranked)}
+        order = [row[(r.article_id, r.sentence_index)] for r in ranked]
+        return replace(self, ranked=ranked, features=self.features[order])
 
-DEFAULT_WEIGHTS = Weights()
+    def outcome(self) -> Outcome:
+        """How sure the top of this ranking is (answer, evidence or none)."""
+        if not self.ranked:
+            return Outcome("none", 0.0)
+        scores = np.asarray([r.score for r in self.ranked])
+        row = confidence_row(scores, self.features, [r.article_id for r in self.ranked])
+        return self.model.confidence.outcome(row)
 
 
 class Retriever:
@@ -49,23 +66,54 @@ class Retriever:
         vector_index: VectorIndex,
         embedder: Embedder,
         *,
-        weights: Weights = DEFAULT_WEIGHTS,
+        model: Model | None = None,
+        depth: int = DEPTH,
     ) -> None:
         self.store = store
         self.vector_index = vector_index
         self.embedder = embedder
-        self.weights = weights
+        self.model = model or load_model()
+        self.depth = depth
 
     def retrieve(self, question: str, filters: Filters | None = None) -> list[Retrieved]:
         """Candidate sentences for a question, best first."""
-        return rank(self.candidates(question, filters), self.weights)
+        return self.rank(question, filters).ranked
+
+    def rank(
+        self, question: str, filters: Filters | None = None, *, analysed: Question | None = None
+    ) -> Ranking:
+        analysed = analysed or analyse(question)
+        # "the Harbour Daily's figures": an outlet is in the articles' metadata, not their text.
+        outlets = {o.casefold().removeprefix("the ") for o in self.store.outlets()}
+        names = tuple(n for n in analysed.names if n.casefold().removeprefix("the ") not in outlets)
+        return self.score(replace(analysed, names=names), self.candidates(question, filters))
+
+    def score(self, question: Question, pool: list[Candidate]) -> Ranking:
+        """Rank a candidate pool with the learned ranker."""
+        matrix = feature_matrix(question, pool)
+        scores = self.model.ranker.scores(matrix)
+        order = sorted(
+            range(len(pool)), key=lambda i: (-scores[i], pool[i].article_id, pool[i].sentence_index)
+        )
+        ranked = [
+            Retrieved(
+                pool[i].article_id,
+                pool[i].sentence_index,
+                pool[i].text,
+                float(scores[i]),
+                pool[i].dense,
+                pool[i].lexical,
+            )
+            for i in order
+        ]
+        days = {c.article_id: c.day for c in pool if c.day}
+        return Ranking(question, ranked, matrix[order] if order else matrix, self.model, days)
 
     def candidates(self, question: str, filters: Filters | None = None) -> list[Candidate]:
-        """The union of the dense and lexical rankings, with the features that score them."""
+        """The union of the dense and lexical rankings, read with their context."""
         query = self.embedder.embed([question])[0]
-        depth = self.weights.depth
-        dense = self.vector_index.query(query, k=depth, where=chroma_where(filters))
-        lexical = self.store.lexical_search(question, limit=depth, filters=filters)
+        dense = self.vector_index.query(query, k=self.depth, where=chroma_where(filters))
+        lexical = self.store.lexical_search(question, limit=self.depth, filters=filters)
         keys = list(dict.fromkeys([(a, i) for a, i, _ in dense] + [(a, i) for a, i, _ in lexical]))
         if not keys:
             return []
@@ -74,91 +122,29 @@ class Retriever:
         cosine = {key: float(vector @ query) for key, vector in vectors.items()}
         best_lexical = max((score for _, _, score in lexical), default=0.0) or 1.0
         lexical_score = {(a, i): score / best_lexical for a, i, score in lexical}
-        texts = self.store.sentence_texts(keys)
+        dense_rank = {(a, i): n for n, (a, i, _) in enumerate(dense)}
+        lexical_rank = {(a, i): n for n, (a, i, _) in enumerate(lexical)}
+        texts = self.store.sentence_texts(keys + neighbours)
+        articles = {a for a, _ in keys}
+        titles = self.store.titles(articles)
+        days = self.store.published_days(articles)
         article_best: dict[str, float] = defaultdict(float)
         for key in keys:
             article_best[key[0]] = max(article_best[key[0]], cosine.get(key, 0.0))
-        wanted = _answer_type(question)
         return [
             Candidate(
-                article_id=key[0],
-                sentence_index=key[1],
-                text=texts.get(key, ""),
-                dense=cosine.get(key, 0.0),
-                lexical=lexical_score.get(key, 0.0),
-                neighbour=max(cosine.get((key[0], key[1] + step), 0.0) for step in (-1, 1)),
-                article=article_best[key[0]],
-                answer_type=_has_answer_type(texts.get(key, ""), wanted),
+                article_id=a,
+                sentence_index=i,
+                text=texts.get((a, i), ""),
+                dense=cosine.get((a, i), 0.0),
+                lexical=lexical_score.get((a, i), 0.0),
+                neighbour=max(cosine.get((a, i + step), 0.0) for step in (-1, 1)),
+                article=article_best[a],
+                dense_rank=dense_rank.get((a, i)),
+                lexical_rank=lexical_rank.get((a, i)),
+                context=" ".join(texts.get((a, i + step), "") for step in (-1, 1)),
+                title=titles.get(a) or "",
+                day=days.get(a, 0),
             )
-            for key in keys
+            for a, i in keys
         ]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence found by either ranking, with its features."""
-
-    article_id: str
-    sentence_index: int
-    text: str
-    dense: float
-    lexical: float
-    neighbour: float
-    article: float
-    answer_type: float
-
-    def score(self, weights: Weights) -> float:
-        return (
-            self.dense
-            + weights.lexical * self.lexical
-            + weights.context * max(0.0, self.neighbour - self.dense)
-            + weights.article * self.article
-            + weights.answer_type * self.answer_type
-        )
-
-
-def rank(candidates: list[Candidate], weights: Weights) -> list[Retrieved]:
-    scored = [
-        Retrieved(c.article_id, c.sentence_index, c.text, c.score(weights), c.dense, c.lexical)
-        for c in candidates
-    ]
-    scored.sort(key=lambda r: (-r.score, r.article_id, r.sentence_index))
-    return scored
-
-
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b",
-    re.I,
-)
-_DATE = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-    r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|year)\b|\b\d{4}\b",
-    re.I,
-)
-_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+(?: [A-Z][a-z]+)+")
-
-
-def _answer_type(question: str) -> str | None:
-    lowered = question.lower()
-    if re.search(
-        r"\bhow (?:many|much|long|far|old|big|large)\b"
-        r"|\bwhat (?:percentage|share|number|amount|figure)\b",
-        lowered,
-    ):
-        return "number"
-    if re.search(r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b", lowered):
-        return "date"
-    if re.search(r"\bwho\b|\bwhich (?:official|minister|person|company|agency)\b", lowered):
-        return "name"
-    return None
-
-
-def _has_answer_type(text: str, wanted: str | None) -> float:
-    if wanted == "number":
-        return 1.0 if _NUMBER.search(text) else 0.0
-    if wanted == "date":
-        return 1.0 if _DATE.search(text) else 0.0
-    if wanted == "name":
-        return 1.0 if _NAME.search(text) else 0.0
-    return 0.0

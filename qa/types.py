@@ -177,6 +177,20 @@ class Answer:
     repairs: tuple[Repair, ...] = ()  # what the citation check changed in a model's answer
     # Why an LLM answer was not used and this extractive one was given instead (one line).
     fallback_reason: str | None = None
+    # How sure the answer is: "answer" (the cited sentences answer it), "evidence" (not sure:
+    # the closest passages, offered as such) or "none" (the articles don't say: abstained).
+    confidence: str = "answer"
+    # The calibrated probability that the first cited sentence answers the question.
+    probability: float | None = None
+
+    def confidence_label(self) -> str:
+        """How sure the answer is, in a reader's words: "Answer (confidence 82%)"."""
+        percent = "" if self.probability is None else f" (confidence {self.probability:.0%})"
+        if self.confidence == "evidence":
+            return f"Not sure: these passages may answer it{percent}"
+        if self.confidence == "none":
+            return "The articles don't say"
+        return f"Answer{percent}"
 
     def to_dict(self) -> dict[str, Any]:
         """The `newsqa ask --json` contract (see README): change only on purpose, with a test."""
@@ -192,6 +206,8 @@ class Answer:
             "fallback_reason": self.fallback_reason,
             "related": [c.to_dict() for c in self.related],
             "standalone_question": self.standalone_question,
+            "confidence": self.confidence,
+            "probability": None if self.probability is None else round(self.probability, 3),
         }
 
     @classmethod
@@ -212,6 +228,8 @@ class Answer:
             standalone_question=data.get("standalone_question"),
             repairs=tuple(Repair(**r) for r in data.get("repairs", ())),
             fallback_reason=data.get("fallback_reason"),
+            confidence=data.get("confidence", "none" if data["abstained"] else "answer"),
+            probability=data.get("probability"),
         )
 
 

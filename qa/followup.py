@@ -1,0 +1,74 @@
+"""Follow-up questions: made searchable from the previous turn, and answered with something new.
+
+"And what did the other side say?" after "Who does Valdoria's ministry blame?" is searched with
+the previous question's words; the sentences the previous answer cited are not given again, and
+"the other side" wants a party the previous answer did not quote.
+
+    search_text = standalone_question("What about the union?", ["How many jobs will go?"])
+    ranking = follow_up(ranking, history)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from qa.briefing import accuser, speakers
+from qa.extractive import fold
+from qa.question import analyse
+from qa.retrieve import Ranking
+from qa.types import Answer
+
+FOLLOW_UP = re.compile(
+    r"^(?:and|but|also|so|what about|how about|and what|what else)\b|"
+    r"\b(?:he|she|they|him|her|them|his|hers|their|it|its|that|this|those|these|there|"
+    r"the other side|other side|the others?)\b",
+    re.I,
+)
+# How far a sentence from the side already quoted falls when the question asks for the other.
+SAME_SIDE_PENALTY = 3.0
+
+
+def standalone_question(question: str, history: Sequence[str]) -> str:
+    """A follow-up ("and what did Kestrania say?") made searchable with the previous question."""
+    if not history or not FOLLOW_UP.search(question):
+        return question
+    return f"{question} {history[-1]}"
+
+
+def follow_up(ranking: Ranking, history: Sequence[str | Answer]) -> Ranking:
+    """The ranking without what the previous answer already said; for "the other side", with
+    the side it quoted moved down."""
+    previous = next((h for h in reversed(history) if isinstance(h, Answer)), None)
+    if previous is None or not previous.citations:
+        return ranking
+    said = {fold(c.sentence) for c in previous.citations}
+    keep = [n for n, r in enumerate(ranking.ranked) if fold(r.text) not in said]
+    penalty = np.zeros(len(ranking.ranked))
+    if ranking.question.other_side:
+        asked = analyse(previous.question).agent
+        quoted = _sides(c.sentence for c in previous.citations) | _names(asked or "")
+        for n, r in enumerate(ranking.ranked):
+            if _sides([r.text]) & quoted:
+                penalty[n] = SAME_SIDE_PENALTY
+    order = sorted(keep, key=lambda n: -(ranking.ranked[n].score - penalty[n]))
+    ranked = [replace(ranking.ranked[n], score=ranking.ranked[n].score - penalty[n]) for n in order]
+    return replace(ranking.reordered([ranking.ranked[n] for n in order]), ranked=ranked)
+
+
+def _sides(texts: Iterable[str]) -> set[str]:
+    """The parties that speak or accuse in these texts, by their first proper name."""
+    found: set[str] = set()
+    for text in texts:
+        for actor in [accuser(text) or ""] + [name for name, _ in speakers(text)]:
+            found |= _names(actor)
+    return found
+
+
+def _names(actor: str) -> set[str]:
+    # "Valdoria's defence ministry" and "Valdorian officials" are one side: a name's stem.
+    match = re.search(r"[A-Z][a-z]{2,}", actor)
+    return {match.group(0).lower()[:6]} if match else set()

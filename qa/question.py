@@ -1,0 +1,244 @@
+"""What a question asks for: the kind of answer, the words it is about, and who does what.
+
+Read from the question's own words with a small grammar of English question forms ("how many X",
+"who does X blame", "what did X say about Y"), not with spaCy: its English pipeline loads offline
+and reads names well, but importing it takes 3.6 s on this machine (the whole budget of a cold
+`newsqa ask` is 2 s) and it parsed "who does Valdoria's defence ministry blame" with "blame" as a
+noun (measured; see CHANGELOG). Questions are short and formulaic; sentences are where names
+matter, and their features are read in `qa.features`.
+
+    q = analyse("How many soldiers did the ministry say were killed?")
+    q.answer_type == "number" and q.counted == "soldier"
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from qa.lexicon import FULL_MONTHS, STOPWORDS, WEEKDAYS
+
+_QUESTION_ONLY = """get got make made take took give gave go went new old latest recent current
+currently still yet ever happen happened"""
+
+# The kinds of answer a question can ask for.
+PERSON, ORGANISATION, NAME, NUMBER, MONEY, DATE, PLACE, REASON, QUOTE = (
+    "person", "organisation", "name", "number", "money", "date", "place", "reason", "quote",
+)  # fmt: skip
+
+# Beyond the lexical search's stop words: verbs and time words every question may use.
+_STOP = STOPWORDS | frozenset(_QUESTION_ONLY.split())
+
+_ROLE_VERBS = (
+    "blame", "accuse", "criticise", "criticize", "attack", "sue", "fire", "sack", "replace",
+    "beat", "defeat", "appoint", "name", "hire", "buy", "acquire", "sell", "warn", "thank",
+    "praise", "support", "back", "oppose", "reject", "ban", "fine", "charge", "arrest", "hold",
+    "choose", "elect", "nominate", "sign", "invite", "meet", "call", "ask", "urge", "blamed",
+)  # fmt: skip
+_SAY_VERBS = ("say", "said", "says", "tell", "told", "claim", "announce", "respond", "react",
+              "reply", "think", "argue", "comment", "state", "describe", "call")  # fmt: skip
+
+_HOW_NUMBER = re.compile(
+    r"\bhow (?:many|much|long|far|old|big|large|high|low|often|fast|tall|heavy)\b"
+    r"|\bwhat (?:percentage|proportion|share|number|amount|figure|total|rate|price|sum|score|"
+    r"age|size|value|cost|toll|tally)\b|\bby how\b|\bhow many\b"
+    r"|^\s*what (?:is|was|were|are) the (?:\w+ ){0,3}(?:toll|tally|figure|total|number|"
+    r"percentage|rate|price|cost|score|count)\b",
+    re.I,
+)
+_MONEY = re.compile(
+    r"\bhow much (?:money|cash|did .{1,60}(?:cost|pay|spend|raise|earn|lose|make|sell|charge|"
+    r"invest|fetch)|does .{1,60}(?:cost|pay|spend|earn|charge)|is .{1,40}worth)|\bhow much\b.*\b(?:"
+    r"cost|worth|price|paid|pay|spend|spent|fund|budget|deal|profit|loss|revenue|sales|fine|"
+    r"salary|bonus|fee|tax|debt|invest\w*)\b|\bwhat (?:price|cost|value|sum)\b",
+    re.I,
+)
+_WHEN = re.compile(r"^\s*when\b|\bwhat (?:day|date|time|year|month|week)\b|\bin which year\b"
+                   r"|\bwhen (?:did|does|will|was|is|were|are|do)\b", re.I)  # fmt: skip
+_WHERE = re.compile(r"^\s*where\b|\bwhich (?:city|country|town|region|venue|place|stadium)\b"
+                    r"|\bwhere (?:did|does|will|was|is|were|are|do)\b", re.I)  # fmt: skip
+_WHY = re.compile(r"^\s*why\b|\bwhat (?:reasons?|caused|led to|prompted|explanation)\b"
+                  r"|\bhow come\b|\bfor what reason\b|\bwhy (?:did|does|was|is|were|are|do)\b",
+                  re.I)  # fmt: skip
+_WHO = re.compile(r"^\s*(?:who|whom)\b|\bwhich (?:official|minister|person|man|woman|player|"
+                  r"manager|coach|actor|actress|singer|star|director|executive|boss|leader|"
+                  r"politician|mp|judge|athlete|member)s?\b|\bwho\b", re.I)  # fmt: skip
+_WHICH_ORG = re.compile(r"\bwhich (?:company|firm|group|agency|organisation|organization|team|"
+                        r"band|film|album|show|programme|game|brand|"
+                        r"club|party|bank|airline|network|country|government|union|studio|"
+                        r"broadcaster|newspaper|body|authority|carrier)s?\b", re.I)  # fmt: skip
+_WHAT_SAY = re.compile(
+    r"\b(?:what|how) (?:did|does|has|have|do|had|was|is) (?P<who>.{2,80}?) "
+    r"(?P<verb>say|said|tell|told|claim|announce|respond|react|reply|think|argue|comment|"
+    r"state|describe|call|make of|reported?|explain|justify|defend|feel|view|see)\b",
+    re.I,
+)
+_ROLE = re.compile(
+    r"\b(?:who|whom|which \w+|what) (?:does|did|do|has|have|will|is|was) (?P<agent>.{2,80}?) "
+    r"(?P<verb>" + "|".join(_ROLE_VERBS) + r")\b",
+    re.I,
+)
+_CALLED = re.compile(r"\bwhat (?:is|was|are|were) (?:\w+ ){1,4}(?:called|named|known as)\b"
+                     r"|\bwhat(?:'s| is) the name of\b", re.I)  # fmt: skip
+_OTHER_SIDE = re.compile(
+    r"\b(?:the other side|other side|the others?|the opposing side|the rival|their rivals?|"
+    r"the opposition|the other (?:party|country|team|camp|government)|the critics|the "
+    r"other one)\b",
+    re.I,
+)
+_LATEST = re.compile(
+    r"\b(?:latest|most recent|newest|now|currently|current|so far|recent|updated|revised|"
+    r"corrected|final|new)\b",
+    re.I,
+)
+_COUNTED = re.compile(r"\bhow many (?P<noun>[a-z][a-z-]+)", re.I)
+_NAME = re.compile(
+    r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’.-]*(?:\s+(?:of\s+|de\s+|van\s+)?[A-Z][\w'’.-]+)*"
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_QUESTION_WORDS = frozenset(
+    ["what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do",
+     "is", "are", "was", "were", "has", "have", "and", "but", "according", "in", "on", "after",
+     "before", "since", "the", "a", "an", "can", "could", "would", "will", "should"]
+)  # fmt: skip
+_CALENDAR = frozenset(FULL_MONTHS) | frozenset(WEEKDAYS)
+
+
+# Verbs that do the same act in news prose: "who does X blame" is answered by "X accused Y".
+VERB_FAMILIES: dict[str, tuple[str, ...]] = {
+    "blam": ("blam", "accus", "charg", "fault", "provok", "responsib"),
+    "accus": ("accus", "blam", "charg", "alleg"),
+    "criticis": ("criticis", "criticiz", "attack", "condemn", "slam", "hit out"),
+    "criticiz": ("criticis", "criticiz", "attack", "condemn", "slam", "hit out"),
+    "beat": ("beat", "defeat", "won", "win"),
+    "defeat": ("beat", "defeat", "won", "win"),
+    "replac": ("replac", "succeed", "tak over"),
+    "buy": ("buy", "bought", "acquir", "purchas", "takeover"),
+    "acquir": ("buy", "bought", "acquir", "purchas", "takeover"),
+    "sell": ("sell", "sold"),
+    "appoint": ("appoint", "nam", "hir"),
+    "sack": ("sack", "fir", "dismiss"),
+}
+
+
+def verb_family(verb: str) -> tuple[str, ...]:
+    """The stems that count as the question's verb in a sentence."""
+    return VERB_FAMILIES.get(verb, (verb,))
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question read for what it asks.
+
+    `focus` are its content words, folded (lower case, light stem); `names` the names it
+    mentions as written; `agent` who acts in a role question ("who does X blame" -> X) and
+    `verb` the act, folded; `counted` what a "how many" question counts, folded.
+    """
+
+    text: str
+    answer_type: str | None
+    focus: tuple[str, ...]
+    names: tuple[str, ...]
+    agent: str | None = None
+    verb: str | None = None
+    counted: str | None = None
+    latest: bool = False
+    other_side: bool = False
+
+
+def analyse(question: str) -> Question:
+    """The answer type, focus words, names and roles of one question."""
+    role = _ROLE.search(question)
+    says = _WHAT_SAY.search(question)
+    agent = verb = None
+    if role:
+        agent, verb = role["agent"], stem(role["verb"].lower())
+    elif says:
+        agent, verb = says["who"], "say"
+    counted = _COUNTED.search(question)
+    return Question(
+        text=question,
+        answer_type=answer_type(question, says is not None),
+        focus=tuple(dict.fromkeys(focus_words(question))),
+        names=tuple(dict.fromkeys(names_in(question))),
+        agent=_strip_determiners(agent) if agent else None,
+        verb=verb,
+        counted=stem(counted["noun"].lower()) if counted else None,
+        latest=bool(_LATEST.search(question)),
+        other_side=bool(_OTHER_SIDE.search(question)),
+    )
+
+
+def answer_type(question: str, says: bool = False) -> str | None:
+    if _MONEY.search(question):
+        return MONEY
+    if _HOW_NUMBER.search(question):
+        return NUMBER
+    if _WHEN.search(question):
+        return DATE
+    if _WHY.search(question):
+        return REASON
+    if _WHERE.search(question):
+        return PLACE
+    if _WHICH_ORG.search(question):
+        return ORGANISATION
+    if says:
+        return QUOTE
+    if _CALLED.search(question):
+        return NAME
+    if _WHO.search(question):
+        return PERSON
+    return None
+
+
+def focus_words(text: str) -> list[str]:
+    """Content words, folded: what a sentence that answers should mention."""
+    return [
+        stem(w)
+        for w in (m.lower().replace("’", "'") for m in _WORD.findall(text))
+        if w not in _STOP and (len(w) > 2 or w.isdigit())
+    ]
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised names, not the first word of the question nor a question word."""
+    found = []
+    for match in _NAME.finditer(text):
+        name = match.group(0).rstrip(".'’")
+        words = name.split()
+        while words and (words[0].lower() in _QUESTION_WORDS or words[0].lower() in _STOP):
+            words = words[1:]
+        if not words:
+            continue
+        if words[0].lower() in _CALENDAR:
+            continue
+        for part in re.split(r"['’]s\b\s*", " ".join(words)):
+            if part.strip() and part.strip().lower() not in _STOP:
+                found.append(part.strip())
+    return found
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light suffix fold, enough to match "killed"/"killing"/"kills" and "soldiers"."""
+    word = word.lower().removesuffix("'s").removesuffix("’s")
+    for suffix, keep in (("ies", 3), ("ing", 4), ("ed", 4), ("es", 4), ("s", 3), ("ly", 4)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            word = word[: -len(suffix)]
+            if suffix == "ies":
+                word += "y"
+            break
+    return word.removesuffix("e") if len(word) > 4 else word
+
+
+def words_of(text: str) -> set[str]:
+    """The folded words of a sentence, to compare with a question's focus."""
+    return {stem(w.lower().replace("’", "'")) for w in _WORD.findall(text)}
+
+
+def _strip_determiners(phrase: str) -> str:
+    words = phrase.split()
+    while words and words[0].lower() in ("the", "a", "an", "its", "their", "his", "her"):
+        words = words[1:]
+    return " ".join(words)

@@ -1,0 +1,193 @@
+"""Learned weights: how candidate features add up to a score, and how sure the top one is.
+
+Both models are logistic regressions learned by `scripts/learn_ranker.py` from hand-written
+questions about BBC articles (never about the measuring set) and committed as
+`qa/models/ranker.json`:
+- the ranker scores each candidate sentence (the log-odds that it answers the question);
+- the confidence models read the top of a ranking (the margin to the next, whether it covers
+  the question's words and holds the wanted answer type) and give the probability that the top
+  sentence answers, and that the answer is among the first three; a calibrated cut-off on each
+  turns them into one of three outcomes.
+
+    model = load_model()
+    scores = model.ranker.scores(matrix)
+    outcome = model.confidence.outcome(top_features)     # Outcome("answer", 0.83)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import ConfigError
+from qa.features import FEATURES
+
+ANSWER, EVIDENCE, NONE = "answer", "evidence", "none"
+# What the confidence model reads of a ranking, in order.
+# Not the top's own score: a pairwise ranker orders candidates, its level is not comparable
+# across questions (with it, the confidence fell as the score rose on a small collection).
+CONFIDENCE_FEATURES: tuple[str, ...] = (
+    "margin",  # top score minus the second's
+    "top_focus_context",
+    "focus_absent",
+    "top_names_context",
+    "top_answer_type",
+    "top_dense",
+    "top_lexical",
+    "same_article_share",  # of the top 5, how many share the top's article
+)
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A logistic model over standardised features: `(x - mean) / scale @ weights + bias`."""
+
+    names: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def scores(self, matrix: np.ndarray) -> np.ndarray:
+        """Log-odds per row."""
+        if matrix.size == 0:
+            return np.zeros(matrix.shape[0], dtype=np.float64)
+        z = (matrix - self.mean) / self.scale
+        return np.asarray(z @ self.weights + self.bias, dtype=np.float64)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "names": list(self.names),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "mean": [round(float(m), 6) for m in self.mean],
+            "scale": [round(float(s), 6) for s in self.scale],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], expected: tuple[str, ...]) -> Linear:
+        names = tuple(data["names"])
+        if names != expected:
+            raise ConfigError(
+                "the learned ranking weights do not match this version's features: run "
+                "scripts/learn_ranker.py"
+            )
+        return cls(
+            names,
+            np.asarray(data["weights"], dtype=np.float64),
+            float(data["bias"]),
+            np.asarray(data["mean"], dtype=np.float64),
+            np.asarray(data["scale"], dtype=np.float64),
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How sure an answer is: `level` is answer, evidence or none; `probability` that the top
+    sentence answers the question (calibrated on held-out questions)."""
+
+    level: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """Two readings of the same ranking: is its top sentence the answer (`top`), and is the
+    answer among its first three (`near`)? The first decides "answer", the second tells the
+    closest evidence from nothing close: a likely wrong top can still have the answer next."""
+
+    top: Linear
+    near: Linear
+    answer_at: float  # P(top answers) from which the top sentences are given as the answer
+    evidence_at: float  # P(answer in the top 3) from which the closest passages are offered
+
+    def probability(self, row: np.ndarray) -> float:
+        return _sigmoid(float(self.top.scores(row.reshape(1, -1))[0]))
+
+    def near_probability(self, row: np.ndarray) -> float:
+        return _sigmoid(float(self.near.scores(row.reshape(1, -1))[0]))
+
+    def outcome(self, row: np.ndarray) -> Outcome:
+        p = self.probability(row)
+        if p >= self.answer_at:
+            return Outcome(ANSWER, p)
+        return Outcome(EVIDENCE if self.near_probability(row) >= self.evidence_at else NONE, p)
+
+
+def _sigmoid(logit: float) -> float:
+    return 1.0 / (1.0 + float(np.exp(-logit)))
+
+
+@dataclass(frozen=True)
+class Model:
+    ranker: Linear
+    confidence: Confidence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ranker": self.ranker.to_dict(),
+            "confidence": {
+                "top": self.confidence.top.to_dict(),
+                "near": self.confidence.near.to_dict(),
+                "answer_at": round(self.confidence.answer_at, 4),
+                "evidence_at": round(self.confidence.evidence_at, 4),
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Model:
+        conf = data["confidence"]
+        return cls(
+            Linear.from_dict(data["ranker"], FEATURES),
+            Confidence(
+                Linear.from_dict(conf["top"], CONFIDENCE_FEATURES),
+                Linear.from_dict(conf["near"], CONFIDENCE_FEATURES),
+                float(conf["answer_at"]),
+                float(conf["evidence_at"]),
+            ),
+        )
+
+
+MODEL_FILE = "ranker.json"
+
+
+@functools.cache
+def load_model(path: Path | None = None) -> Model:
+    """The committed model, or one written by `scripts/learn_ranker.py --out PATH`."""
+    if path is None:
+        text = resources.files("qa.models").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"ranking model {path}: {exc.strerror}") from None
+    return Model.from_dict(json.loads(text))
+
+
+def confidence_row(scores: np.ndarray, matrix: np.ndarray, article_ids: list[str]) -> np.ndarray:
+    """What the confidence model reads, from a ranking sorted best first."""
+    if len(scores) == 0:
+        return np.zeros(len(CONFIDENCE_FEATURES))
+    column = {name: i for i, name in enumerate(FEATURES)}
+    top = matrix[0]
+    second = float(scores[1]) if len(scores) > 1 else float(scores[0]) - 5.0
+    same = sum(1 for a in article_ids[:5] if a == article_ids[0]) / min(5, len(article_ids))
+    return np.asarray(
+        [
+            float(scores[0]) - second,
+            top[column["focus_context"]],
+            top[column["focus_absent"]],
+            top[column["names_context"]],
+            top[column["answer_type"]],
+            top[column["dense"]],
+            top[column["lexical"]],
+            same,
+        ],
+        dtype=np.float64,
+    )
