@@ -212,15 +212,7 @@ _SAYING = re.compile(
 
 def has_answer_type(text: str, wanted: str | None) -> float:
     """1.0 when the sentence holds the kind of thing the question asks for."""
-    if wanted is None:
-        return 0.0
-    if wanted == NUMBER:
-        return 1.0 if _NUMBER.search(text) else 0.0
-    if wanted == MONEY:
-        return 1.0 if _MONEY_RE.search(text) else 0.0
-    if wanted == DATE:
-        return 1.0 if _DATE_RE.search(text) else 0.0
-    if wanted == PERSON:
+    if wanted == PERSON:  # a name, best with a title or a verb of saying beside it
         return (
             1.0
             if _CAPITAL.search(text) and _TITLE.search(text)
@@ -228,13 +220,12 @@ def has_answer_type(text: str, wanted: str | None) -> float:
         )
     if wanted in (ORGANISATION, NAME):
         return 1.0 if _ORG.search(text) or _CAPITAL.search(text) else 0.0
-    if wanted == PLACE:
-        return 1.0 if _PLACE.search(text) else 0.0
-    if wanted == REASON:
-        return 1.0 if _REASON.search(text) else 0.0
-    if wanted == QUOTE:
-        return 1.0 if _SAYING.search(text) else 0.0
-    return 0.0
+    pattern = _TYPE_PATTERNS.get(wanted or "")
+    return 1.0 if pattern is not None and pattern.search(text) else 0.0
+
+
+_TYPE_PATTERNS = {NUMBER: _NUMBER, MONEY: _MONEY_RE, DATE: _DATE_RE, PLACE: _PLACE,
+                  REASON: _REASON, QUOTE: _SAYING}  # fmt: skip
 
 
 def _without(text: str, q: Question) -> str:
