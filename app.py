@@ -47,7 +47,8 @@ def open_assistant(settings: Settings) -> Assistant:
 def open_ingestor(settings: Settings) -> Any:
     from qa.ingest.pipeline import Ingestor
 
-    return Ingestor(settings)
+    # A visitor's URL may only reach public addresses unless the deployment allows others.
+    return Ingestor(settings, public_only=not settings.page_allow_private_urls)
 
 
 @st.cache_data(ttl=60, show_spinner=False, hash_funcs=SETTINGS_HASH)
@@ -80,9 +81,10 @@ def session_store(settings: Settings) -> Store:
 
 
 def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> None:
-    from qa.ingest.uploads import ingest_items, save_uploads
+    from qa.ingest.uploads import ingest_items, page_urls, save_uploads
 
     saved = save_uploads(settings.index_dir, [(f.name, f.getvalue()) for f in uploads])
+    urls, refused = page_urls(urls)
     items = [str(p) for p in saved] + urls
     names = [f.name for f in uploads] + urls
     bar = st.progress(0.0, text="Adding articles...")
@@ -97,6 +99,7 @@ def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> Non
     except NewsqaError as exc:
         st.error(str(exc))
         return
+    results = [*refused, *results]
     st.session_state.add_results = [(r.item, r.ok, r.message) for r in results]
     sidebar_stats.clear()
     open_assistant.clear()

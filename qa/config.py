@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     max_input_mb: float = Field(default=25.0, gt=0)
     fetch_timeout: float = Field(default=20.0, gt=0)
     user_agent: str = "newsqa/0.1 (+https://example.invalid/newsqa)"
+    page_allow_private_urls: bool = Field(
+        default=False,
+        description="let the page fetch loopback, private and link-local addresses (tests, "
+        "intranets); the CLI always may",
+    )
     json_fields: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict,
         description="JSON reader mapping from our field to yours, e.g. {text = 'story'}",

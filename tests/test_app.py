@@ -191,3 +191,18 @@ def test_export_is_offered_once_there_is_an_answer(sample_index: Path) -> None:
     assert not button.proto.disabled  # drawn after the answer: this turn is in the file
     text = conversation_markdown(app.session_state["answers"], today=date.today().isoformat())
     assert f"## Q1. {EVACUATED}" in text and "[^1.1]: \u201cMs. Whitcombe said 4,200" in text
+
+
+def test_a_path_typed_in_the_url_box_is_refused_and_never_read(
+    sample_index: Path, tmp_path: Path
+) -> None:
+    secret = article_file(tmp_path, "secret.txt", "Server secret", ["The server key is hunter2."])
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    before = Store.open(sample_index / "newsqa.sqlite3").article_count()
+    app.text_area[0].input(f"{secret}\nREADME.md")
+    next(b for b in app.button if b.label == "Add articles").click().run()
+    assert not app.exception, app.exception
+    results = app.session_state.add_results
+    assert [ok for _, ok, _ in results] == [False, False]
+    assert all("upload widget" in message for _, _, message in results)
+    assert Store.open(sample_index / "newsqa.sqlite3").article_count() == before

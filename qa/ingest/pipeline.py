@@ -25,7 +25,7 @@ from qa.errors import InputError
 from qa.ingest.build import build_article
 from qa.ingest.decode import decode_text
 from qa.ingest.feed import looks_like_feed, read_feed
-from qa.ingest.fetch import fetch
+from qa.ingest.fetch import Fetched, fetch
 from qa.ingest.sources import Input, expand_inputs
 from qa.ingest.text import read_markdown, read_text
 from qa.store import SourceRef, Store
@@ -93,8 +93,11 @@ class Ingestor:
         progress: Progress | None = None,
         on_error: Callable[[InputError], None] | None = None,
         prepare_query_model: bool = True,
+        public_only: bool = False,
     ) -> None:
         self.settings = settings
+        # Set for the page: a visitor's URL may only reach public addresses (qa.ingest.fetch).
+        self.public_only = public_only
         self._prepare_query_model = prepare_query_model
         self.store = store or Store.open(settings.store_path)
         self._embedder = embedder
@@ -187,12 +190,7 @@ class Ingestor:
     def _read(self, source: Input) -> _Container | None:
         """Read one input; None when its bytes are exactly those stored last time."""
         if source.is_url:
-            fetched = fetch(
-                source.origin,
-                timeout=self.settings.fetch_timeout,
-                max_bytes=self._max_bytes,
-                user_agent=self.settings.user_agent,
-            )
+            fetched = self._fetch(source.origin)
             data, page_url = fetched.content, fetched.url
         else:
             data, page_url = self._read_file(source), None
@@ -243,13 +241,17 @@ class Ingestor:
         else:
             yield read_text(text, origin=origin)
 
-    def _read_page(self, url: str) -> RawArticle:
-        fetched = fetch(
+    def _fetch(self, url: str) -> Fetched:
+        return fetch(
             url,
             timeout=self.settings.fetch_timeout,
             max_bytes=self._max_bytes,
             user_agent=self.settings.user_agent,
+            public_only=self.public_only,
         )
+
+    def _read_page(self, url: str) -> RawArticle:
+        fetched = self._fetch(url)
         return _read_html(decode_text(fetched.content, url), origin=url, url=fetched.url)
 
     # -- phase 2: vectors ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa.errors import NewsqaError
+from qa.ingest.sources import is_url
 
 if TYPE_CHECKING:
     from qa.ingest.pipeline import Ingestor
@@ -53,6 +54,19 @@ def split_urls(text: str) -> list[str]:
     """URLs pasted one per line (or separated by spaces); anything else is kept so that the
     reader reports it as not a URL rather than dropping it silently."""
     return [part for part in re.split(r"\s+", text.strip()) if part]
+
+
+def page_urls(items: Sequence[str]) -> tuple[list[str], list[ItemResult]]:
+    """What the page's URL box may fetch: http(s) URLs only. A path or a word typed there would
+    be read from the server's own disk; files come through the upload widget."""
+    urls, refused = [], []
+    for item in items:
+        if is_url(item):
+            urls.append(item)
+        else:
+            refused.append(ItemResult(item[:200], False, "not an http(s) URL: add files with the "
+                                      "upload widget"))  # fmt: skip
+    return urls, refused
 
 
 def ingest_items(
