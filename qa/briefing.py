@@ -93,6 +93,14 @@ _FIGURE = re.compile(
     r"destroyed|brought in|lost))",
     re.I,
 )
+# The same figure with the act first: "the clash killed at least three Valdorian soldiers".
+_FIGURE_ACT_FIRST = re.compile(
+    r"\b(?P<event>killed|wounded|injured|evacuated|cut|destroyed|lost)\s(?:at least |about |some |"
+    r"nearly |more than |only |just )?(?P<count>\d[\d,]*|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve)\s(?:[A-Za-z-]+\s){0,2}?(?P<noun>soldiers|people|residents|troops|"
+    r"guards|civilians|jobs|homes|workers|bodies|passengers)\b",
+    re.I,
+)
 _CORRECTION = re.compile(r"^correction:|\ban earlier version of this (?:article|story)\b", re.I)
 
 
@@ -621,6 +629,11 @@ def figures_in(text: str) -> list[tuple[str, str]]:
             value = str(_NUMBER_WORDS.get(raw, raw))
             noun = match.group("noun").lower()
             out.append((f"{noun} {match.group('event').lower()}", value))
+    for match in _FIGURE_ACT_FIRST.finditer(text):
+        raw = match.group("count").lower().replace(",", "")
+        measure = f"{match.group('noun').lower()} {match.group('event').lower()}"
+        if all(m != measure for m, _ in out):
+            out.append((measure, str(_NUMBER_WORDS.get(raw, raw))))
     return out
 
 

@@ -64,7 +64,10 @@ def choose_sentences(ranking: Ranking, question: str, policy: Policy = DEFAULT_P
             chosen = _newest_first(chosen, ranked, ranking.days, policy)
         return Choice(outcome, chosen)
     if outcome.level == EVIDENCE:
-        return Choice(outcome, _distinct(ranked, policy.evidence))
+        chosen = _distinct(ranked, policy.evidence)
+        if ranking.question.latest:  # newest first, undated last, else best first
+            chosen.sort(key=lambda r: -ranking.days.get(r.article_id, 0))
+        return Choice(outcome, chosen)
     return Choice(outcome, [])
 
 
@@ -104,14 +107,16 @@ def compose(level: str, citations: tuple[Citation, ...], *, latest: bool = False
     outlet and date; a "latest" question says which date its answer is from.
     """
     quoted = [f"{c.sentence} [{c.n}]" for c in citations]
+    attributed = " ".join(f"{attribution(c)}: {q}" for c, q in zip(citations, quoted, strict=True))
     if level == EVIDENCE:
-        return "Not sure the articles answer this; the closest passages, best first: " + " ".join(
-            quoted
-        )
+        lead = "Not sure the articles answer this; the closest passages"
+        if latest and any(c.published for c in citations):
+            return f"{lead}, newest first: {attributed}"
+        if len(citations) > 1 and differ(citations):
+            return f"{lead}, best first (accounts differ): {attributed}"
+        return f"{lead}, best first: " + " ".join(quoted)
     if len(citations) > 1 and differ(citations):
-        return "Accounts differ. " + " ".join(
-            f"{attribution(c)}: {q}" for c, q in zip(citations, quoted, strict=True)
-        )
+        return f"Accounts differ. {attributed}"
     if latest and citations and citations[0].published:
         head = f"Latest report ({attribution(citations[0])}): {quoted[0]}"
         earlier = [f"Earlier ({attribution(c)}): {q}" for c, q in zip(citations[1:], quoted[1:],

@@ -153,3 +153,29 @@ def test_the_other_side_moves_the_side_already_quoted_down(assistant: Assistant)
     follow = assistant.ask("What did the other side say?", history=[quoted])
     shown = follow.citations or follow.related
     assert shown and "Veszely" not in shown[0].sentence
+
+
+def test_closest_evidence_for_latest_is_dated_newest_first() -> None:
+    cited = (
+        _citation(1, "The toll now stands at four.", "b", "UN commission", "2026-03-12"),
+        _citation(2, "Three were reported dead.", "a", "Harbour Daily", "2026-03-04"),
+    )
+    text = compose(EVIDENCE, cited, latest=True)
+    assert text.startswith("Not sure the articles answer this; the closest passages, newest first:")
+    assert text.index("UN commission, 2026-03-12") < text.index("Harbour Daily, 2026-03-04")
+
+
+def test_closest_evidence_that_disagrees_says_so_with_sources() -> None:
+    cited = (
+        _citation(1, "The clash killed at least three soldiers.", "a", "Observer", "2026-03-13"),
+        _citation(2, "Four soldiers were killed in the fighting.", "b", "Herald", "2026-03-20"),
+    )
+    assert differ(cited)  # the act first ("killed three soldiers") reads as the same measure
+    text = compose(EVIDENCE, cited)
+    assert "(accounts differ): Observer, 2026-03-13: The clash" in text
+
+
+def test_a_latest_question_offers_the_newest_evidence_first(assistant: Assistant) -> None:
+    answer = assistant.ask("How many soldiers were killed according to the latest figures?")
+    days = [(c.published or "")[:10] for c in answer.citations]
+    assert days and days == sorted(days, reverse=True)

@@ -47,6 +47,8 @@ def test_chat_answers_with_chips_and_highlighted_sources(sample_index: Path) -> 
     assert 'class="nq-source" id="nq-src-1-1"' in page
     assert '<mark class="nq-hl">Ms. Whitcombe said 4,200 residents had been evacuated' in page
     assert [b.label for b in app.button if b.label == "Open article"]
+    # How sure the answer is, on the answer itself.
+    assert 'class="nq-confidence nq-conf-' in page
 
 
 def test_follow_up_turns_keep_their_own_citations(sample_index: Path) -> None:
