@@ -1,8 +1,17 @@
 """newsqa: questions over news articles, answered with cited sentences.
 
-from qa import Ingestor, load_settings
-report = Ingestor(load_settings()).ingest(["articles/"])
+    from qa import Assistant, Ingestor, load_settings
+    report = Ingestor(load_settings()).ingest(["articles/"])
+    answer = Assistant.from_settings(load_settings()).ask("How many soldiers died?")
+
+The heavy parts (the assistant, the ingest pipeline, the store) are imported on first use, so
+`import qa` stays cheap.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from qa.config import Settings, load_settings
 from qa.errors import (
@@ -14,8 +23,6 @@ from qa.errors import (
     StoreError,
     VectorIndexError,
 )
-from qa.ingest.pipeline import Ingestor, IngestReport
-from qa.store import Store
 from qa.types import (
     Answer,
     Article,
@@ -28,23 +35,42 @@ from qa.types import (
     Sentence,
 )
 
+if TYPE_CHECKING:
+    from qa.assistant import Assistant
+    from qa.ingest.pipeline import Ingestor, IngestReport
+    from qa.store import Store
+
+_LAZY = {
+    "Assistant": "qa.assistant",
+    "IngestReport": "qa.ingest.pipeline",
+    "Ingestor": "qa.ingest.pipeline",
+    "Store": "qa.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'qa' has no attribute {name!r}")
+
+
 __all__ = [
     "Answer",
     "Article",
     "Assistant",
     "Citation",
-    "Filters",
-    "QuestionError",
-    "Retrieved",
     "CleanedText",
     "ConfigError",
+    "Filters",
     "IndexMismatchError",
     "IngestReport",
     "Ingestor",
     "InputError",
     "NewsqaError",
+    "QuestionError",
     "RawArticle",
     "RemovedText",
+    "Retrieved",
     "Sentence",
     "Settings",
     "Store",
