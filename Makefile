@@ -1,5 +1,5 @@
 # newsqa: `make run` sets everything up and opens the app on the sample articles;
-# `make test` runs the linters and the tests.
+# `make test` runs the linters and every test; `make unit` the fast tier.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
@@ -43,10 +43,14 @@ lint: setup
 	$(BIN)/ruff format --check qa tests scripts app.py
 	$(BIN)/mypy qa
 
+# The fast tier, after every change: no real servers, browser, llama.cpp or whole-run
+# subprocess tests (tests/conftest.py lists the slow ones).
 unit: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not integration and not slow"
 
-test: lint unit
+# Everything; CI runs this.
+test: lint
+	$(BIN)/pytest -q
 
 bench: setup
 	$(PY) scripts/bench_ingest.py $(CORPUS)

@@ -24,6 +24,7 @@ import pytest
 from qa.fixtures import Case, load_cases
 
 _ASSISTANT = pytest.StashKey[Any]()
+_SAMPLES = pytest.StashKey[Any]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -100,6 +101,23 @@ def _known_failures(config: pytest.Config) -> set[str]:
     return {line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()}
 
 
+def sample_index(config: pytest.Config, embedder: Any = None) -> Any:
+    """Settings of an index of the bundled samples, built once per test session and shared by
+    the fixture cases and the project's own tests (which copy it before writing to it)."""
+    if _SAMPLES not in config.stash:
+        from qa.config import Settings
+        from qa.ingest.pipeline import Ingestor
+        from qa.ingest.sources import sample_dir
+
+        factory = config._tmp_path_factory  # type: ignore[attr-defined]
+        settings = Settings(index_dir=factory.mktemp("newsqa-samples") / "index")
+        report = Ingestor(settings, embedder=embedder).ingest([str(sample_dir())])
+        if report.failed:
+            raise pytest.UsageError(f"the sample articles did not ingest: {report.failed[0]}")
+        config.stash[_SAMPLES] = settings
+    return config.stash[_SAMPLES]
+
+
 def _assistant(config: pytest.Config) -> Any:
     if _ASSISTANT not in config.stash:
         from qa.assistant import Assistant
@@ -107,12 +125,7 @@ def _assistant(config: pytest.Config) -> Any:
 
         where = config.getini("newsqa_index")
         if where == "samples":
-            from qa.ingest.pipeline import Ingestor
-            from qa.ingest.sources import sample_dir
-
-            factory = config._tmp_path_factory  # type: ignore[attr-defined]
-            settings = Settings(index_dir=factory.mktemp("newsqa-fixtures") / "index")
-            Ingestor(settings).ingest([str(sample_dir())])
+            settings = sample_index(config)
         else:
             settings = Settings(index_dir=config.rootpath / where)
         today = config.getini("newsqa_today")

@@ -67,13 +67,37 @@ def embedder() -> Iterator[SentenceTransformerEmbedder]:
 
 @pytest.fixture(scope="session")
 def sample_settings(
-    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+    request: pytest.FixtureRequest, embedder: SentenceTransformerEmbedder
 ) -> Settings:
-    """An index of the bundled sample articles, built once per session; tests only read it."""
-    from qa.ingest.pipeline import Ingestor
-    from qa.ingest.sources import sample_dir
+    """An index of the bundled sample articles, built once per session (shared with the fixture
+    cases of qa/pytest_plugin.py); tests only read it, or copy it with `sample_copy`."""
+    from qa.pytest_plugin import sample_index
 
-    settings = Settings(index_dir=tmp_path_factory.mktemp("samples") / "index")
-    report = Ingestor(settings, embedder=embedder).ingest([str(sample_dir())])
-    assert report.failed == []
+    settings: Settings = sample_index(request.config, embedder)
     return settings
+
+
+@pytest.fixture
+def sample_copy(sample_settings: Settings, tmp_path: Path) -> Path:
+    """A private copy of the sample index, for a test that writes to it."""
+    from tests.helpers import copy_index
+
+    return copy_index(sample_settings.index_dir, tmp_path / "index")
+
+
+# The fast tier (`make unit`, after every change) leaves out what is marked `integration` (real
+# servers, a real browser, llama.cpp) or `slow`: the tests below, which ingest whole collections
+# in subprocesses or build the LlamaIndex baseline. `make test` runs everything.
+SLOW = (
+    "tests/test_recovery.py",
+    "tests/test_evaluate.py::test_baseline_row_is_printed_beside_ours",
+    "tests/test_cli.py::test_stats_describe_the_sample_collection",
+    "tests/test_cli.py::test_show_",
+    "tests/test_cli.py::test_reingesting_the_samples_changes_nothing",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)

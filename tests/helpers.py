@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -142,3 +143,12 @@ def streamlit_healthy(url: str) -> bool:
             return bool(response.read().strip() == b"ok")
     except OSError:
         return False
+
+
+def copy_index(source: Path, target: Path) -> Path:
+    """A copy of an index folder that can be written to without touching the original."""
+    # The exported question model is only ever read: linked, not copied (90 MB).
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.onnx"))
+    for model in source.rglob("*.onnx"):
+        os.link(model, target / model.relative_to(source))
+    return target

@@ -12,7 +12,6 @@ from qa.cli import main
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
 from qa.ingest.pipeline import Ingestor
-from qa.ingest.sources import sample_dir
 from qa.store import Store
 from tests.helpers import article_file
 
@@ -21,13 +20,9 @@ EVACUATED = "How many residents were evacuated in Port Elara?"
 
 
 @pytest.fixture
-def sample_index(
-    tmp_path: Path, embedder: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    index = tmp_path / "index"
-    Ingestor(Settings(index_dir=index), embedder=embedder).ingest([str(sample_dir())])
-    monkeypatch.setenv("NEWSQA_INDEX_DIR", str(index))
-    return index
+def sample_index(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NEWSQA_INDEX_DIR", str(sample_copy))
+    return sample_copy
 
 
 def html_of(app: AppTest) -> str:

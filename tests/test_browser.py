@@ -94,11 +94,13 @@ def hostile_sentences() -> list[str]:
 
 @pytest.fixture(scope="module")
 def browser_index(
-    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+    tmp_path_factory: pytest.TempPathFactory,
+    embedder: SentenceTransformerEmbedder,
+    sample_settings: Settings,
 ) -> Path:
-    """The bundled samples plus one hostile article, indexed once for this module."""
+    """The bundled samples (a copy of the session's index) plus one hostile article."""
     from qa.ingest.pipeline import Ingestor
-    from qa.ingest.sources import sample_dir
+    from tests.helpers import copy_index
 
     root = tmp_path_factory.mktemp("browser")
     hostile = article_file(
@@ -108,10 +110,8 @@ def browser_index(
         hostile_sentences(),
         outlet="<b>Bold</b> Outlet",
     )
-    index = root / "index"
-    report = Ingestor(Settings(index_dir=index), embedder=embedder).ingest(
-        [str(sample_dir()), str(hostile)]
-    )
+    index = copy_index(sample_settings.index_dir, root / "index")
+    report = Ingestor(Settings(index_dir=index), embedder=embedder).ingest([str(hostile)])
     assert report.failed == []
     return index
 
