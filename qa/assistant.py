@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from qa.cite import cite
 from qa.embed import query_embedder
 from qa.errors import LLMError, NewsqaError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose
@@ -296,25 +297,7 @@ class Assistant:
                       confidence=outcome.level, probability=outcome.probability)  # fmt: skip
 
     def _citation(self, n: int, found: Retrieved) -> Citation:
-        article = self.store.article(found.article_id, with_sentences=False)
-        if article is None:  # deleted between retrieval and now by a concurrent ingest
-            raise NewsqaError("the index changed while answering: ask again")
-        start, end = self.store.sentence_span(found.article_id, found.sentence_index)
-        return Citation(
-            n=n,
-            article_id=article.id,
-            title=article.title,
-            source=article.outlet,
-            author=article.author,
-            published=article.published or article.published_raw,
-            url=article.url,
-            path=article.origin,
-            sentence=found.text,
-            sentence_index=found.sentence_index,
-            start=start,
-            end=end,
-            also_in=tuple(self.store.sentence_copies(found.article_id, found.sentence_index)),
-        )
+        return cite(self.store, n, found)
 
 
 def _analysed(question: str, search_text: str) -> Question:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from qa.cite import cite
 from qa.errors import QuestionError
 from qa.index import chroma_where
 from qa.lexicon import MONTHS as _MONTHS
@@ -539,7 +540,7 @@ class _Registry:
             found = Retrieved(
                 sentence.article_id, sentence.index, sentence.text, sentence.relevance
             )
-            self.citations.append(self.assistant._citation(n, found))
+            self.citations.append(cite(self.assistant.store, n, found))
             self._numbers[key] = n
         return self._numbers[key]
 
