@@ -329,7 +329,8 @@ def main() -> None:
 
 
 def briefing_view(assistant: Assistant, store: Store, filters: Filters, mode: str) -> None:
-    from qa.briefing import Briefer, briefing_markdown
+    from qa.brief import Briefer
+    from qa.export import briefing_markdown
 
     with st.form("brief", border=False):
         topic = st.text_input("Story", placeholder="e.g. Tarnov Pass border clash")

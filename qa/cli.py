@@ -488,7 +488,8 @@ def brief(
     """A sourced, dated briefing on TOPIC: key points, timeline, who's who, where accounts
     differ, what's new, sources."""
     from qa.assistant import Assistant
-    from qa.briefing import Briefer, briefing_markdown
+    from qa.brief import Briefer
+    from qa.export import briefing_markdown
 
     assistant = Assistant.from_settings(_settings(index_dir))
     filters = assistant.make_filters(sources=sources, since=since, until=until)

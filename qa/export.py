@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from qa.render import safe_url
+from qa.escape import md_escape, md_escape_keeping_space, safe_url
 from qa.types import Answer, Citation
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+if TYPE_CHECKING:
+    from qa.brief.types import Briefing
+
 _MARKER = re.compile(r"\[(\d+)\]")
-
-
-def md_escape(text: str) -> str:
-    """Text that Markdown renders literally: no links, emphasis, HTML or headings from it."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def conversation_markdown(answers: Sequence[Answer], *, today: str, title: str = "") -> str:
@@ -51,17 +49,13 @@ def _answer_text(answer: Answer, turn: int) -> str:
     pieces = []
     last = 0
     for match in _MARKER.finditer(answer.text):
-        pieces.append(_escape_keeping_space(answer.text[last : match.start()]))
+        pieces.append(md_escape_keeping_space(answer.text[last : match.start()]))
         n = int(match.group(1))
         pieces.append(f"[^{turn}.{n}]" if n in known else md_escape(match.group(0)))
         last = match.end()
-    pieces.append(_escape_keeping_space(answer.text[last:]))
+    pieces.append(md_escape_keeping_space(answer.text[last:]))
     # A list the model wrote stays a list: lines are kept, each a paragraph of its own.
     return "".join(pieces).replace("\n", "\n\n")
-
-
-def _escape_keeping_space(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def source_line(citation: Citation) -> str:
@@ -82,3 +76,47 @@ def source_line(citation: Citation) -> str:
     if citation.also_in:
         parts.append(f"(also in {len(citation.also_in)} other article(s))")
     return " \u2014 ".join(parts)
+
+
+def briefing_markdown(briefing: Briefing) -> str:
+    def cite(n: int) -> str:
+        return f"[^{n}]"
+
+    lines = [f"# Briefing: {md_escape(briefing.topic)}", ""]
+    scope = ", ".join(f"{k} {v}" for k, v in briefing.filters.items())
+    lines.append(f"{briefing.articles} article(s){'; ' + md_escape(scope) if scope else ''}.")
+    lines += [f"_{md_escape(n)}_" for n in briefing.notices]
+    lines += ["", "## Key points", ""]
+    lines += [f"- {md_escape(p.text)}{cite(p.cite)}" for p in briefing.key_points]
+    lines += ["", "## Timeline", ""]
+    lines += [f"- **{e.date}** ({md_escape(e.basis)}): {md_escape(e.text)}{cite(e.cite)}"
+              for e in briefing.timeline]  # fmt: skip
+    lines += ["", "## Who's who", ""]
+    for person in briefing.people:
+        role = f", {md_escape(person.role)}" if person.role else ""
+        lines.append(f"- **{md_escape(person.name)}**{role}: {md_escape(person.statement)}"
+                     f"{cite(person.cite)}")  # fmt: skip
+    lines += ["", "## Accounts differ", ""]
+    if not briefing.disagreements:
+        lines.append("- No disagreement found between the articles.")
+    for item in briefing.disagreements:
+        lines.append(f"- **{md_escape(item.about.capitalize())}** ({item.kind}):")
+        lines += [f"  - {md_escape(c.who)}: {md_escape(c.text)}{cite(c.cite)}" for c in item.claims]
+    lines += ["", "## What's new", ""]
+    if briefing.new_since is None:
+        lines.append("- First briefing on this topic: everything is new.")
+    elif not briefing.whats_new:
+        lines.append(f"- Nothing published since {briefing.new_since}.")
+    else:
+        lines.append(f"Since {briefing.new_since}:")
+        lines += [f"- {md_escape(p.text)}{cite(p.cite)}" for p in briefing.whats_new]
+    lines += ["", "## Sources", ""]
+    for line in briefing.sources:
+        span = f"{line.first or '?'} to {line.last or '?'}"
+        lines.append(f"- {md_escape(line.outlet)}: {line.articles} article(s), {span}")
+    for group in briefing.wire:
+        lines.append(f"- Wire copy of *{md_escape(group.title or group.origin)}*: "
+                     f"{md_escape('; '.join(group.copies))}")  # fmt: skip
+    lines.append("")
+    lines += [f"[^{c.n}]: {source_line(c)}" for c in briefing.citations]
+    return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qa.briefing import figures_in
+from qa.brief.extract import figures_in
 from qa.ranker import ANSWER, EVIDENCE, Outcome
 from qa.types import Citation, Retrieved
 

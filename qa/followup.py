@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.briefing import accuser, speakers
+from qa.brief.extract import accuser, speakers
 from qa.extractive import fold
 from qa.question import analyse
 from qa.retrieve import Ranking

@@ -16,13 +16,13 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
+from qa.escape import safe_url
 from qa.generate import UNSUPPORTED_MARK
 from qa.types import Answer, Article, Citation
 
 if TYPE_CHECKING:
-    from qa.briefing import Briefing
+    from qa.brief.types import Briefing
 
 CSS = """
 <style>
@@ -178,14 +178,6 @@ def article_html(article: Article, highlight: Iterable[int], *, with_title: bool
     title = html.escape(article.title or "(untitled)")
     heading = f'<h3 class="nq-title">{title}</h3>' if with_title else ""
     return f'<div class="nq-article">{heading}<div class="nq-meta">{meta}{link}</div>{body}</div>'
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is http(s); a `javascript:` or `data:` URL from an article is dropped."""
-    if not url:
-        return None
-    scheme = urlparse(url.strip()).scheme.lower()
-    return url.strip() if scheme in ("http", "https") else None
 
 
 def briefing_html(briefing: Briefing) -> str:

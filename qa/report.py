@@ -79,7 +79,7 @@ def markdown_report(results: Sequence[CaseResult], *, title: str = "") -> str:
 
 
 def _md(text: str) -> str:
-    from qa.export import md_escape
+    from qa.escape import md_escape
 
     return md_escape(text)
 

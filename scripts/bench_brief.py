@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from qa.assistant import Assistant
-from qa.briefing import Briefer
+from qa.brief import Briefer
 from qa.config import Settings
 
 DEFAULT_TOPICS = ["Iraq election", "Microsoft software", "tsunami aid", "rugby Six Nations"]

@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from qa.assistant import Assistant
-from qa.briefing import Briefer, Briefing, briefing_markdown, event_date, figures_in, speakers
+from qa.brief import Briefer, Briefing, event_date, figures_in, speakers
 from qa.cli import main
 from qa.config import Settings
 from qa.errors import QuestionError
+from qa.export import briefing_markdown
 from qa.types import Filters
 
 BORDER = "Tarnov Pass border clash between Valdoria and Kestrania"

@@ -22,18 +22,35 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from dataclasses import asdict, dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from qa.brief.extract import (
+    ACCUSES,
+    CORRECTION,
+    accuser,
+    event_date,
+    figures_in,
+    person_key,
+    side_of,
+    speakers,
+)  # fmt: skip
+from qa.brief.types import (
+    Briefing,
+    Claim,
+    Disagreement,
+    Event,
+    Person,
+    Point,
+    SourceLine,
+    WireGroup,
+)  # fmt: skip
 from qa.cite import cite
 from qa.errors import QuestionError
 from qa.index import chroma_where
-from qa.lexicon import MONTHS as _MONTHS
-from qa.lexicon import NUMBER_WORDS as _NUMBER_WORDS
-from qa.lexicon import WEEKDAYS
 from qa.types import Citation, Filters, Retrieved
 
 if TYPE_CHECKING:
@@ -46,139 +63,6 @@ KEY_POINTS = 6
 TIMELINE = 12
 PEOPLE = 10
 SAME_POINT = 0.82  # cosine above which two sentences say the same thing
-
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_EXPLICIT = re.compile(
-    rf"\b({_MONTH_NAMES})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (20\d\d))?", re.I
-)
-_EXPLICIT_UK = re.compile(rf"\b(\d{{1,2}}) ({_MONTH_NAMES})\b(?:,? (20\d\d))?", re.I)
-_ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|overnight)\b", re.I)
-
-_NAME = r"(?:[A-Z][a-z]*\.?\s){0,3}[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}"
-_SPEAKER_ROLE_AFTER = re.compile(
-    rf"\b(?:said|says|told reporters|added|wrote)\s+({_NAME}),\s+"
-    r"(?:the\s+|a\s+)?([^,.;\"“”]{3,80})"
-)
-_SPEAKER_ROLE_BEFORE = re.compile(
-    rf"({_NAME}),\s+(?:the\s+|a\s+)?([a-z][^,.;\"“”]{{3,80}}),\s+(?:said|says|told|added)\b"
-)
-_SPEAKER_TITLED = re.compile(
-    rf"\b((?:Foreign|Prime|Defence|Finance|Interior|Health)\s+Minister|President|Mayor|Governor|"
-    rf"Gov\.|Senator|Sen\.|Chief|Fire Chief|Chancellor)\s+({_NAME})\s+(?:said|says|told|added)\b"
-)
-_SPEAKER_PLAIN = re.compile(rf"[\"”,]\s*({_NAME})\s+(?:said|says|told|added)\b")
-_ORGANISATION = re.compile(
-    r"(?<![\w-])((?:[A-Z][a-z]+(?:'s|’s)\s|the\s|The\s)(?:[A-Za-z-]+\s){0,4}?(?:ministry|government|"
-    r"commission|council|association|consortium|company|police|army|agency|union|court|office|"
-    r"department|regulator|broadcaster|airline|authority))\s+(?:said|says|told|accused|denied|"
-    r"blamed|confirmed|announced)\b"
-)
-_ACCUSES = re.compile(
-    r"\b(accus\w*|blam\w*|provok\w*|provocation|denied|deny|denies|rejected|fired upon first|"
-    r"started the|responsible for)\b",
-    re.I,
-)
-_SUBJECT = re.compile(
-    r"^(?:[A-Z]+(?:,\s[A-Z][a-z]+)?\s[—-]\s)?"  # a dateline: "ZELENGRAD, Kestrania — "
-    rf"({_NAME}(?:'s\s[a-z]+(?:\s[a-z]+)?)?)\s+(?:accused|blamed|denied|rejected|said|says)\b"
-)
-_FIGURE = re.compile(
-    r"(?:\$\s?(?P<money>\d[\d,.]*)\s?(?P<scale>million|billion|bn|m)\b[^.]{0,60}?\b"
-    r"(?P<what>damage|cost|costs|loss|losses|revenue|aid|bill))"
-    r"|(?:(?:at least |about |some |nearly |more than )?(?P<count>\d[\d,]*|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s(?:[A-Za-z-]+\s){0,2}?"
-    r"(?P<noun>soldiers|people|residents|troops|guards|civilians|jobs|homes|workers|bodies|"
-    r"passengers)\b[^.]{0,40}?\b(?P<event>killed|dead|died|wounded|injured|evacuated|cut|"
-    r"destroyed|brought in|lost))",
-    re.I,
-)
-# The same figure with the act first: "the clash killed at least three Valdorian soldiers".
-_FIGURE_ACT_FIRST = re.compile(
-    r"\b(?P<event>killed|wounded|injured|evacuated|cut|destroyed|lost)\s(?:at least |about |some |"
-    r"nearly |more than |only |just )?(?P<count>\d[\d,]*|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|eleven|twelve)\s(?:[A-Za-z-]+\s){0,2}?(?P<noun>soldiers|people|residents|troops|"
-    r"guards|civilians|jobs|homes|workers|bodies|passengers)\b",
-    re.I,
-)
-_CORRECTION = re.compile(r"^correction:|\ban earlier version of this (?:article|story)\b", re.I)
-
-
-@dataclass(frozen=True)
-class Point:
-    text: str  # the sentence, exactly as in the article
-    cite: int  # citation number
-
-
-@dataclass(frozen=True)
-class Event:
-    date: str  # the event's date, ISO
-    basis: str  # why: "'on Tuesday', article of 2026-03-04" or "published"
-    text: str
-    cite: int
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    role: str | None
-    statement: str
-    cite: int
-    mentions: int
-
-
-@dataclass(frozen=True)
-class Claim:
-    who: str
-    text: str
-    cite: int
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    kind: str  # "accusations", "figures" or "correction"
-    about: str
-    claims: tuple[Claim, ...]
-
-
-@dataclass(frozen=True)
-class SourceLine:
-    outlet: str
-    articles: int
-    first: str | None
-    last: str | None
-
-
-@dataclass(frozen=True)
-class WireGroup:
-    origin: str  # article id of the earliest copy
-    title: str | None
-    copies: tuple[str, ...]  # "Outlet (date)" of every copy, the origin first
-
-
-@dataclass
-class Briefing:
-    topic: str
-    filters: dict[str, Any]
-    articles: int
-    key_points: list[Point] = field(default_factory=list)
-    timeline: list[Event] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    disagreements: list[Disagreement] = field(default_factory=list)
-    new_since: str | None = None
-    whats_new: list[Point] = field(default_factory=list)
-    sources: list[SourceLine] = field(default_factory=list)
-    wire: list[WireGroup] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)  # what was left out, and why
-    repairs: list[dict[str, str]] = field(default_factory=list)  # the check of model key points
-    timings_ms: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["citations"] = [c.to_dict() for c in self.citations]
-        return data
 
 
 @dataclass(frozen=True)
@@ -298,7 +182,7 @@ class Briefer:
 
     def _key_points(self, pool: list[_Sentence], registry: _Registry) -> list[Point]:
         scored = sorted(
-            (s for s in pool if len(s.text) >= 40 and not _CORRECTION.search(s.text)),
+            (s for s in pool if len(s.text) >= 40 and not CORRECTION.search(s.text)),
             key=lambda s: (-(s.relevance + (0.06 if s.index <= 1 else 0.0)), s.article_id, s.index),
         )
         picked: list[_Sentence] = []
@@ -396,7 +280,7 @@ class Briefer:
             if sentence.relevance < 0.2:
                 continue
             for name, role in speakers(sentence.text):
-                key = _person_key(name)
+                key = person_key(name)
                 entry = found.setdefault(
                     key, {"name": name, "role": role, "sentence": sentence, "mentions": 0}
                 )
@@ -427,12 +311,12 @@ class Briefer:
         # Accusations: who blames whom, one claim per actor, each attributed.
         by_actor: dict[str, _Sentence] = {}
         for sentence in relevant:
-            if not _ACCUSES.search(sentence.text) or "each other" in sentence.text:
+            if not ACCUSES.search(sentence.text) or "each other" in sentence.text:
                 continue
             actor = accuser(sentence.text)
-            if actor and _person_key(actor) not in {_person_key(a) for a in by_actor}:
+            if actor and person_key(actor) not in {person_key(a) for a in by_actor}:
                 by_actor[actor] = sentence
-        sides = {_side(actor): actor for actor in by_actor}
+        sides = {side_of(actor): actor for actor in by_actor}
         if len(sides) >= 2:
             claims = tuple(
                 Claim(actor, by_actor[actor].text, registry.cite(by_actor[actor]))
@@ -453,7 +337,7 @@ class Briefer:
                 )[:5]
                 out.append(Disagreement("figures", measure, claims))
         for sentence in pool:
-            if _CORRECTION.search(sentence.text):
+            if CORRECTION.search(sentence.text):
                 claim = Claim(self._outlet_day(sentence), sentence.text, registry.cite(sentence))
                 out.append(Disagreement("correction", "a correction", (claim,)))
         return out
@@ -548,153 +432,6 @@ class _Registry:
 # -- reading dates, speakers and figures -----------------------------------------------------
 
 
-def event_date(text: str, published: date) -> tuple[date, str] | None:
-    """The date a sentence says its event happened, read against the article's publish date,
-    with the words that said it; None when it names no date."""
-    match = _ISO.search(text)
-    if match:
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3])), match.group()
-        except ValueError:
-            pass
-    for pattern, month_group, day_group in ((_EXPLICIT, 1, 2), (_EXPLICIT_UK, 2, 1)):
-        match = pattern.search(text)
-        if match:
-            month = _MONTHS[match.group(month_group).lower().rstrip(".")]
-            day = int(match.group(day_group))
-            year = int(match.group(3)) if match.group(3) else published.year
-            if not match.group(3) and month > published.month + 6:
-                year -= 1  # "December 30" in a January article
-            try:
-                return date(year, month, day), match.group()
-            except ValueError:
-                continue
-    match = _RELATIVE.search(text)
-    if match:
-        word = match.group(1).lower()
-        return (published - timedelta(days=1) if word == "yesterday" else published), match.group()
-    match = _WEEKDAY.search(text)
-    if match:
-        weekday = WEEKDAYS.index(match.group(1).lower())
-        back = (published.weekday() - weekday) % 7
-        return published - timedelta(days=back), f"on {match.group(1)}"
-    return None
-
-
-def speakers(text: str) -> list[tuple[str, str | None]]:
-    """(name, role) of the people and organisations a sentence quotes or reports."""
-    found: list[tuple[str, str | None]] = []
-    for match in _SPEAKER_ROLE_AFTER.finditer(text):
-        found.append((_clean_name(match.group(1)), _clean_role(match.group(2))))
-    for match in _SPEAKER_ROLE_BEFORE.finditer(text):
-        found.append((_clean_name(match.group(1)), _clean_role(match.group(2))))
-    for match in _SPEAKER_TITLED.finditer(text):
-        found.append((_clean_name(match.group(2)), match.group(1)))
-    for match in _SPEAKER_PLAIN.finditer(text):
-        found.append((_clean_name(match.group(1)), None))
-    for match in _ORGANISATION.finditer(text):
-        name = re.sub(r"^(?:the|The)\s", "", match.group(1))
-        found.append((name[:1].upper() + name[1:], None))
-    out: list[tuple[str, str | None]] = []
-    for name, role in found:
-        if len(name) < 3 or name.split()[0] in _NOT_SPEAKERS:
-            continue
-        if all(_person_key(name) != _person_key(n) for n, _ in out):
-            out.append((name, role))
-    return out
-
-
-def accuser(text: str) -> str | None:
-    """Who makes the accusation in a sentence: the quoted speaker, else the subject."""
-    named = speakers(text)
-    if named and ('"' in text or "“" in text):
-        name, role = named[0]
-        return f"{name} ({role})" if role else name
-    match = _SUBJECT.search(text)
-    if match and match.group(1).split()[0] not in _NOT_SPEAKERS:
-        return _clean_name(match.group(1))
-    return named[0][0] if named else None
-
-
-def figures_in(text: str) -> list[tuple[str, str]]:
-    """(measure, value) pairs: '$120 million' of 'damage', '3' 'soldiers killed'."""
-    out = []
-    for match in _FIGURE.finditer(text):
-        if match.group("money"):
-            scale = {"bn": "billion", "m": "million"}.get(match.group("scale").lower(),
-                                                          match.group("scale").lower())  # fmt: skip
-            value = f"${match.group('money').rstrip('.,')} {scale}"
-            out.append((match.group("what").lower().rstrip("s"), value))
-        else:
-            raw = match.group("count").lower().replace(",", "")
-            value = str(_NUMBER_WORDS.get(raw, raw))
-            noun = match.group("noun").lower()
-            out.append((f"{noun} {match.group('event').lower()}", value))
-    for match in _FIGURE_ACT_FIRST.finditer(text):
-        raw = match.group("count").lower().replace(",", "")
-        measure = f"{match.group('noun').lower()} {match.group('event').lower()}"
-        if all(m != measure for m, _ in out):
-            out.append((measure, str(_NUMBER_WORDS.get(raw, raw))))
-    return out
-
-
-_NOT_SPEAKERS = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "He",
-        "She",
-        "They",
-        "It",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "Both",
-        "Officials",
-        "Residents",
-        "Some",
-        "Many",
-        "According",
-    ]
-)
-_NOT_ROLE = re.compile(
-    r"(?:would|will|was|were|is|are|has|had|who|which|that|and|but|in|on|at|as|when|because|"
-    r"adding|saying|speaking)\b",
-    re.I,
-)
-_TITLES = re.compile(r"^(?:(?:Col|Gen|Maj|Dr|Mr|Mrs|Ms|Cpl|Sgt|Lt|Capt|Gov|Sen|Rep|Prof)\.?\s)+")
-
-
-def _clean_name(name: str) -> str:
-    return " ".join(name.replace("’s", "'s").split()).rstrip(",.")
-
-
-def _clean_role(role: str | None) -> str | None:
-    if not role:
-        return None
-    role = " ".join(role.split()).strip(" ,.")
-    if _NOT_ROLE.match(role):
-        return None  # "said Mr Milburn, would be more ..." is the rest of the sentence
-    return role if 3 <= len(role) <= 80 else None
-
-
-def _person_key(name: str) -> str:
-    bare = _TITLES.sub("", name.split(" (")[0]).strip()
-    words = bare.split()
-    return words[-1].lower() if words else name.lower()
-
-
-def _side(actor: str) -> str:
-    # "Col. Ilse Marek (spokesperson for Valdoria's defence ministry)" and "Valdoria" are one
-    # side; the country or organisation named first in the attribution decides.
-    match = re.search(r"([A-Z][a-z]+)(?:'s|’s)", actor)
-    if match:
-        return match.group(1)
-    return _person_key(actor)
-
-
 def _sort_day(sentence: _Sentence) -> tuple[str, str, int]:
     day = sentence.published.isoformat() if sentence.published else "9999"
     return day, sentence.article_id, sentence.index
@@ -717,52 +454,3 @@ def _filters_dict(filters: Filters) -> dict[str, Any]:
 
 
 # -- output -------------------------------------------------------------------------------------
-
-
-def briefing_markdown(briefing: Briefing) -> str:
-    from qa.export import md_escape, source_line
-
-    def cite(n: int) -> str:
-        return f"[^{n}]"
-
-    lines = [f"# Briefing: {md_escape(briefing.topic)}", ""]
-    scope = ", ".join(f"{k} {v}" for k, v in briefing.filters.items())
-    lines.append(f"{briefing.articles} article(s){'; ' + md_escape(scope) if scope else ''}.")
-    lines += [f"_{md_escape(n)}_" for n in briefing.notices]
-    lines += ["", "## Key points", ""]
-    lines += [f"- {md_escape(p.text)}{cite(p.cite)}" for p in briefing.key_points]
-    lines += ["", "## Timeline", ""]
-    lines += [f"- **{e.date}** ({md_escape(e.basis)}): {md_escape(e.text)}{cite(e.cite)}"
-              for e in briefing.timeline]  # fmt: skip
-    lines += ["", "## Who's who", ""]
-    for person in briefing.people:
-        role = f", {md_escape(person.role)}" if person.role else ""
-        lines.append(f"- **{md_escape(person.name)}**{role}: {md_escape(person.statement)}"
-                     f"{cite(person.cite)}")  # fmt: skip
-    lines += ["", "## Accounts differ", ""]
-    if not briefing.disagreements:
-        lines.append("- No disagreement found between the articles.")
-    for item in briefing.disagreements:
-        lines.append(f"- **{md_escape(item.about.capitalize())}** ({item.kind}):")
-        lines += [f"  - {md_escape(c.who)}: {md_escape(c.text)}{cite(c.cite)}" for c in item.claims]
-    lines += ["", "## What's new", ""]
-    if briefing.new_since is None:
-        lines.append("- First briefing on this topic: everything is new.")
-    elif not briefing.whats_new:
-        lines.append(f"- Nothing published since {briefing.new_since}.")
-    else:
-        lines.append(f"Since {briefing.new_since}:")
-        lines += [f"- {md_escape(p.text)}{cite(p.cite)}" for p in briefing.whats_new]
-    lines += ["", "## Sources", ""]
-    for line in briefing.sources:
-        span = f"{line.first or '?'} to {line.last or '?'}"
-        lines.append(f"- {md_escape(line.outlet)}: {line.articles} article(s), {span}")
-    for group in briefing.wire:
-        lines.append(f"- Wire copy of *{md_escape(group.title or group.origin)}*: "
-                     f"{md_escape('; '.join(group.copies))}")  # fmt: skip
-    lines.append("")
-    lines += [f"[^{c.n}]: {source_line(c)}" for c in briefing.citations]
-    return "\n".join(lines) + "\n"
-
-
-__all__ = ["Briefer", "Briefing", "briefing_markdown", "event_date", "figures_in", "speakers"]

@@ -1,0 +1,219 @@
+"""Reading news sentences for briefings: the dates events happened, who speaks and in what
+role, who accuses whom, and the figures a sentence gives for what.
+
+    event_date("Fighting broke out on Tuesday.", date(2026, 3, 4))   # (2026-03-03, "on Tuesday")
+    figures_in("Three soldiers were killed.")                         # [("soldiers killed", "3")]
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from qa.lexicon import MONTHS as _MONTHS
+from qa.lexicon import NUMBER_WORDS as _NUMBER_WORDS
+from qa.lexicon import WEEKDAYS
+
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_EXPLICIT = re.compile(
+    rf"\b({_MONTH_NAMES})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (20\d\d))?", re.I
+)
+_EXPLICIT_UK = re.compile(rf"\b(\d{{1,2}}) ({_MONTH_NAMES})\b(?:,? (20\d\d))?", re.I)
+_ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|overnight)\b", re.I)
+
+_NAME = r"(?:[A-Z][a-z]*\.?\s){0,3}[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}"
+_SPEAKER_ROLE_AFTER = re.compile(
+    rf"\b(?:said|says|told reporters|added|wrote)\s+({_NAME}),\s+"
+    r"(?:the\s+|a\s+)?([^,.;\"“”]{3,80})"
+)
+_SPEAKER_ROLE_BEFORE = re.compile(
+    rf"({_NAME}),\s+(?:the\s+|a\s+)?([a-z][^,.;\"“”]{{3,80}}),\s+(?:said|says|told|added)\b"
+)
+_SPEAKER_TITLED = re.compile(
+    rf"\b((?:Foreign|Prime|Defence|Finance|Interior|Health)\s+Minister|President|Mayor|Governor|"
+    rf"Gov\.|Senator|Sen\.|Chief|Fire Chief|Chancellor)\s+({_NAME})\s+(?:said|says|told|added)\b"
+)
+_SPEAKER_PLAIN = re.compile(rf"[\"”,]\s*({_NAME})\s+(?:said|says|told|added)\b")
+_ORGANISATION = re.compile(
+    r"(?<![\w-])((?:[A-Z][a-z]+(?:'s|’s)\s|the\s|The\s)(?:[A-Za-z-]+\s){0,4}?(?:ministry|government|"
+    r"commission|council|association|consortium|company|police|army|agency|union|court|office|"
+    r"department|regulator|broadcaster|airline|authority))\s+(?:said|says|told|accused|denied|"
+    r"blamed|confirmed|announced)\b"
+)
+ACCUSES = re.compile(
+    r"\b(accus\w*|blam\w*|provok\w*|provocation|denied|deny|denies|rejected|fired upon first|"
+    r"started the|responsible for)\b",
+    re.I,
+)
+_SUBJECT = re.compile(
+    r"^(?:[A-Z]+(?:,\s[A-Z][a-z]+)?\s[—-]\s)?"  # a dateline: "ZELENGRAD, Kestrania — "
+    rf"({_NAME}(?:'s\s[a-z]+(?:\s[a-z]+)?)?)\s+(?:accused|blamed|denied|rejected|said|says)\b"
+)
+_FIGURE = re.compile(
+    r"(?:\$\s?(?P<money>\d[\d,.]*)\s?(?P<scale>million|billion|bn|m)\b[^.]{0,60}?\b"
+    r"(?P<what>damage|cost|costs|loss|losses|revenue|aid|bill))"
+    r"|(?:(?:at least |about |some |nearly |more than )?(?P<count>\d[\d,]*|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s(?:[A-Za-z-]+\s){0,2}?"
+    r"(?P<noun>soldiers|people|residents|troops|guards|civilians|jobs|homes|workers|bodies|"
+    r"passengers)\b[^.]{0,40}?\b(?P<event>killed|dead|died|wounded|injured|evacuated|cut|"
+    r"destroyed|brought in|lost))",
+    re.I,
+)
+# The same figure with the act first: "the clash killed at least three Valdorian soldiers".
+_FIGURE_ACT_FIRST = re.compile(
+    r"\b(?P<event>killed|wounded|injured|evacuated|cut|destroyed|lost)\s(?:at least |about |some |"
+    r"nearly |more than |only |just )?(?P<count>\d[\d,]*|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve)\s(?:[A-Za-z-]+\s){0,2}?(?P<noun>soldiers|people|residents|troops|"
+    r"guards|civilians|jobs|homes|workers|bodies|passengers)\b",
+    re.I,
+)
+CORRECTION = re.compile(r"^correction:|\ban earlier version of this (?:article|story)\b", re.I)
+
+
+def event_date(text: str, published: date) -> tuple[date, str] | None:
+    """The date a sentence says its event happened, read against the article's publish date,
+    with the words that said it; None when it names no date."""
+    match = _ISO.search(text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])), match.group()
+        except ValueError:
+            pass
+    for pattern, month_group, day_group in ((_EXPLICIT, 1, 2), (_EXPLICIT_UK, 2, 1)):
+        match = pattern.search(text)
+        if match:
+            month = _MONTHS[match.group(month_group).lower().rstrip(".")]
+            day = int(match.group(day_group))
+            year = int(match.group(3)) if match.group(3) else published.year
+            if not match.group(3) and month > published.month + 6:
+                year -= 1  # "December 30" in a January article
+            try:
+                return date(year, month, day), match.group()
+            except ValueError:
+                continue
+    match = _RELATIVE.search(text)
+    if match:
+        word = match.group(1).lower()
+        return (published - timedelta(days=1) if word == "yesterday" else published), match.group()
+    match = _WEEKDAY.search(text)
+    if match:
+        weekday = WEEKDAYS.index(match.group(1).lower())
+        back = (published.weekday() - weekday) % 7
+        return published - timedelta(days=back), f"on {match.group(1)}"
+    return None
+
+
+def speakers(text: str) -> list[tuple[str, str | None]]:
+    """(name, role) of the people and organisations a sentence quotes or reports."""
+    found: list[tuple[str, str | None]] = []
+    for match in _SPEAKER_ROLE_AFTER.finditer(text):
+        found.append((_clean_name(match.group(1)), _clean_role(match.group(2))))
+    for match in _SPEAKER_ROLE_BEFORE.finditer(text):
+        found.append((_clean_name(match.group(1)), _clean_role(match.group(2))))
+    for match in _SPEAKER_TITLED.finditer(text):
+        found.append((_clean_name(match.group(2)), match.group(1)))
+    for match in _SPEAKER_PLAIN.finditer(text):
+        found.append((_clean_name(match.group(1)), None))
+    for match in _ORGANISATION.finditer(text):
+        name = re.sub(r"^(?:the|The)\s", "", match.group(1))
+        found.append((name[:1].upper() + name[1:], None))
+    out: list[tuple[str, str | None]] = []
+    for name, role in found:
+        if len(name) < 3 or name.split()[0] in _NOT_SPEAKERS:
+            continue
+        if all(person_key(name) != person_key(n) for n, _ in out):
+            out.append((name, role))
+    return out
+
+
+def accuser(text: str) -> str | None:
+    """Who makes the accusation in a sentence: the quoted speaker, else the subject."""
+    named = speakers(text)
+    if named and ('"' in text or "“" in text):
+        name, role = named[0]
+        return f"{name} ({role})" if role else name
+    match = _SUBJECT.search(text)
+    if match and match.group(1).split()[0] not in _NOT_SPEAKERS:
+        return _clean_name(match.group(1))
+    return named[0][0] if named else None
+
+
+def figures_in(text: str) -> list[tuple[str, str]]:
+    """(measure, value) pairs: '$120 million' of 'damage', '3' 'soldiers killed'."""
+    out = []
+    for match in _FIGURE.finditer(text):
+        if match.group("money"):
+            scale = {"bn": "billion", "m": "million"}.get(match.group("scale").lower(),
+                                                          match.group("scale").lower())  # fmt: skip
+            value = f"${match.group('money').rstrip('.,')} {scale}"
+            out.append((match.group("what").lower().rstrip("s"), value))
+        else:
+            raw = match.group("count").lower().replace(",", "")
+            value = str(_NUMBER_WORDS.get(raw, raw))
+            noun = match.group("noun").lower()
+            out.append((f"{noun} {match.group('event').lower()}", value))
+    for match in _FIGURE_ACT_FIRST.finditer(text):
+        raw = match.group("count").lower().replace(",", "")
+        measure = f"{match.group('noun').lower()} {match.group('event').lower()}"
+        if all(m != measure for m, _ in out):
+            out.append((measure, str(_NUMBER_WORDS.get(raw, raw))))
+    return out
+
+
+_NOT_SPEAKERS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "He",
+        "She",
+        "They",
+        "It",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Both",
+        "Officials",
+        "Residents",
+        "Some",
+        "Many",
+        "According",
+    ]
+)
+_NOT_ROLE = re.compile(
+    r"(?:would|will|was|were|is|are|has|had|who|which|that|and|but|in|on|at|as|when|because|"
+    r"adding|saying|speaking)\b",
+    re.I,
+)
+_TITLES = re.compile(r"^(?:(?:Col|Gen|Maj|Dr|Mr|Mrs|Ms|Cpl|Sgt|Lt|Capt|Gov|Sen|Rep|Prof)\.?\s)+")
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(name.replace("’s", "'s").split()).rstrip(",.")
+
+
+def _clean_role(role: str | None) -> str | None:
+    if not role:
+        return None
+    role = " ".join(role.split()).strip(" ,.")
+    if _NOT_ROLE.match(role):
+        return None  # "said Mr Milburn, would be more ..." is the rest of the sentence
+    return role if 3 <= len(role) <= 80 else None
+
+
+def person_key(name: str) -> str:
+    bare = _TITLES.sub("", name.split(" (")[0]).strip()
+    words = bare.split()
+    return words[-1].lower() if words else name.lower()
+
+
+def side_of(actor: str) -> str:
+    # "Col. Ilse Marek (spokesperson for Valdoria's defence ministry)" and "Valdoria" are one
+    # side; the country or organisation named first in the attribution decides.
+    match = re.search(r"([A-Z][a-z]+)(?:'s|’s)", actor)
+    if match:
+        return match.group(1)
+    return person_key(actor)

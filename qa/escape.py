@@ -1,0 +1,31 @@
+"""Making untrusted text safe to show: article text and questions never become links, markup or
+Markdown structure. Shared by the HTML of `qa.render` and the Markdown of `qa.export`.
+
+    md_escape("**loud** [x](javascript:alert(1))")   # shown literally
+    safe_url("javascript:alert(1)") is None
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown renders literally: no links, emphasis, HTML or headings from it."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def md_escape_keeping_space(text: str) -> str:
+    """`md_escape` without folding white space: a model's list keeps its lines."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s); a `javascript:` or `data:` URL from an article is dropped."""
+    if not url:
+        return None
+    scheme = urlparse(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https") else None
