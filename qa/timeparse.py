@@ -16,13 +16,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from qa.dategrammar import DATE_PATTERN as _DATE
+from qa.dategrammar import MONTH as _MONTH
+from qa.dategrammar import YEAR as _YEAR
 from qa.lexicon import MONTHS as _MONTHS
-
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
-_DAY_BEFORE = r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+)"
-_DAY_AFTER = r"(?:\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b)"
-_DATE = rf"{_DAY_BEFORE}?{_MONTH}{_DAY_AFTER}?{_YEAR}"
 
 _SINCE = re.compile(rf"\b(?:since|after|from)\s+{_DATE}\b", re.I)
 _BEFORE = re.compile(rf"\b(?:before|until|till|by)\s+{_DATE}\b", re.I)

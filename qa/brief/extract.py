@@ -10,15 +10,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from qa.lexicon import MONTHS as _MONTHS
+from qa.dategrammar import DATE, parts
 from qa.lexicon import NUMBER_WORDS as _NUMBER_WORDS
 from qa.lexicon import WEEKDAYS
 
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_EXPLICIT = re.compile(
-    rf"\b({_MONTH_NAMES})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (20\d\d))?", re.I
-)
-_EXPLICIT_UK = re.compile(rf"\b(\d{{1,2}}) ({_MONTH_NAMES})\b(?:,? (20\d\d))?", re.I)
 _ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 _RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|overnight)\b", re.I)
@@ -81,18 +76,17 @@ def event_date(text: str, published: date) -> tuple[date, str] | None:
             return date(int(match[1]), int(match[2]), int(match[3])), match.group()
         except ValueError:
             pass
-    for pattern, month_group, day_group in ((_EXPLICIT, 1, 2), (_EXPLICIT_UK, 2, 1)):
-        match = pattern.search(text)
-        if match:
-            month = _MONTHS[match.group(month_group).lower().rstrip(".")]
-            day = int(match.group(day_group))
-            year = int(match.group(3)) if match.group(3) else published.year
-            if not match.group(3) and month > published.month + 6:
-                year -= 1  # "December 30" in a January article
-            try:
-                return date(year, month, day), match.group()
-            except ValueError:
-                continue
+    for match in DATE.finditer(text):
+        month, day, written_year = parts(match)
+        if day is None:  # "in March": no event date
+            continue
+        year = written_year or published.year
+        if written_year is None and month > published.month + 6:
+            year -= 1  # "December 30" in a January article
+        try:
+            return date(year, month, day), match.group().strip()
+        except ValueError:
+            continue
     match = _RELATIVE.search(text)
     if match:
         word = match.group(1).lower()
