@@ -21,6 +21,7 @@ from qa import render
 from qa.assistant import Assistant
 from qa.config import Settings, load_settings
 from qa.errors import NewsqaError
+from qa.escape import date_span
 from qa.export import conversation_markdown
 from qa.fixtures import record_case
 from qa.inspect import collection_stats
@@ -101,6 +102,10 @@ def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> Non
         return
     results = [*refused, *results]
     st.session_state.add_results = [(r.item, r.ok, r.message) for r in results]
+    if any(r.ok for r in results):
+        # The sidebar's counts were drawn before this form ran: count again and redraw now.
+        sidebar_stats.clear()
+        st.rerun()
     sidebar_stats.clear()
     open_assistant.clear()
 
@@ -223,8 +228,24 @@ def conversation(store: Store) -> list[Answer]:
         saved = store.conversation(conversation_id) or []
         st.session_state.conversation_id = conversation_id
         st.session_state.answers = [Answer.from_dict(a) for a in saved]
+        restore_feedback(store, st.session_state.answers)
     answers: list[Answer] = st.session_state.answers
     return answers
+
+
+def restore_feedback(store: Store, answers: list[Answer]) -> None:
+    """After a reload, each answer's feedback widgets show what the reader already sent."""
+    sent = {
+        (f["answer"].get("question"), f["answer"].get("answer")): f
+        for f in store.feedback("feedback")  # oldest first: the latest verdict wins
+    }
+    for turn, answer in enumerate(answers, start=1):
+        verdict = sent.get((answer.question, answer.text))
+        if verdict is None:
+            continue
+        if verdict["rating"] is not None:
+            st.session_state[f"rating-{turn}"] = 1 if verdict["rating"] > 0 else 0
+        st.session_state[f"comment-{turn}"] = verdict["comment"] or ""
 
 
 def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> tuple[Filters, str]:
@@ -233,9 +254,8 @@ def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> 
         left, right = st.columns(2)
         left.metric("Articles", f"{stats['articles']:,}")
         right.metric("Sentences", f"{stats['sentences']:,}")
-        oldest = (stats["first_published"] or "?")[:10]
-        newest = (stats["last_published"] or "?")[:10]
-        st.caption(f"Published {oldest} to {newest}")
+        span = date_span(stats["first_published"], stats["last_published"])
+        st.caption("Undated articles" if span == "undated" else f"Published {span}")
         with st.expander("Add articles"):
             add_articles_form(settings)
 
@@ -248,16 +268,21 @@ def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> 
         filters = assistant.make_filters(sources=outlets, since=since, until=until)
 
         st.subheader("Answers", anchor=False)
+        if not settings.llm_configured:
+            # Offered only when there is a model: choosing it would only ever fall back.
+            st.caption(
+                "Offline answers. For answers written by a language model, set "
+                "NEWSQA_LLM_BASE_URL (any OpenAI-compatible server) or NEWSQA_LLM_MODEL with "
+                "OPENAI_API_KEY, and restart."
+            )
+            return filters, "extractive"
         modes = ["Extractive (offline)", "Language model"]
         mode = st.radio(
             "Answer mode", modes, index=1 if assistant.default_mode == "llm" else 0,
             label_visibility="collapsed",
         )  # fmt: skip
-        if settings.llm_configured:
-            ok, detail = llm_status(settings)
-            st.caption(("Model ready: " if ok else "Model unavailable: ") + detail)
-        else:
-            st.caption("No model configured (set NEWSQA_LLM_BASE_URL / NEWSQA_LLM_MODEL).")
+        ok, detail = llm_status(settings)
+        st.caption(("Model ready: " if ok else "Model unavailable: ") + detail)
 
     return filters, ("llm" if mode == modes[1] else "extractive")
 
@@ -312,7 +337,9 @@ def main() -> None:
         st.error(str(exc))
         filters, mode = Filters(), assistant.default_mode
     store = session_store(settings)
-    view = st.sidebar.radio("View", ["Chat", "Briefing"], horizontal=True)
+    if question:  # asked from the Briefing view too: the chat shows its answer
+        st.session_state.view = "Chat"
+    view = st.sidebar.radio("View", ["Chat", "Briefing"], horizontal=True, key="view")
     if view == "Briefing":
         briefing_view(assistant, store, filters, mode)
         return

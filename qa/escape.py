@@ -29,3 +29,12 @@ def safe_url(url: str | None) -> str | None:
         return None
     scheme = urlparse(url.strip()).scheme.lower()
     return url.strip() if scheme in ("http", "https") else None
+
+
+def date_span(first: str | None, last: str | None) -> str:
+    """ "2026-03-04 to 2026-03-20", one date when they are the same or only one is known, and
+    "undated" when neither is."""
+    first, last = (first or "")[:10], (last or "")[:10]
+    if first and last and first != last:
+        return f"{first} to {last}"
+    return first or last or "undated"

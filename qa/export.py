@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from qa.escape import md_escape, md_escape_keeping_space, safe_url
+from qa.escape import date_span, md_escape, md_escape_keeping_space, safe_url
 from qa.types import Answer, Citation
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def briefing_markdown(briefing: Briefing) -> str:
         lines += [f"- {md_escape(p.text)}{cite(p.cite)}" for p in briefing.whats_new]
     lines += ["", "## Sources", ""]
     for line in briefing.sources:
-        span = f"{line.first or '?'} to {line.last or '?'}"
+        span = date_span(line.first, line.last)
         lines.append(f"- {md_escape(line.outlet)}: {line.articles} article(s), {span}")
     for group in briefing.wire:
         lines.append(f"- Wire copy of *{md_escape(group.title or group.origin)}*: "

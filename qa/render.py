@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from qa.escape import safe_url
+from qa.escape import date_span, safe_url
 from qa.generate import UNSUPPORTED_MARK
 from qa.types import Answer, Article, Citation
 
@@ -221,7 +221,7 @@ def briefing_html(briefing: Briefing) -> str:
         parts.append(items(f"{esc(p.text)} {chip(p.cite)}" for p in briefing.whats_new))
     parts.append("<h4>Sources</h4>")
     parts.append(items(
-        f"{esc(s.outlet)}: {s.articles} article(s), {esc(s.first or '?')} to {esc(s.last or '?')}"
+        f"{esc(s.outlet)}: {s.articles} article(s), {esc(date_span(s.first, s.last))}"
         for s in briefing.sources
     ))  # fmt: skip
     for group in briefing.wire:

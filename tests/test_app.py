@@ -203,3 +203,58 @@ def test_a_path_typed_in_the_url_box_is_refused_and_never_read(
     assert [ok for _, ok, _ in results] == [False, False]
     assert all("upload widget" in message for _, _, message in results)
     assert Store.open(sample_index / "newsqa.sqlite3").article_count() == before
+
+
+def test_a_question_asked_from_the_briefing_view_is_answered_in_the_chat(
+    sample_index: Path,
+) -> None:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.radio(key="view").set_value("Briefing").run()
+    app = ask(app, EVACUATED)
+    assert app.radio(key="view").value == "Chat"
+    assert [a.question for a in app.session_state.answers] == [EVACUATED]
+    assert '<a class="nq-chip"' in html_of(app)
+
+
+def test_without_a_model_the_page_offers_no_model_mode_and_says_how_to_add_one(
+    sample_index: Path,
+) -> None:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not [r for r in app.radio if r.label == "Answer mode"]
+    assert any("NEWSQA_LLM_BASE_URL" in c.value for c in app.caption)
+
+
+def test_sent_feedback_is_shown_again_after_a_reload(sample_index: Path) -> None:
+    app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
+    conversation_id = app.session_state.conversation_id
+    (answer,) = app.session_state.answers
+    Store.open(sample_index / "newsqa.sqlite3").save_feedback(
+        answer.to_dict(), kind="feedback", rating=-1, comment="wrong street count"
+    )
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    reloaded.query_params["c"] = conversation_id
+    reloaded.run()
+    assert not reloaded.exception, reloaded.exception
+    assert reloaded.text_input(key="comment-1").value == "wrong street count"
+    assert reloaded.session_state["rating-1"] == 0  # thumbs down
+
+
+def test_the_article_count_follows_an_addition_at_once(
+    sample_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import serve
+
+    monkeypatch.setenv("NEWSQA_PAGE_ALLOW_PRIVATE_URLS", "true")
+    page = (
+        b"<html><head><title>Ferry strike ends</title></head><body><article><p>"
+        + b"The ferry strike ended on Friday after the union accepted a new pay offer. " * 4
+        + b"</p></article></body></html>"
+    )
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    before = app.metric[0].value
+    with serve({"/ferry": (200, "text/html", page)}) as base:
+        app.text_area[0].input(f"{base}/ferry")
+        next(b for b in app.button if b.label == "Add articles").click().run()
+    assert not app.exception, app.exception
+    assert [ok for _, ok, _ in app.session_state.add_results] == [True]
+    assert int(app.metric[0].value.replace(",", "")) == int(before.replace(",", "")) + 1

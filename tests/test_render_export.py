@@ -148,3 +148,12 @@ def test_page_additions_give_one_result_per_item(tmp_path: Path, embedder: objec
     assert results[0].message.startswith("1 added")
     assert "404" in results[1].message and "\n" not in results[1].message
     assert seen[0] == (0, 3, "story.txt") and seen[-1] == (3, 3, "")
+
+
+def test_undated_spans_read_undated_not_question_marks() -> None:
+    from qa.escape import date_span
+
+    assert date_span(None, None) == "undated"
+    assert date_span("2026-03-04T10:00", None) == "2026-03-04"
+    assert date_span("2026-03-04", "2026-03-04") == "2026-03-04"
+    assert date_span("2026-03-04", "2026-03-20T08:00:00") == "2026-03-04 to 2026-03-20"
