@@ -260,12 +260,19 @@ def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> 
             add_articles_form(settings)
 
         st.subheader("Filters", anchor=False)
-        outlets = st.multiselect("Outlets", options=list(stats["outlets"]), placeholder="All")
         first, last = _day(stats["first_published"]), _day(stats["last_published"])
-        dates = st.date_input("Published between", value=(), min_value=first, max_value=last)
+        linked_filters(list(stats["outlets"]), first, last)
+        outlets = st.multiselect(
+            "Outlets", options=list(stats["outlets"]), placeholder="All", key="outlets"
+        )
+        dates = st.date_input("Published between", min_value=first, max_value=last, key="dates")
         since = dates[0].isoformat() if len(dates) >= 1 else None
         until = dates[1].isoformat() if len(dates) == 2 else None
         filters = assistant.make_filters(sources=outlets, since=since, until=until)
+        # The filters are part of the conversation's link: a reload or a shared link keeps them.
+        _set_param("outlets", ",".join(outlets))
+        _set_param("since", since)
+        _set_param("until", until)
 
         st.subheader("Answers", anchor=False)
         if not settings.llm_configured:
@@ -304,6 +311,30 @@ def sidebar_footer(answers: list[Answer]) -> None:
         )
 
 
+def linked_filters(outlets: list[str], first: date | None, last: date | None) -> None:
+    """On a page's first run, the filters and view its link carries become the widgets'
+    values (outlets no longer in the index and dates out of range are left out)."""
+    if "linked" in st.session_state:
+        return
+    st.session_state.linked = True
+    params = st.query_params
+    wanted = [o for o in params.get("outlets", "").split(",") if o in outlets]
+    st.session_state.outlets = wanted
+    days = [d for d in (_day(params.get("since")), _day(params.get("until"))) if d is not None]
+    if first and last:
+        days = [d for d in days if first <= d <= last]
+    st.session_state.dates = tuple(days)
+    if params.get("view") in ("Chat", "Briefing"):
+        st.session_state.view = params["view"]
+
+
+def _set_param(name: str, value: str | None) -> None:
+    if value:
+        st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
 def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value[:10]) if value else None
@@ -340,6 +371,7 @@ def main() -> None:
     if question:  # asked from the Briefing view too: the chat shows its answer
         st.session_state.view = "Chat"
     view = st.sidebar.radio("View", ["Chat", "Briefing"], horizontal=True, key="view")
+    _set_param("view", view if view != "Chat" else None)
     if view == "Briefing":
         briefing_view(assistant, store, filters, mode)
         return

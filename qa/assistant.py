@@ -199,7 +199,8 @@ class Assistant:
                 yield Delta(piece + " ", answer.citations)
         timings["total"] = (time.perf_counter() - started) * 1000
         standalone = search_text if search_text != question else None
-        yield replace(answer, timings_ms=timings, standalone_question=standalone)
+        yield replace(answer, timings_ms=timings, standalone_question=standalone,
+                      filters=filters.to_dict())  # fmt: skip
 
     def _llm_answer(
         self,

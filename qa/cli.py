@@ -183,7 +183,12 @@ def _stream_to_terminal(events: Any) -> Any:
 
 
 def _human(answer: Any) -> str:
+    from qa.types import Filters
+
     lines = [answer.text, "", f"how sure: {answer.confidence_label()}", ""]
+    scope = Filters.from_dict(answer.filters).describe()
+    if scope:
+        lines[-1:-1] = [f"asked under filters: {scope}"]
     for repair in answer.repairs:
         lines.append(f"checked: {repair.action}: {repair.detail}")
     if answer.repairs:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qa.escape import date_span, md_escape, md_escape_keeping_space, safe_url
-from qa.types import Answer, Citation
+from qa.types import Answer, Citation, Filters
 
 if TYPE_CHECKING:
     from qa.brief.types import Briefing
@@ -29,6 +29,9 @@ def conversation_markdown(answers: Sequence[Answer], *, today: str, title: str =
         lines += [f"## Q{turn}. {md_escape(answer.question)}", ""]
         lines.append(_answer_text(answer, turn))
         lines += ["", f"_How sure: {md_escape(answer.confidence_label())}_"]
+        scope = Filters.from_dict(answer.filters).describe()
+        if scope:
+            lines += ["", f"_Asked under filters: {md_escape(scope)}_"]
         if answer.fallback_reason:
             lines += ["", f"_Model answer not used: {md_escape(answer.fallback_reason)}_"]
         for repair in answer.repairs:

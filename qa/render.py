@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from qa.escape import date_span, safe_url
 from qa.generate import UNSUPPORTED_MARK
-from qa.types import Answer, Article, Citation
+from qa.types import Answer, Article, Citation, Filters
 
 if TYPE_CHECKING:
     from qa.brief.types import Briefing
@@ -50,6 +50,7 @@ a.nq-chip:hover, a.nq-chip:focus { background: #1f4e8c; color: #fff; }
 .nq-conf-answer { background: #e6f4ea; color: #1e6b34; }
 .nq-conf-evidence { background: #fff4d6; color: #7a5200; }
 .nq-conf-none { background: #eef0f3; color: #444; }
+.nq-filters { color: #555; font-size: .8em; margin-bottom: .3em; }
 mark.nq-hl { background: #fff3b0; padding: 0 .1em; border-radius: .2em; }
 .nq-article p { margin: 0 0 .8em 0; }
 .nq-article h3.nq-title { font-size: 1.3rem; margin: 0 0 .3em 0; }
@@ -92,6 +93,9 @@ def answer_html(answer: Answer, *, turn: int) -> str:
         f'<div class="nq-confidence nq-conf-{html.escape(answer.confidence)}">'
         f"{html.escape(answer.confidence_label())}</div>"
     )
+    scope = Filters.from_dict(answer.filters).describe()
+    if scope:
+        badge += f'<div class="nq-filters">Asked under filters: {html.escape(scope)}</div>'
     return f'<div class="nq-answer">{badge}{"".join(paragraphs)}</div>'
 
 

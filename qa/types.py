@@ -37,7 +37,7 @@ class RemovedText:
 
     text: str
     # caption, credit, loading, teaser, advertisement, prompt, copyright, navigation,
-    # headline or duplicate
+    # headline, duplicate or instruction (a sentence addressed to an AI: `qa.injection`)
     reason: str
 
 
@@ -182,6 +182,8 @@ class Answer:
     confidence: str = "answer"
     # The calibrated probability that the first cited sentence answers the question.
     probability: float | None = None
+    # The filters it was asked under (outlets, dates, articles), as `Filters.to_dict()` gives them.
+    filters: dict[str, Any] = field(default_factory=dict)
 
     def confidence_label(self) -> str:
         """How sure the answer is, in a reader's words: "Answer (confidence 82%)"."""
@@ -208,6 +210,7 @@ class Answer:
             "standalone_question": self.standalone_question,
             "confidence": self.confidence,
             "probability": None if self.probability is None else round(self.probability, 3),
+            "filters": dict(self.filters),
         }
 
     @classmethod
@@ -230,16 +233,21 @@ class Answer:
             fallback_reason=data.get("fallback_reason"),
             confidence=data.get("confidence", "none" if data["abstained"] else "answer"),
             probability=data.get("probability"),
+            filters=dict(data.get("filters") or {}),
         )
 
 
 @dataclass(frozen=True)
 class Delta:
     """A streamed piece of an answer: new text (markers already numbered for display) and the
-    provisional citation list so far. The final `Answer` replaces both."""
+    provisional citation list so far. The final `Answer` replaces both.
+
+    `unchecked` is True for a model's draft, written before the citation check: show it visibly
+    as unchecked (greyed, labelled) and replace it with the Answer's text, never keep it."""
 
     text: str
     citations: tuple[Citation, ...] = ()
+    unchecked: bool = False
 
 
 _CITATION_FIELDS = frozenset(Citation.__dataclass_fields__)
@@ -260,3 +268,31 @@ class Filters:
 
     def __bool__(self) -> bool:
         return bool(self.sources or self.since or self.until or self.article_ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The filters that are set: {"sources": [...], "since": "2026-03-01"}."""
+        data = {"sources": list(self.sources), "since": self.since, "until": self.until,
+                "article_ids": list(self.article_ids)}  # fmt: skip
+        return {k: v for k, v in data.items() if v}
+
+    def describe(self) -> str:
+        """In a reader's words: "outlets Harbour Daily; since 2026-03-01"."""
+        parts = []
+        if self.sources:
+            parts.append("outlets " + ", ".join(self.sources))
+        if self.since:
+            parts.append(f"since {self.since}")
+        if self.until:
+            parts.append(f"until {self.until}")
+        if self.article_ids:
+            parts.append(f"{len(self.article_ids)} chosen article(s)")
+        return "; ".join(parts)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Filters:
+        return cls(
+            sources=tuple(data.get("sources") or ()),
+            since=data.get("since"),
+            until=data.get("until"),
+            article_ids=tuple(data.get("article_ids") or ()),
+        )

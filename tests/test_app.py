@@ -258,3 +258,23 @@ def test_the_article_count_follows_an_addition_at_once(
     assert not app.exception, app.exception
     assert [ok for _, ok, _ in app.session_state.add_results] == [True]
     assert int(app.metric[0].value.replace(",", "")) == int(before.replace(",", "")) + 1
+
+
+def test_filters_and_view_live_in_the_link_and_come_back_with_it(sample_index: Path) -> None:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    outlet = app.multiselect(key="outlets").options[0]
+    app.multiselect(key="outlets").set_value([outlet]).run()
+    assert outlet in app.query_params["outlets"]
+    app = ask(app, EVACUATED)
+    (answer,) = app.session_state.answers
+    assert answer.filters == {"sources": [outlet]}
+    assert f"Asked under filters: outlets {outlet}" in html_of(app)
+
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    reloaded.query_params["c"] = app.session_state.conversation_id
+    reloaded.query_params["outlets"] = outlet
+    reloaded.query_params["view"] = "Briefing"
+    reloaded.run()
+    assert not reloaded.exception, reloaded.exception
+    assert reloaded.multiselect(key="outlets").value == [outlet]
+    assert reloaded.radio(key="view").value == "Briefing"

@@ -41,8 +41,9 @@ def test_json_output_keeps_its_contract(sample_settings: Settings) -> None:
     assert set(answer) == {
         "question", "answer", "abstained", "mode", "citations", "retrieved", "timings_ms",
         "repairs", "fallback_reason", "related", "standalone_question", "confidence",
-        "probability",
+        "probability", "filters",
     }  # fmt: skip
+    assert answer["filters"] == {}  # asked under no filter
     assert answer["mode"] == "extractive" and answer["abstained"] is False
     # Not abstained: the cited sentences are the answer, or the closest evidence.
     assert answer["confidence"] in ("answer", "evidence")
@@ -113,6 +114,8 @@ def test_time_words_in_the_question_narrow_the_dates(assistant: Assistant) -> No
     shown = answer.citations or answer.related  # an answer, or the closest passages
     assert shown
     assert all((c.published or "")[:10] in ("2026-03-04", "2026-03-05") for c in shown)
+    # The dates the question named are the filters it was answered under, and say so.
+    assert answer.filters == {"since": "2026-03-04", "until": "2026-03-05"}
 
 
 @pytest.mark.parametrize(

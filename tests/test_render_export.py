@@ -157,3 +157,13 @@ def test_undated_spans_read_undated_not_question_marks() -> None:
     assert date_span("2026-03-04T10:00", None) == "2026-03-04"
     assert date_span("2026-03-04", "2026-03-04") == "2026-03-04"
     assert date_span("2026-03-04", "2026-03-20T08:00:00") == "2026-03-04 to 2026-03-20"
+
+
+def test_the_filters_an_answer_was_asked_under_are_shown_and_exported() -> None:
+    scope = {"sources": ["Harbour <b>Daily</b>"], "since": "2026-03-01"}
+    answer = Answer("Q?", "A. [1]", (citation(),), False, filters=scope)
+    page = answer_html(answer, turn=1)
+    assert "Asked under filters: outlets Harbour &lt;b&gt;Daily&lt;/b&gt;; since 2026-03-01" in page
+    text = conversation_markdown([answer], today="x")
+    assert "_Asked under filters: outlets Harbour \\<b\\>Daily\\</b\\>; since 2026-03-01_" in text
+    assert "Asked under" not in answer_html(Answer("Q?", "A.", (), False), turn=1)
