@@ -162,21 +162,20 @@ def show_article(store: Store, article_id: str, highlight: list[int]) -> None:
 
 
 def render_sources(store: Store, citations: tuple[Citation, ...], turn: int | str) -> None:
-    for citation in citations:
-        article = store.article(citation.article_id)
+    # One card per article, listing the numbered sentences cited from it.
+    for group in render.by_article(citations):
+        first = group[0]
+        article = store.article(first.article_id)
         copies = [
             a
-            for a in (store.article(i, with_sentences=False) for i in citation.also_in)
+            for a in (store.article(i, with_sentences=False) for i in first.also_in)
             if a is not None
         ]
-        st.html(render.source_html(citation, article, turn=turn, copies=copies))
+        st.html(render.article_sources_html(group, article, turn=turn, copies=copies))
         if article is not None and st.button(
-            "Open article", key=f"open-{turn}-{citation.n}", type="tertiary"
+            "Open article", key=f"open-{turn}-{first.n}", type="tertiary"
         ):
-            cited_here = [
-                c.sentence_index for c in citations if c.article_id == citation.article_id
-            ]
-            show_article(store, citation.article_id, cited_here)
+            show_article(store, first.article_id, [c.sentence_index for c in group])
 
 
 def render_answer(store: Store, answer: Answer, turn: int) -> None:

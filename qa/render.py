@@ -44,6 +44,8 @@ a.nq-chip:hover, a.nq-chip:focus { background: #1f4e8c; color: #fff; }
 .nq-source .nq-meta { color: #555; font-size: .86em; }
 .nq-source .nq-title { font-weight: 600; }
 .nq-source .nq-para { margin: .3em 0 0 0; color: #333; font-size: .93em; }
+.nq-source .nq-cited { margin: .4em 0 0 0; color: #333; font-size: .93em; scroll-margin-top: 4rem; }
+.nq-source .nq-num { color: #1f4e8c; font-weight: 600; }
 .nq-source .nq-copies { color: #555; font-size: .82em; margin-top: .2em; }
 .nq-confidence { display: inline-block; font-size: .8em; font-weight: 600; border-radius: .6em;
   padding: .05em .6em; margin-bottom: .35em; }
@@ -70,6 +72,7 @@ def anchor(turn: int | str, n: int) -> str:
 def answer_html(answer: Answer, *, turn: int) -> str:
     """The answer text, escaped, with each `[n]` a chip linking to source n of this turn."""
     known = {c.n for c in answer.citations}
+    hover = {c.n: _hover(c) for c in answer.citations}
     paragraphs = []
     for line in answer.text.split("\n"):
         escaped = html.escape(line)
@@ -83,9 +86,10 @@ def answer_html(answer: Answer, *, turn: int) -> str:
             n = int(match.group(1))
             if n not in known:
                 return match.group(0)
+            # Hovering (or a long tap) shows the cited sentence with its outlet and date.
             return (
                 f'<a class="nq-chip" href="#{anchor(turn, n)}" '
-                f'title="Source {n}" aria-label="Source {n}">{n}</a>'
+                f'title="{html.escape(hover[n])}" aria-label="Source {n}">{n}</a>'
             )
 
         paragraphs.append(f"<p>{_CHIP.sub(chip, escaped)}</p>")
@@ -97,6 +101,46 @@ def answer_html(answer: Answer, *, turn: int) -> str:
     if scope:
         badge += f'<div class="nq-filters">Asked under filters: {html.escape(scope)}</div>'
     return f'<div class="nq-answer">{badge}{"".join(paragraphs)}</div>'
+
+
+def _hover(citation: Citation) -> str:
+    sentence = (
+        citation.sentence if len(citation.sentence) <= 300 else citation.sentence[:297] + "..."
+    )
+    where = f"{citation.source or 'unknown outlet'}, {(citation.published or 'undated')[:10]}"
+    return f"[{citation.n}] {sentence} ({where})"
+
+
+def article_sources_html(
+    citations: Sequence[Citation],
+    article: Article | None,
+    *,
+    turn: int | str,
+    copies: Sequence[Article] = (),
+) -> str:
+    """One card for an article: its title, outlet and date once, then each sentence cited from it
+    with its number, highlighted in its paragraph. Each number keeps its own anchor."""
+    first = citations[0]
+    card = source_html(first, article, turn=turn, copies=copies)
+    more = "".join(
+        f'<div class="nq-cited" id="{anchor(turn, c.n)}"><span class="nq-num">[{c.n}]</span> '
+        + (
+            paragraph_html(article, c.sentence_index)
+            if article is not None
+            else f'<mark class="nq-hl">{html.escape(c.sentence)}</mark>'
+        )
+        + "</div>"
+        for c in citations[1:]
+    )
+    return card.removesuffix("</div>") + more + "</div>" if more else card
+
+
+def by_article(citations: Sequence[Citation]) -> list[list[Citation]]:
+    """Citations grouped by article, in the order each article is first cited."""
+    groups: dict[str, list[Citation]] = {}
+    for citation in citations:
+        groups.setdefault(citation.article_id, []).append(citation)
+    return list(groups.values())
 
 
 def source_html(

@@ -167,3 +167,23 @@ def test_the_filters_an_answer_was_asked_under_are_shown_and_exported() -> None:
     text = conversation_markdown([answer], today="x")
     assert "_Asked under filters: outlets Harbour \\<b\\>Daily\\</b\\>; since 2026-03-01_" in text
     assert "Asked under" not in answer_html(Answer("Q?", "A.", (), False), turn=1)
+
+
+def test_sentences_cited_from_one_article_share_one_card_each_with_its_anchor() -> None:
+    from qa.render import article_sources_html, by_article
+
+    one = citation()
+    two = Citation.from_dict(one.to_dict() | {"n": 2, "sentence": "Talks resumed <b>later</b>."})
+    other = Citation.from_dict(one.to_dict() | {"n": 3, "article_id": "other"})
+    groups = by_article([one, two, other])
+    assert [[c.n for c in g] for g in groups] == [[1, 2], [3]]
+    card = article_sources_html(groups[0], None, turn=4)
+    assert card.count('class="nq-source"') == 1
+    assert 'id="nq-src-4-1"' in card and 'id="nq-src-4-2"' in card
+    assert "Talks resumed &lt;b&gt;later&lt;/b&gt;." in card
+
+
+def test_a_chip_shows_its_sentence_outlet_and_date_on_hover() -> None:
+    cited = Citation.from_dict(citation().to_dict() | {"sentence": 'He said "no" <b>x</b>.'})
+    page = answer_html(Answer("Q?", "A. [1]", (cited,), False), turn=1)
+    assert 'title="[1] He said &quot;no&quot; &lt;b&gt;x&lt;/b&gt;. (' in page
