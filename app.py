@@ -191,7 +191,26 @@ def render_answer(store: Store, answer: Answer, turn: int) -> None:
     elif answer.related:
         st.caption("Related reading")
         render_sources(store, answer.related, turn)
+    render_actions(answer, turn)
     render_feedback(answer, turn)
+
+
+def render_actions(answer: Answer, turn: int) -> None:
+    with st.expander("Copy, edit or ask again", expanded=False):
+        # The code block has a copy button: the answer with its footnotes, as Markdown.
+        st.code(
+            conversation_markdown([answer], today=date.today().isoformat(), title="newsqa"),
+            language="markdown",
+        )
+        edited = st.text_input("Edit the question", value=answer.question, key=f"edit-{turn}")
+        left, right = st.columns(2)
+        if left.button("Ask", key=f"resend-{turn}") and edited.strip():
+            st.session_state.pending_question = edited
+            st.rerun()
+        if answer.mode == "llm" and right.button("Regenerate", key=f"regen-{turn}"):
+            st.session_state.pending_question = answer.question
+            st.session_state.regenerate = turn
+            st.rerun()
 
 
 def render_feedback(answer: Answer, turn: int) -> None:
@@ -367,6 +386,8 @@ def main() -> None:
         st.error(str(exc))
         filters, mode = Filters(), assistant.default_mode
     store = session_store(settings)
+    # A question edited and sent again, or regenerated, from an earlier answer's actions.
+    question = question or st.session_state.pop("pending_question", None)
     if question:  # asked from the Briefing view too: the chat shows its answer
         st.session_state.view = "Chat"
     view = st.sidebar.radio("View", ["Chat", "Briefing"], horizontal=True, key="view")
@@ -375,6 +396,9 @@ def main() -> None:
         briefing_view(assistant, store, filters, mode)
         return
     answers = conversation(store)
+    regenerate = st.session_state.pop("regenerate", None)
+    if regenerate is not None and regenerate == len(answers):
+        answers.pop()  # the model writes the last answer again, in its place
     for turn, answer in enumerate(answers, start=1):
         with st.chat_message("user"):
             st.text(answer.question)

@@ -278,3 +278,18 @@ def test_filters_and_view_live_in_the_link_and_come_back_with_it(sample_index: P
     assert not reloaded.exception, reloaded.exception
     assert reloaded.multiselect(key="outlets").value == [outlet]
     assert reloaded.radio(key="view").value == "Briefing"
+
+
+def test_an_answer_can_be_copied_with_footnotes_and_its_question_edited_and_sent(
+    sample_index: Path,
+) -> None:
+    app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
+    copied = app.code[0].value
+    assert copied.startswith("# newsqa") and "[^1.1]:" in copied and EVACUATED in copied
+    app.text_input(key="edit-1").set_value("How much damage did the mayor say the flood caused?")
+    app.button(key="resend-1").click().run()
+    assert not app.exception, app.exception
+    assert [a.question for a in app.session_state.answers] == [
+        EVACUATED, "How much damage did the mayor say the flood caused?",
+    ]  # fmt: skip
+    assert not [b for b in app.button if b.key == "regen-1"]  # offline answers: no regenerate
