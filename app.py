@@ -20,6 +20,7 @@ import streamlit as st
 from qa import render
 from qa.assistant import Assistant
 from qa.config import Settings, load_settings
+from qa.conversations import Conversations
 from qa.errors import NewsqaError
 from qa.escape import date_span
 from qa.export import conversation_markdown
@@ -312,14 +313,32 @@ def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> 
     return filters, ("llm" if mode == modes[1] else "extractive")
 
 
-def sidebar_footer(answers: list[Answer]) -> None:
+def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
     # Drawn after the chat, so the answer given in this run is already in the export.
     with st.sidebar:
         st.subheader("Conversation", anchor=False)
         if st.button("New conversation"):
-            st.session_state.pop("answers", None)
-            st.query_params["c"] = uuid.uuid4().hex[:12]
-            st.rerun()
+            open_conversation(uuid.uuid4().hex[:12])
+        saved = conversations(settings)
+        current = st.session_state.conversation_id
+        if answers:
+            name = st.text_input(
+                "Name", key=f"name-{current}", placeholder="Name this conversation"
+            )
+            left, right = st.columns(2)
+            if left.button("Rename", key="rename") and name.strip():
+                saved.rename(current, name)
+                st.rerun()
+            if right.button("Delete", key="delete"):
+                saved.delete(current)
+                open_conversation(uuid.uuid4().hex[:12])
+        earlier = [c for c in saved.recent() if c.id != current]
+        if earlier:
+            st.caption("Earlier conversations")
+        for item in earlier:
+            label = f"{item.title} ({item.turns})"
+            if st.button(label, key=f"conv-{item.id}", type="tertiary"):
+                open_conversation(item.id)
         st.download_button(
             "Export as Markdown",
             conversation_markdown(answers, today=date.today().isoformat()),
@@ -327,6 +346,20 @@ def sidebar_footer(answers: list[Answer]) -> None:
             mime="text/markdown",
             disabled=not answers,
         )
+
+
+def conversations(settings: Settings) -> Conversations:
+    if "conversations" not in st.session_state:
+        st.session_state.conversations = Conversations(settings.store_path)
+    saved: Conversations = st.session_state.conversations
+    return saved
+
+
+def open_conversation(conversation_id: str) -> None:
+    """Switch this browser to a conversation (a new one when the id is unused) and redraw."""
+    st.session_state.pop("answers", None)
+    st.query_params["c"] = conversation_id
+    st.rerun()
 
 
 def linked_filters(outlets: list[str], first: date | None, last: date | None) -> None:
@@ -407,7 +440,7 @@ def main() -> None:
 
     if question:
         answer_question(assistant, store, answers, question, filters, mode)
-    sidebar_footer(answers)
+    sidebar_footer(settings, answers)
 
 
 def briefing_view(assistant: Assistant, store: Store, filters: Filters, mode: str) -> None:

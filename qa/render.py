@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from qa.escape import date_span, safe_url
 from qa.generate import UNSUPPORTED_MARK
-from qa.types import Answer, Article, Citation, Filters
+from qa.types import Answer, Article, Citation, Filters, Sentence
 
 if TYPE_CHECKING:
     from qa.brief.types import Briefing
@@ -191,12 +191,23 @@ def paragraph_html(article: Article, sentence_index: int) -> str:
     if target is None:
         return ""
     parts = []
+    previous = None
     for sentence in article.sentences:
         if sentence.paragraph != target.paragraph:
             continue
         text = html.escape(sentence.text)
+        parts.append(_gap(article, previous, sentence))
         parts.append(f'<mark class="nq-hl">{text}</mark>' if sentence is target else text)
-    return " ".join(parts)
+        previous = sentence
+    return "".join(parts)
+
+
+def _gap(article: Article, previous: Sentence | None, sentence: Sentence) -> str:
+    # What separated two sentences in the text: a space, or nothing where an over-long run
+    # without spaces was cut into citable pieces (a space there would change the word).
+    if previous is None:
+        return ""
+    return " " if previous.end < sentence.start else ""
 
 
 def article_html(article: Article, highlight: Iterable[int], *, with_title: bool = False) -> str:
@@ -216,13 +227,16 @@ def article_html(article: Article, highlight: Iterable[int], *, with_title: bool
     url = safe_url(article.url)
     link = f' · <a href="{html.escape(url)}" {_NEW_TAB}>original</a>' if url else ""
     paragraphs: dict[int, list[str]] = {}
+    last: dict[int, Sentence] = {}
     for sentence in article.sentences:
         text = html.escape(sentence.text)
         if sentence.index in marked:
             element_id = ' id="nq-first-hl"' if sentence.index == first else ""
             text = f'<mark class="nq-hl"{element_id}>{text}</mark>'
-        paragraphs.setdefault(sentence.paragraph, []).append(text)
-    body = "".join(f"<p>{' '.join(parts)}</p>" for parts in paragraphs.values())
+        parts = paragraphs.setdefault(sentence.paragraph, [])
+        parts += [_gap(article, last.get(sentence.paragraph), sentence), text]
+        last[sentence.paragraph] = sentence
+    body = "".join(f"<p>{''.join(parts)}</p>" for parts in paragraphs.values())
     title = html.escape(article.title or "(untitled)")
     heading = f'<h3 class="nq-title">{title}</h3>' if with_title else ""
     return f'<div class="nq-article">{heading}<div class="nq-meta">{meta}{link}</div>{body}</div>'

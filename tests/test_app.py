@@ -293,3 +293,23 @@ def test_an_answer_can_be_copied_with_footnotes_and_its_question_edited_and_sent
         EVACUATED, "How much damage did the mayor say the flood caused?",
     ]  # fmt: skip
     assert not [b for b in app.button if b.key == "regen-1"]  # offline answers: no regenerate
+
+
+def test_earlier_conversations_are_listed_opened_renamed_and_deleted(sample_index: Path) -> None:
+    from qa.conversations import Conversations
+
+    app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
+    first = app.session_state.conversation_id
+    app.text_input(key=f"name-{first}").set_value("Flood evacuations")
+    app.button(key="rename").click().run()
+    next(b for b in app.button if b.label == "New conversation").click().run()
+    assert app.session_state.conversation_id != first and app.session_state.answers == []
+    listed = [b for b in app.button if b.key == f"conv-{first}"]
+    assert listed and listed[0].label == "Flood evacuations (1)"
+    listed[0].click().run()
+    assert app.session_state.conversation_id == first
+    assert [a.question for a in app.session_state.answers] == [EVACUATED]
+    app.button(key="delete").click().run()
+    assert app.session_state.conversation_id != first
+    saved = Conversations(sample_index / "newsqa.sqlite3")
+    assert first not in [c.id for c in saved.recent()]
