@@ -312,6 +312,10 @@ def _analysed(question: str, search_text: str) -> Question:
 
 
 def _checked(question: str) -> str:
+    if re.search("[\ud800-\udfff]", question):  # bytes that were not UTF-8 (surrogateescape)
+        raise QuestionError(
+            "the question is not valid UTF-8 text: type it again or fix its encoding"
+        )
     question = unicodedata.normalize("NFC", question).strip()
     if not question:
         raise QuestionError("the question is empty: ask something about the articles")

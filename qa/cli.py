@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,6 +75,7 @@ def ingest(inputs: tuple[str, ...], sample: bool, quiet: bool, index_dir: Path |
         _settings(index_dir),
         progress=progress,
         on_error=lambda error: click.echo(f"error: {error}", err=True),
+        on_warning=lambda warning: click.echo(f"warning: {warning}", err=True),
     )
     try:
         report = ingestor.ingest(specs)
@@ -138,6 +141,8 @@ def ask(
     from qa.assistant import Assistant
     from qa.errors import QuestionError
 
+    if question is not None:
+        _check_encoding(question)  # before the index is opened: the question is the problem
     assistant = Assistant.from_settings(_settings(index_dir))
     filters = assistant.make_filters(sources=sources, since=since, until=until)
     if question is not None:
@@ -150,17 +155,37 @@ def ask(
         answer = replace(answer, retrieved=answer.retrieved[:shown])
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else _human(answer))
         return
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # Bytes that are not UTF-8 become one error line for their question, not a crash.
+        sys.stdin.reconfigure(errors="surrogateescape")
     for line in sys.stdin:
         if not line.strip():
             continue
         try:
-            answer = assistant.ask(line.rstrip("\n"), filters=filters, mode=mode)
+            answer = assistant.ask(_check_encoding(line.rstrip("\n")), filters=filters, mode=mode)
         except QuestionError as exc:
-            click.echo(json.dumps({"question": line.strip()[:200], "error": str(exc)}))
+            asked = _SURROGATE.sub("\ufffd", line.strip()[:200])
+            click.echo(json.dumps({"question": asked, "error": str(exc)}))
             continue
         answer = replace(answer, retrieved=answer.retrieved[:shown])
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False), nl=True)
         sys.stdout.flush()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_encoding(question: str) -> str:
+    """Refuse a question with bytes that are not UTF-8: Python hands them over as lone
+    surrogates, which the tokenizer rejects with a TypeError deep in the search."""
+    if _SURROGATE.search(question):
+        from qa.errors import QuestionError
+
+        raise QuestionError(
+            "the question is not valid UTF-8 text (some bytes cannot be read): type it again, "
+            "or set the terminal to UTF-8"
+        )
+    return question
 
 
 def _stream_to_terminal(events: Any) -> Any:

@@ -9,6 +9,8 @@ with the Hugging Face hub switched off, so nothing is ever downloaded.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import os
 import re
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from qa.errors import ConfigError
+from qa.errors import ConfigError, WriteError
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -169,8 +171,9 @@ ONNX_BATCH = 64
 def export_onnx(model_path: Path, target: Path) -> Path:
     """Export a BERT-style sentence-transformers model (mean pooling, normalised) to ONNX.
 
-    Runs once per index (a few seconds, needs torch); written to a temporary name and renamed,
-    so a killed export never leaves a half file behind.
+    Runs once per index (a few seconds, needs torch); written to a temporary name in the same
+    folder and renamed, so a killed export never leaves a half file behind. A write that fails
+    (a full disk) removes the temporary file and raises WriteError naming the file.
     """
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -191,14 +194,39 @@ def export_onnx(model_path: Path, target: Path) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(str(model_path), local_files_only=True)
     model = AutoModel.from_pretrained(str(model_path), local_files_only=True).eval()
     sample = tokenizer(["a sample", "a longer sample sentence"], padding=True, return_tensors="pt")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _export(MeanPooled(model), sample, partial)
+        partial.replace(target)
+    except BaseException as exc:
+        # A 90 MB half file on a full disk is what keeps it full: never leave one.
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _write_error(target, exc) from None
+        raise
+    return target
+
+
+def _write_error(path: Path, exc: OSError) -> WriteError:
+    code = errno.errorcode.get(exc.errno or 0, str(exc.errno))
+    return WriteError(
+        str(path),
+        f"{exc.strerror or exc} ({code}): free space or fix the folder's permissions, then run "
+        "'newsqa ingest' again (the articles themselves are stored)",
+    )
+
+
+def _export(model: Any, sample: Any, path: Path) -> None:
+    import torch
+
     axes = {0: "batch", 1: "tokens"}
     with torch.inference_mode():
         torch.onnx.export(
-            MeanPooled(model),
+            model,
             (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-            str(partial),
+            str(path),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
             output_names=["embedding"],
             dynamic_axes={
@@ -208,23 +236,35 @@ def export_onnx(model_path: Path, target: Path) -> Path:
             opset_version=17,
             dynamo=False,
         )  # fmt: skip
-    partial.replace(target)
-    return target
+
+
+def prepare_query_model(settings: Settings) -> Path | None:
+    """Export the question model next to the index unless it is there already; its path, or
+    None when this model has no ONNX exporter. WriteError when the file cannot be written."""
+    onnx_path = settings.index_dir / "models" / f"{_slug(settings.embed_model)}.onnx"
+    if onnx_path.exists():
+        return onnx_path
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the exporter's tracer warnings are not ours
+            return export_onnx(resolve_model_path(settings.embed_model), onnx_path)
+    except WriteError:
+        raise
+    except Exception:  # no exporter for this model: the slower path still works
+        return None
 
 
 def query_embedder(settings: Settings) -> Embedder:
     """The fast question embedder: the model as ONNX, exported next to the index once."""
     model_path = resolve_model_path(settings.embed_model)
-    onnx_path = settings.index_dir / "models" / f"{_slug(settings.embed_model)}.onnx"
-    if not onnx_path.exists():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # the exporter's tracer warnings are not ours
-                export_onnx(model_path, onnx_path)
-        except Exception:  # no exporter for this model: the slower path still works
-            return SentenceTransformerEmbedder(
-                settings.embed_model, batch_size=settings.embed_batch_size
-            )
+    try:
+        onnx_path = prepare_query_model(settings)
+    except WriteError:  # a full disk need not stop a question: the slower path still works
+        onnx_path = None
+    if onnx_path is None:
+        return SentenceTransformerEmbedder(
+            settings.embed_model, batch_size=settings.embed_batch_size
+        )
     return OnnxEmbedder(onnx_path, model_path, model_id=settings.embed_model)
 
 

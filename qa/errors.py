@@ -4,7 +4,8 @@ NewsqaError
 ├── ConfigError        a setting or the config file is wrong
 ├── InputError         one ingest input cannot be read (the batch goes on without it)
 ├── StoreError         the on-disk store is missing, locked, or from another version
-│   └── IndexMismatchError   the index was built with another embedding model
+│   ├── IndexMismatchError   the index was built with another embedding model
+│   └── WriteError           a file of the index cannot be written (disk full, read-only)
 ├── VectorIndexError   the Chroma index (embedded or server) cannot be reached or written
 └── LLMError           the language model server failed; the answer falls back to extractive
 """
@@ -39,6 +40,15 @@ class StoreError(NewsqaError):
 
 class IndexMismatchError(StoreError):
     pass
+
+
+class WriteError(StoreError):
+    """A file of the index could not be written; `path` is that file."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"cannot write {path}: {problem}")
+        self.path = path
+        self.problem = problem
 
 
 class VectorIndexError(NewsqaError):

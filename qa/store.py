@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -150,6 +151,13 @@ class Store:
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the index folder {path.parent}: {exc.strerror or exc}: give "
+                "another --index"
+            ) from None
+        db: sqlite3.Connection | None = None
+        try:
             # Usable from the thread that did not open it (Streamlit reruns a page in a new
             # thread); callers that share a Store across threads serialise its use.
             db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -158,13 +166,16 @@ class Store:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
             db.executescript(_SCHEMA)
+            store = cls(db, path)
+            store._check_schema()
+            if create:
+                # A read-only file or folder opens fine and fails at the first write, deep in
+                # an ingest: write once now, so the error names the cause before any work.
+                store.set_meta("schema_version", SCHEMA_VERSION)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"cannot open the store {path}: {exc} (is it a newsqa index? move it away and "
-                "ingest again)"
-            ) from None
-        store = cls(db, path)
-        store._check_schema()
+            if db is not None:
+                db.close()
+            raise _open_error(path, exc) from None
         return store
 
     def close(self) -> None:
@@ -610,6 +621,36 @@ class Store:
             removed_pieces=removed,
             size_bytes=sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")),
         )
+
+
+def _open_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    """Why the store could not be opened, in words that lead to the fix."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if path.is_dir():
+        return StoreError(
+            f"{path} is a folder, not a newsqa store: move it away, or give another --index"
+        )
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")) or not _writable(
+        path
+    ):
+        return StoreError(
+            f"cannot write the index at {path.parent}: {exc} (the folder or {path.name} is "
+            "read-only or permission is denied): make it writable, or give another --index"
+        )
+    if name.startswith("SQLITE_FULL"):
+        return StoreError(f"cannot write the index at {path.parent}: the disk is full: free space")
+    if name.startswith("SQLITE_BUSY"):
+        return StoreError(
+            f"the index at {path.parent} is locked by another newsqa run: wait for it to end"
+        )
+    return StoreError(
+        f"cannot open the store {path}: {exc} (is it a newsqa index? move it away and ingest again)"
+    )
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the store file (or create it in its folder)."""
+    return os.access(path if path.exists() else path.parent, os.W_OK)
 
 
 def _norm_hash(text: str) -> str | None:

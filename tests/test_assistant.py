@@ -120,7 +120,13 @@ def test_time_words_in_the_question_narrow_the_dates(assistant: Assistant) -> No
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "empty"), ("   \n", "empty"), ("?!", "no words"), ("x" * 100_000, "characters long")],
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("?!", "no words"),
+        ("x" * 100_000, "characters long"),
+        ("Who won \udcff\udcfe?", "not valid UTF-8"),
+    ],
 )
 def test_unaskable_questions_are_clear_errors(
     assistant: Assistant, question: str, message: str

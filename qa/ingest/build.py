@@ -5,15 +5,18 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from dataclasses import replace
+from typing import Any
 from urllib.parse import urlparse
 
 from qa.errors import InputError
 from qa.ingest.clean import clean_article_text
 from qa.ingest.dates import parse_published
 from qa.ingest.sentences import split_sentences
-from qa.types import Article, RawArticle, Sentence
+from qa.types import Article, RawArticle, RemovedText, Sentence
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def content_hash(raw: RawArticle) -> str:
@@ -29,6 +32,7 @@ def content_hash(raw: RawArticle) -> str:
 
 def build_article(raw: RawArticle) -> Article:
     """Clean and split one article; InputError when nothing citable is left."""
+    raw = without_surrogates(raw)
     origin = raw.origin if raw.item is None else f"{raw.origin}#{raw.item}"
     cleaned = clean_article_text(raw.body, title=raw.title)
     if not cleaned.text.strip():
@@ -62,6 +66,24 @@ def build_article(raw: RawArticle) -> Article:
         sentences=sentences,
         removed=raw.removed + cleaned.removed,
     )
+
+
+def without_surrogates(raw: RawArticle) -> RawArticle:
+    """`raw` with every lone surrogate as U+FFFD.
+
+    JSON may escape half a UTF-16 pair ("\\ud800"), which Python decodes to a str that no
+    UTF-8 encoder (hashing, SQLite, the page) accepts; the character was garbage anyway.
+    """
+    fields: dict[str, Any] = {
+        name: _SURROGATE.sub("\ufffd", value)
+        for name in ("origin", "body", "title", "outlet", "author", "published", "url", "item")
+        if isinstance(value := getattr(raw, name), str) and _SURROGATE.search(value)
+    }
+    if any(_SURROGATE.search(piece.text) for piece in raw.removed):
+        fields["removed"] = tuple(
+            RemovedText(_SURROGATE.sub("\ufffd", r.text), r.reason) for r in raw.removed
+        )
+    return replace(raw, **fields) if fields else raw
 
 
 def _outlet_from_url(url: str | None) -> str | None:

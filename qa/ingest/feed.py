@@ -15,6 +15,7 @@ SUMMARY_MAX_CHARS = 600
 
 Item = RawArticle | InputError
 PageReader = Callable[[str], RawArticle]
+Warn = Callable[[InputError], None]
 
 
 def looks_like_feed(head: bytes) -> bool:
@@ -22,8 +23,14 @@ def looks_like_feed(head: bytes) -> bool:
     return b"<rss" in start or b"<feed" in start or b"<rdf:rdf" in start
 
 
-def read_feed(data: bytes, *, origin: str, read_page: PageReader | None) -> Iterator[Item]:
-    """Yield the feed's articles; `read_page(url)` fetches an item's page (None: never fetch)."""
+def read_feed(
+    data: bytes, *, origin: str, read_page: PageReader | None, on_warning: Warn | None = None
+) -> Iterator[Item]:
+    """Yield the feed's articles; `read_page(url)` fetches an item's page (None: never fetch).
+
+    An item whose page cannot be fetched is kept as its feed summary, and `on_warning` hears
+    why (an InputError naming the link): a teaser stored in silence looks like a full article.
+    """
     import feedparser
 
     parsed = feedparser.parse(data)
@@ -34,11 +41,20 @@ def read_feed(data: bytes, *, origin: str, read_page: PageReader | None) -> Iter
         raise InputError(origin, f"not a readable RSS/Atom feed ({reason})")
     outlet = parsed.feed.get("title") or None
     for number, entry in enumerate(entries, start=1):
-        yield _item(entry, number, origin=origin, outlet=outlet, read_page=read_page)
+        yield _item(
+            entry, number, origin=origin, outlet=outlet, read_page=read_page,
+            on_warning=on_warning or (lambda warning: None),
+        )  # fmt: skip
 
 
 def _item(
-    entry: Any, number: int, *, origin: str, outlet: str | None, read_page: PageReader | None
+    entry: Any,
+    number: int,
+    *,
+    origin: str,
+    outlet: str | None,
+    read_page: PageReader | None,
+    on_warning: Warn,
 ) -> Item:
     key = entry.get("id") or entry.get("link") or f"item{number}"
     link = entry.get("link")
@@ -49,6 +65,13 @@ def _item(
         except InputError as exc:
             if not body:
                 return InputError(f"{origin}#{key}", f"summary only, and its link failed: {exc}")
+            on_warning(
+                InputError(
+                    link,
+                    f"{exc.problem}; item {key} of {origin} is stored as its "
+                    f"{len(body)}-character feed summary only",
+                )
+            )
         else:
             return RawArticle(
                 origin=origin, item=key, body=page.body,

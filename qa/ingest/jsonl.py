@@ -29,6 +29,11 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
 
 Item = RawArticle | InputError
 
+TOO_DEEP = "JSON nested too deeply to read (arrays or objects about 1,000 levels deep)"
+# A field value is read this many levels into nested lists and objects, no further: authors
+# come as ["a", "b"] or [{"name": "a"}], never deeper.
+_MAX_FIELD_DEPTH = 4
+
 
 def read_json_items(
     text: str, *, origin: str, jsonl: bool, mapping: Mapping[str, str] | None = None
@@ -57,6 +62,8 @@ def _jsonl_records(text: str, origin: str) -> Iterator[tuple[str, Any]]:
                     f"{origin}:{number}", f"broken JSON line ({exc.msg} at column {exc.colno})"
                 ),
             )
+        except RecursionError:
+            yield f"line{number}", InputError(f"{origin}:{number}", TOO_DEEP)
 
 
 def _json_records(text: str, origin: str) -> Iterator[tuple[str, Any]]:
@@ -64,6 +71,9 @@ def _json_records(text: str, origin: str) -> Iterator[tuple[str, Any]]:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         raise InputError(origin, f"broken JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        # Python's parser recurses once per level; no article needs anywhere near its limit.
+        raise InputError(origin, TOO_DEEP) from None
     if isinstance(data, dict):
         # A single article, or a wrapper such as NewsAPI's {"articles": [...]}.
         listed = next((v for v in data.values() if isinstance(v, list) and v), None)
@@ -105,14 +115,16 @@ def _find(record: dict[str, Any], field: str, mapping: Mapping[str, str]) -> str
     return None
 
 
-def _as_text(value: Any) -> str | None:
+def _as_text(value: Any, depth: int = 0) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
+    if depth >= _MAX_FIELD_DEPTH:
+        return None
     if isinstance(value, list):
-        parts = [_as_text(v) for v in value]
+        parts = [_as_text(v, depth + 1) for v in value]
         return ", ".join(p for p in parts if p) or None
     if isinstance(value, dict):
-        return _as_text(value.get("name"))
+        return _as_text(value.get("name"), depth + 1)
     return None

@@ -12,6 +12,7 @@ leaves whole articles in the store, and the next run embeds whatever is still un
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,6 +48,8 @@ class IngestReport:
     duplicates: int = 0
     removed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # Stored, but not as well as it should be (a feed item kept as its summary): (input, why).
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     sentences_added: int = 0
     vectors_added: int = 0
     texts_embedded: int = 0  # distinct sentences and headlines sent to the model
@@ -65,6 +68,8 @@ class IngestReport:
             f"{self.removed} removed",
             f"{len(self.failed)} failed",
         ]
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}")
         return (
             ", ".join(parts)
             + f"; {self.sentences_added} sentences, {self.vectors_added} vectors"
@@ -80,6 +85,7 @@ class _Container:
     raw_hash: str
     items: list[RawArticle | InputError]
     drop_missing: bool
+    warnings: list[InputError] = field(default_factory=list)
 
 
 class Ingestor:
@@ -92,6 +98,7 @@ class Ingestor:
         vector_index: VectorIndex | None = None,
         progress: Progress | None = None,
         on_error: Callable[[InputError], None] | None = None,
+        on_warning: Callable[[InputError], None] | None = None,
         prepare_query_model: bool = True,
         public_only: bool = False,
     ) -> None:
@@ -104,6 +111,7 @@ class Ingestor:
         self._vector_index = vector_index
         self._progress = progress or (lambda phase, done, total: None)
         self._on_error = on_error or (lambda error: None)
+        self._on_warning = on_warning or (lambda warning: None)
 
     @property
     def embedder(self) -> Embedder:
@@ -136,11 +144,13 @@ class Ingestor:
             self._progress("read", done, len(inputs))
         report.add_time("read_and_store", time.perf_counter() - started)
         report.vectors_added = self.sync_vectors(report)
-        if report.vectors_added and self._prepare_query_model:
-            from qa.embed import query_embedder
+        if self._prepare_query_model and self.store.article_count():
+            from qa.embed import prepare_query_model
 
             exporting = time.perf_counter()
-            query_embedder(self.settings)  # exports the question model now, not at first ask
+            # Exported now, not at the first question; a run after a failed export (a full
+            # disk: WriteError) tries again even when no article changed.
+            prepare_query_model(self.settings)
             report.add_time("export_query_model", time.perf_counter() - exporting)
         report.seconds = time.perf_counter() - started
         return report
@@ -154,6 +164,9 @@ class Ingestor:
         if container is None:
             report.unchanged += 1
             return
+        for warning in container.warnings:
+            report.warnings.append((warning.origin, warning.problem))
+            self._on_warning(warning)
         built: list[tuple[SourceRef, Article]] = []
         for item in container.items:
             if isinstance(item, InputError):
@@ -164,8 +177,8 @@ class Ingestor:
             except InputError as error:
                 self._fail(report, error)
                 continue
-            key = source.key if item.item is None else f"{source.key}#{item.item}"
-            built.append((SourceRef(key, source.origin, source.key, item.item), article))
+            key = source.key if article.item is None else f"{source.key}#{article.item}"
+            built.append((SourceRef(key, source.origin, source.key, article.item), article))
         if not built and not container.drop_missing:
             return
         results, orphans = self.store.save_container(
@@ -198,17 +211,18 @@ class Ingestor:
         if self.store.container_hash(source.key) == raw_hash:
             return None
         kind = source.kind if source.kind != "sniff" else _sniff(data)
-        items = list(self._parse(kind, data, source.origin, page_url))
+        warnings: list[InputError] = []
+        items = list(self._parse(kind, data, source.origin, page_url, warnings.append))
         if not items:
             raise InputError(source.origin, "no articles found in it")
-        return _Container(source, raw_hash, items, drop_missing=kind != "feed")
+        return _Container(source, raw_hash, items, drop_missing=kind != "feed", warnings=warnings)
 
     @property
     def _max_bytes(self) -> int:
         return int(self.settings.max_input_mb * 1_000_000)
 
     def _read_file(self, source: Input) -> bytes:
-        path = Path(source.key)
+        path = Path(source.path or source.key)
         try:
             size = path.stat().st_size
             if size > self._max_bytes:
@@ -222,10 +236,15 @@ class Ingestor:
             raise InputError(source.origin, f"cannot read it ({exc.strerror})") from None
 
     def _parse(
-        self, kind: str, data: bytes, origin: str, page_url: str | None
+        self,
+        kind: str,
+        data: bytes,
+        origin: str,
+        page_url: str | None,
+        warn: Callable[[InputError], None],
     ) -> Iterator[RawArticle | InputError]:
         if kind == "feed":
-            yield from read_feed(data, origin=origin, read_page=self._read_page)
+            yield from read_feed(data, origin=origin, read_page=self._read_page, on_warning=warn)
             return
         text = decode_text(data, origin)
         if kind == "html":
@@ -274,6 +293,7 @@ class Ingestor:
         total = self.store.sentence_count()  # for the progress bar only
         done = added = 0
         in_flight: tuple[Future[float], list[str]] | None = None
+        stop = threading.Event()
         groups = self._groups(unindexed)
         group = next(groups, None)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write") as writer:
@@ -288,7 +308,7 @@ class Ingestor:
                     # 0.2 s for 2,000 on their own).
                     upcoming = next(groups, None)
                     ids = [article.id for article in group]
-                    in_flight = (writer.submit(self._write_group, ids, items), ids)
+                    in_flight = (writer.submit(self._write_group, ids, items, stop), ids)
                     added += len(items)
                     done += sum(len(article.sentences) for article in group)
                     self._progress("embed", done, total)
@@ -297,7 +317,8 @@ class Ingestor:
                     self._finish_write(*in_flight, report)
                     in_flight = None
             finally:
-                if in_flight:  # an error or Ctrl-C: let the running write end, mark nothing
+                if in_flight:  # an error or Ctrl-C: end the running write early, mark nothing
+                    stop.set()
                     in_flight[0].cancel()
         return added
 
@@ -340,12 +361,22 @@ class Ingestor:
             for article, sentence in pairs
         ]
 
-    def _write_group(self, article_ids: list[str], items: list[VectorItem]) -> float:
-        """Runs on the writer thread; touches Chroma only (the SQLite store stays on its own)."""
+    def _write_group(
+        self, article_ids: list[str], items: list[VectorItem], stop: threading.Event
+    ) -> float:
+        """Runs on the writer thread; touches Chroma only (the SQLite store stays on its own).
+
+        Written in slices, and abandoned between two when `stop` is set: Ctrl-C then waits for
+        one slice (a fraction of a second), not a whole group (seconds). The group is not
+        marked indexed, so the next run deletes what was written and writes it again.
+        """
         started = time.perf_counter()
         # A killed run may have written part of this group already: replace, never duplicate.
         self.vector_index.delete_articles(article_ids)
-        self.vector_index.add(items)
+        for start in range(0, len(items), WRITE_SLICE):
+            if stop.is_set():
+                break
+            self.vector_index.add(items[start : start + WRITE_SLICE])
         return time.perf_counter() - started
 
     def _finish_write(
@@ -356,6 +387,9 @@ class Ingestor:
         report.add_time("vector_write_wait", time.perf_counter() - started)
         self.store.mark_indexed(article_ids)
 
+
+# Vectors per Chroma call when writing a group: small enough that stopping waits little.
+WRITE_SLICE = 256
 
 # How far a sentence's vector is pulled toward its headline's. Measured with
 # scripts/compare_embedded_units.py (2,293 real articles, 100 questions): hit@1 of the answering

@@ -11,7 +11,9 @@ pysbd and syntok each get about ten of wrong.
 Every line is split on its own, so a sentence never crosses a line break and headlines or
 crossheads without a full stop stay separate sentences. A line in which no `.`, `?` or `!` is
 followed by whitespace (after any closing quotes or brackets) is one sentence without asking Punkt:
-most news paragraphs are a single sentence, and this keeps the segmenter fast.
+most news paragraphs are a single sentence, and this keeps the segmenter fast. A sentence longer
+than `MAX_SENTENCE_CHARS` (a line without punctuation) is cut at whitespace into pieces no longer
+than that, so no citation is a wall of text.
 
 Additions to Punkt's trained parameters:
 
@@ -103,6 +105,14 @@ _FIRST_WORD = re.compile(r"[^\W\d_]+")
 _NUMBER_SIGNS = frozenset({"No", "NO", "Nos"})
 # Rule 6: a list number on its own ("1.", "(2)", "3)").
 _LIST_MARKER = re.compile(r"\(?\d{1,3}[.)]")
+# The longest citable unit, in characters. A line without sentence punctuation (a table dumped
+# as text, a scraped blob) would otherwise be one "sentence" of megabytes: shown whole as a
+# citation, and embedded from its first 256 tokens only.
+MAX_SENTENCE_CHARS = 1_000
+# An over-long sentence is cut at the last whitespace in its last this-many characters before
+# the limit; without whitespace there, at the limit itself.
+_CUT_WINDOW = 200
+_SPACE = re.compile(r"\s")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -111,8 +121,35 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     is split on its own, so headlines and crossheads without a full stop stay separate sentences."""
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
-        spans.extend(_split_line(text, line.start(), line.end()))
+        for start, end in _split_line(text, line.start(), line.end()):
+            if end - start > MAX_SENTENCE_CHARS:
+                spans.extend(_bounded(text, start, end))
+            else:
+                spans.append((start, end))
     return spans
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] cut at whitespace into pieces of at most MAX_SENTENCE_CHARS, each stripped
+    of surrounding whitespace (so text[s:e] is still exactly the piece)."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = limit
+        window = text[limit - _CUT_WINDOW : limit + 1]
+        spaces = [m.start() for m in _SPACE.finditer(window)]
+        if spaces:
+            cut = limit - _CUT_WINDOW + spaces[-1]
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
 
 
 def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:

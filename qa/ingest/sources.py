@@ -4,6 +4,8 @@ list of inputs (or a one-line error for each that does not exist)."""
 from __future__ import annotations
 
 import glob
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +22,22 @@ KIND_BY_SUFFIX = {
 @dataclass(frozen=True)
 class Input:
     """One file or URL to read. `origin` is as given (or as a directory walk found it); `key`
-    is canonical (absolute path or URL) and identifies the input across runs."""
+    is canonical (absolute path or URL) and identifies the input across runs; `path` is the file
+    to open (None for a URL).
+
+    A file name whose bytes are not UTF-8 reaches Python with a lone surrogate per bad byte,
+    which SQLite cannot store and a terminal cannot print: `origin` shows each as U+FFFD, and
+    `key` spells it as `\\xff`, so two such names stay two keys; only `path` keeps the bytes.
+    """
 
     origin: str
     key: str
     is_url: bool = False
+    path: str | None = None
+
+    @classmethod
+    def file(cls, origin: str, path: str) -> Input:
+        return cls(printable(origin), _storable(path), path=path)
 
     @property
     def kind(self) -> str:
@@ -51,23 +64,23 @@ def expand_inputs(specs: list[str]) -> Iterator[Input | InputError]:
 
 def _expand(spec: str) -> Iterator[Input | InputError]:
     if is_url(spec):
-        yield Input(spec, spec, is_url=True)
+        yield Input(printable(spec), printable(spec), is_url=True)
         return
     path = Path(spec).expanduser()
     if path.is_file():
-        yield Input(spec, str(path.resolve()))
+        yield Input.file(spec, str(path.resolve()))
     elif path.is_dir():
         yield from _walk(path, spec)
     elif glob.has_magic(spec):
         matches = sorted(glob.glob(spec, recursive=True))
         if not matches:
-            yield InputError(spec, "no file matches this pattern")
+            yield InputError(printable(spec), "no file matches this pattern")
         for match in matches:
-            yield from _expand(match) if Path(match).is_dir() else [Input(match, _abs(match))]
+            yield from _expand(match) if Path(match).is_dir() else [Input.file(match, _abs(match))]
     elif path.exists():
-        yield InputError(spec, "not a regular file or directory")
+        yield InputError(printable(spec), "not a regular file or directory")
     else:
-        yield InputError(spec, "no such file or directory")
+        yield InputError(printable(spec), "no such file or directory")
 
 
 # A folder's own documentation is not news: README.md, LICENSE.txt and the like are skipped
@@ -84,11 +97,29 @@ def _walk(directory: Path, spec: str) -> Iterator[Input]:
         if path.stem.lower() in _NOT_ARTICLES:
             continue
         if path.suffix.lower() in KIND_BY_SUFFIX:
-            yield Input(str(Path(spec) / relative), str(path.resolve()))
+            yield Input.file(str(Path(spec) / relative), str(path.resolve()))
 
 
 def _abs(path: str) -> str:
     return str(Path(path).resolve())
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` with every lone surrogate (an undecodable byte of a file name) as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _storable(path: str) -> str:
+    """A file's key: its name, with each byte that is not UTF-8 written as `\\xff`."""
+    if not _SURROGATE.search(path):
+        return path
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeError:  # a surrogate that is no escaped byte (the API, not a file name)
+        return printable(path)
 
 
 def sample_dir() -> Path:

@@ -151,8 +151,14 @@ def test_summary_kept_when_the_link_fails() -> None:
     def read_page(url: str) -> RawArticle:
         raise InputError(url, "cannot connect")
 
-    items = list(read_feed(RSS.encode(), origin="hd.rss", read_page=read_page))
+    warnings: list[InputError] = []
+    items = list(
+        read_feed(RSS.encode(), origin="hd.rss", read_page=read_page, on_warning=warnings.append)
+    )
     assert isinstance(items[1], RawArticle) and items[1].body == "Short teaser."
+    (warning,) = warnings
+    assert warning.origin == "https://hd.example/teaser"
+    assert "cannot connect" in warning.problem and "summary only" in warning.problem
 
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
