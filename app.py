@@ -22,7 +22,7 @@ from qa.assistant import Assistant
 from qa.config import Settings, load_settings
 from qa.conversations import Conversations
 from qa.errors import NewsqaError
-from qa.escape import date_span
+from qa.escape import date_span, md_escape
 from qa.export import conversation_markdown
 from qa.fixtures import record_case
 from qa.inspect import collection_stats
@@ -429,6 +429,8 @@ def main() -> None:
         briefing_view(assistant, store, filters, mode)
         return
     answers = conversation(store)
+    if not answers and not question:
+        first_view(settings, stats)
     regenerate = st.session_state.pop("regenerate", None)
     if regenerate is not None and regenerate == len(answers):
         answers.pop()  # the model writes the last answer again, in its place
@@ -441,6 +443,31 @@ def main() -> None:
     if question:
         answer_question(assistant, store, answers, question, filters, mode)
     sidebar_footer(settings, answers)
+
+
+@st.cache_data(show_spinner="Reading the collection's stories...", hash_funcs=SETTINGS_HASH)
+def collection_stories(settings: Settings, articles: int, last: str | None) -> list[Any]:
+    # Once per collection state (article count, newest date), shared by every reader.
+    from qa.overview import stories
+
+    return stories(open_assistant(settings))
+
+
+def first_view(settings: Settings, stats: dict[str, Any]) -> None:
+    """An empty chat shows the collection at a glance, with questions one click away."""
+    found = collection_stories(settings, stats["articles"], stats["last_published"])
+    if not found:
+        return
+    st.subheader("In this collection", anchor=False)
+    for number, story in enumerate(found):
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(story.title)}**")
+            outlets = ", ".join(story.outlets) or "unknown outlets"
+            st.caption(f"{story.articles} article(s) · {outlets} · {story.dates}")
+            for k, question in enumerate(story.questions):
+                if st.button(question, key=f"example-{number}-{k}", type="tertiary"):
+                    st.session_state.pending_question = question
+                    st.rerun()
 
 
 def briefing_view(assistant: Assistant, store: Store, filters: Filters, mode: str) -> None:

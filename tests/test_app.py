@@ -313,3 +313,19 @@ def test_earlier_conversations_are_listed_opened_renamed_and_deleted(sample_inde
     assert app.session_state.conversation_id != first
     saved = Conversations(sample_index / "newsqa.sqlite3")
     assert first not in [c.id for c in saved.recent()]
+
+
+def test_the_first_view_shows_the_stories_and_asks_an_example_in_one_click(
+    sample_index: Path,
+) -> None:
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception, app.exception
+    assert "In this collection" in [h.value for h in app.subheader]
+    examples = [b for b in app.button if b.key and b.key.startswith("example-")]
+    assert len(examples) >= 5  # several stories, each with questions the collection answers
+    assert any("Tarnov Pass" in m.value for m in app.markdown)
+    question = examples[0].label
+    examples[0].click().run()
+    assert [a.question for a in app.session_state.answers] == [question]
+    assert app.session_state.answers[0].confidence == "answer"
+    assert "In this collection" not in [h.value for h in app.subheader]
