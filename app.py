@@ -319,6 +319,15 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
         st.subheader("Conversation", anchor=False)
         if st.button("New conversation"):
             open_conversation(uuid.uuid4().hex[:12])
+        # Right after the chat, before anything that reads the store: the export follows the
+        # answer without a window in which it still holds the previous turn.
+        st.download_button(
+            "Export as Markdown",
+            conversation_markdown(answers, today=date.today().isoformat()),
+            file_name="newsqa-conversation.md",
+            mime="text/markdown",
+            disabled=not answers,
+        )
         saved = conversations(settings)
         current = st.session_state.conversation_id
         if answers:
@@ -339,13 +348,6 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
             label = f"{item.title} ({item.turns})"
             if st.button(label, key=f"conv-{item.id}", type="tertiary"):
                 open_conversation(item.id)
-        st.download_button(
-            "Export as Markdown",
-            conversation_markdown(answers, today=date.today().isoformat()),
-            file_name="newsqa-conversation.md",
-            mime="text/markdown",
-            disabled=not answers,
-        )
 
 
 def conversations(settings: Settings) -> Conversations:
@@ -517,7 +519,15 @@ def answer_question(
             for event in events:
                 if isinstance(event, Delta):
                     shown += event.text
-                    live.text(shown)
+                    if event.unchecked:  # a model's draft: labelled, and replaced when checked
+                        with live.container():
+                            st.caption(
+                                "Draft from the model, not yet checked: the checked answer "
+                                "replaces it."
+                            )
+                            st.text(shown)
+                    else:
+                        live.text(shown)
                 else:
                     final = event
         except NewsqaError as exc:

@@ -212,7 +212,7 @@ class Assistant:
     ) -> Generator[Delta, None, Answer]:
         """The checked LLM answer, or the extractive one with the reason it was used instead.
         Returns the Answer (the generator's value) after yielding the deltas."""
-        from qa.generate import Checked
+        from qa.generate import ABSTENTION_OVERRULED, Checked
 
         if self.llm is None:
             reason = self.llm_unavailable or "no language model is configured"
@@ -240,6 +240,11 @@ class Assistant:
         if checked is None:  # the answerer always ends with its check; never reached
             return replace(extractive, fallback_reason="the model gave no reply")
         shown = extractive.retrieved
+        if checked.abstained and extractive.confidence == "answer" and extractive.citations:
+            # Retrieval is confident: the model's "the articles don't say" does not replace it.
+            return replace(
+                extractive, fallback_reason=f"{ABSTENTION_OVERRULED}; answered extractively"
+            )
         if checked.abstained:
             related = tuple(
                 self._citation(n, r) for n, r in enumerate(_one_per_article(ranked), start=1)

@@ -200,7 +200,11 @@ def _stream_to_terminal(events: Any) -> Any:
         if isinstance(event, Answer):
             answer = event
         elif live and event.text:
-            click.echo(event.text, nl=False, err=True)
+            if not wrote and getattr(event, "unchecked", False):
+                click.echo("(unchecked draft) ", nl=False, err=True)
+            # A model's draft is dimmed: the checked answer on stdout is the one to trust.
+            text = click.style(event.text, dim=True) if event.unchecked else event.text
+            click.echo(text, nl=False, err=True)
             wrote = True
     if wrote:
         click.echo("\n" + "-" * 20 + " checked answer " + "-" * 20, err=True)

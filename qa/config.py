@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(
         default=2, ge=0, le=10, description="retries on 429 and 5xx, with backoff"
     )
+    llm_deadline: float = Field(
+        default=90.0,
+        gt=0,
+        description="seconds for a whole LLM answer, retries included; then the extractive answer",
+    )
     llm_max_tokens: int = Field(default=400, ge=16, description="longest answer the model writes")
     llm_context_tokens: int = Field(
         default=4096, ge=512, description="the model's context window; evidence is trimmed to fit"

@@ -4,12 +4,16 @@
    of the best few, grouped by article under its title, outlet and date, numbered 1..M.
 2. The model answers from them (`qa.prompts`), streamed.
 3. The check: markers in any style are read (`qa.markers`); numbers that point at no evidence
-   sentence are dropped; each answer sentence is scored against what it cites
+   sentence, or at a sentence addressed to an AI (`qa.injection`: articles are data, never
+   instructions), are dropped; each answer sentence is scored against what it cites
    (`qa.support`). A sentence whose citations do not support it is re-cited to the evidence
    sentence that does, or, when none does, marked "[unsupported]" or removed (setting
    `unsupported`). Citations are renumbered in order of first use; only cited ones are listed.
-4. A reply that cannot be made trustworthy (empty, no markers, nothing supported) raises
-   `LLMError`, and the caller answers extractively instead.
+4. A reply that cannot be made trustworthy (empty, no markers, nothing supported, cut off,
+   past the deadline) raises `LLMError`, and the caller answers extractively instead.
+
+Streamed `Delta`s carry `unchecked=True`: they are the model's draft, to be shown as such until
+the checked reply replaces them.
 
     answerer = LLMAnswerer(chat, store, SupportScorer(embedder), settings)
     for event in answerer.stream(question, ranked, today="2026-11-24"): ...
@@ -18,6 +22,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -25,6 +30,7 @@ from typing import TYPE_CHECKING
 from qa import prompts
 from qa.errors import LLMError
 from qa.extractive import fold
+from qa.injection import is_instruction
 from qa.markers import complete_markers, has_markers, open_marker_start, split_claims
 from qa.support import SupportScorer, content_words
 from qa.types import Citation, Delta, Repair, Retrieved
@@ -40,9 +46,14 @@ WITH_NEIGHBOURS = 5  # ... the best of which also bring the sentence before and 
 CHARS_PER_TOKEN = 3.5  # conservative for English news text with a BPE tokenizer
 PROMPT_OVERHEAD_TOKENS = 450  # the system prompt with its example, and the framing
 UNSUPPORTED_MARK = "[unsupported]"
-# A sentence pinned to one of several citations only when the others add nothing to it.
-EXTRA_CITATION_FLOOR = 0.2
+# Said when the model abstains although the offline answerer is confident (`qa.assistant`).
+ABSTENTION_OVERRULED = (
+    "the model replied that the articles don't say, but retrieval found the answer"
+)
 
+# An abstention is a short reply that says only that: "The articles don't say." A longer reply
+# that mentions "not specified" along the way is an answer without markers.
+ABSTENTION_MAX_WORDS = 30
 _ABSTAINS = re.compile(
     r"\b(?:articles?|sentences?|evidence|sources?|text|context)\b[^.]{0,60}?\b(?:do not|don't|"
     r"does not|doesn't|did not|didn't)\s+(?:say|mention|state|answer|contain|provide|include|"
@@ -53,7 +64,15 @@ _ABSTAINS = re.compile(
     re.I,
 )
 _CONNECTIVE = re.compile(r":\s*$")
+# The words a line introducing a list may use without needing a source.
+_FRAMING = frozenset(
+    content_words(
+        "here key points main what articles article summary answer details following know "
+        "story question sources overview highlights"
+    )
+)
 _MARKER_TEXT = re.compile(r"\s*\[\d+\]")
+_DELIMITER = re.compile(r"<\s*/?\s*articles\s*>", re.I)
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,8 @@ class LLMAnswerer:
         self.remove_unsupported = settings.unsupported == "remove"
         self.max_tokens = settings.llm_max_tokens
         self.context_tokens = settings.llm_context_tokens
+        # One deadline for the whole answer: retries, a trickling server and the check included.
+        self.deadline = settings.llm_deadline
 
     # -- evidence ----------------------------------------------------------------------------
 
@@ -96,7 +117,7 @@ class LLMAnswerer:
         seen: set[str] = set()
         for found in ranked:
             folded = fold(found.text)
-            if folded in seen:
+            if folded in seen or is_instruction(found.text):
                 continue
             seen.add(folded)
             picked.append(found)
@@ -111,7 +132,8 @@ class LLMAnswerer:
         ]
         around = [key for key in around if key not in chosen]
         for key, text in self.store.sentence_texts(around).items():
-            chosen.setdefault(key, Retrieved(key[0], key[1], text, 0.0))
+            if not is_instruction(text):  # an index built before ingest cut them out
+                chosen.setdefault(key, Retrieved(key[0], key[1], text, 0.0))
         article_order = list(dict.fromkeys(r.article_id for r in picked))
         numbered: list[Evidence] = []
         for article_id in article_order:
@@ -136,8 +158,8 @@ class LLMAnswerer:
         for item in evidence:
             if item.header != header:
                 header = item.header
-                lines.append(header)
-            lines.append(f"[{item.n}] {item.found.text}")
+                lines.append(_quoted(header))
+            lines.append(f"[{item.n}] {_quoted(item.found.text)}")
         user = prompts.ANSWER_USER.format(today=today, evidence="\n".join(lines), question=question)
         return [
             {"role": "system", "content": prompts.ANSWER_SYSTEM},
@@ -176,7 +198,7 @@ class LLMAnswerer:
             },
         ]
         try:
-            reply = self.chat.complete(messages, max_tokens=80)
+            reply = self.chat.complete(messages, max_tokens=80, deadline=self.deadline)
         except LLMError:
             return None
         line = reply.strip().splitlines()[0].strip().strip('"') if reply.strip() else ""
@@ -196,13 +218,16 @@ class LLMAnswerer:
         """Deltas while the model writes, then the checked reply. Raises LLMError when the
         reply cannot be used."""
         limit = self._fitting_limit(ranked)
+        ends = time.monotonic() + self.deadline
         while True:
             evidence = self.evidence(ranked, limit=limit)
             display = _StreamDisplay(evidence, cite)
             reply: list[str] = []
             try:
                 for piece in self.chat.stream(
-                    self.messages(question, evidence, today), max_tokens=self.max_tokens
+                    self.messages(question, evidence, today),
+                    max_tokens=self.max_tokens,
+                    deadline=max(0.0, ends - time.monotonic()),
                 ):
                     reply.append(piece)
                     delta = display.feed(piece)
@@ -221,27 +246,22 @@ class LLMAnswerer:
         if not reply.strip():
             raise LLMError("the model returned an empty reply", kind="empty")
         if not has_markers(reply):
-            if _ABSTAINS.search(reply) or prompts.NOT_IN_ARTICLES.lower() in reply.lower():
+            if _is_abstention(reply):
                 return Checked(reply.strip(), [], [], abstained=True)
             raise LLMError("the model's reply cites no sentence at all", kind="no_markers")
-        by_number = {e.n: e for e in evidence}
+        # Sentences addressed to an AI are never support, even in an index built before ingest
+        # cut them out: a model that obeys one must not get the claim it asked for cited to it.
+        hostile = {e.n for e in evidence if is_instruction(e.found.text)}
+        by_number = {e.n: e for e in evidence if e.n not in hostile}
+        citable = [e for e in evidence if e.n not in hostile]
         claims = split_claims(reply)
-        self.scorer.prepare([c.text for c in claims] + [e.found.text for e in evidence])
+        self.scorer.prepare([c.text for c in claims] + [e.found.text for e in citable])
         repairs: list[Repair] = []
         kept: list[tuple[str, list[int], bool]] = []  # text, evidence numbers, new line
         supported_any = False
         for claim in claims:
             valid = [n for n in claim.cited if n in by_number]
-            invalid = [n for n in claim.cited if n not in by_number]
-            if invalid:
-                repairs.append(
-                    Repair(
-                        "dropped_marker",
-                        claim.text,
-                        f"marker {_markers(invalid)} points at no evidence sentence "
-                        f"(there are {len(evidence)})",
-                    )
-                )
+            self._note_invalid(claim.text, claim.cited, hostile, len(evidence), repairs)
             if not valid and _is_connective(claim.text):
                 kept.append((claim.text, [], claim.new_line))
                 continue
@@ -251,7 +271,7 @@ class LLMAnswerer:
                 kept.append((claim.text, valid, claim.new_line))
                 supported_any = True
                 continue
-            better, better_score = self._best_single(claim.text, evidence)
+            better, better_score = self._best_single(claim.text, citable)
             if better is not None and better_score >= self.threshold:
                 action = "recited" if valid else "uncited"
                 was = f"cited {_markers(valid)}" if valid else "carried no marker"
@@ -266,13 +286,9 @@ class LLMAnswerer:
                 kept.append((claim.text, [better.n], claim.new_line))
                 supported_any = True
                 continue
-            best = max(result, better_score)
-            detail = f"no retrieved sentence supports it (best support {best:.2f})"
-            missing = self.scorer.score(
-                claim.text, [by_number[n].found.text for n in valid] or [""]
-            ).missing
-            if missing and valid:
-                detail += f"; the cited text does not state {', '.join(missing[:4])}"
+            detail = self._unsupported_detail(
+                claim.text, [by_number[n] for n in valid], max(result, better_score)
+            )
             if self.remove_unsupported:
                 repairs.append(Repair("removed", claim.text, detail))
             else:
@@ -284,6 +300,39 @@ class LLMAnswerer:
                 kind="unsupported",
             )
         return self._renumber(kept, by_number, repairs)
+
+    @staticmethod
+    def _note_invalid(
+        claim: str, cited: Sequence[int], hostile: set[int], count: int, repairs: list[Repair]
+    ) -> None:
+        invalid = [n for n in cited if n < 1 or n > count]
+        if invalid:
+            repairs.append(
+                Repair(
+                    "dropped_marker",
+                    claim,
+                    f"marker {_markers(invalid)} points at no evidence sentence "
+                    f"(there are {count})",
+                )
+            )
+        refused = [n for n in cited if n in hostile]
+        if refused:
+            repairs.append(
+                Repair(
+                    "dropped_marker",
+                    claim,
+                    f"sentence {_markers(refused)} is addressed to an AI, not reporting: it "
+                    "supports nothing",
+                )
+            )
+
+    def _unsupported_detail(self, claim: str, cited: Sequence[Evidence], best: float) -> str:
+        detail = f"no retrieved sentence supports it (best support {best:.2f})"
+        headers = list(dict.fromkeys(e.header for e in cited))
+        missing = self.scorer.score(claim, [e.found.text for e in cited] or [""], headers).missing
+        if missing and cited:
+            detail += f"; the cited text does not state {', '.join(missing[:4])}"
+        return detail
 
     def _support(self, claim: str, cited: Sequence[Evidence]) -> float:
         if not cited:
@@ -309,21 +358,28 @@ class LLMAnswerer:
         by_number: dict[int, Evidence],
         repairs: list[Repair],
     ) -> list[int]:
-        # "[1][5]" where [5] is about something else: keep the sentence, drop [5].
+        # "[1][5]" where [5] is about something else: keep the sentence, drop [5]. A marker
+        # stays only when its sentence supports the claim alone or the others need it.
         if len(cited) < 2:
             return cited
         scores = {n: self._support(claim, [by_number[n]]) for n in cited}
-        keep = [n for n in cited if scores[n] >= EXTRA_CITATION_FLOOR]
-        if not keep or self._support(claim, [by_number[n] for n in keep]) < self.threshold:
-            return cited
+        keep = list(cited)
+        for n in sorted(cited, key=lambda k: scores[k]):
+            rest = [k for k in keep if k != n]
+            if (
+                scores[n] < self.threshold
+                and rest
+                and self._support(claim, [by_number[k] for k in rest]) >= self.threshold
+            ):
+                keep = rest
         dropped = [n for n in cited if n not in keep]
         if dropped:
             repairs.append(
                 Repair(
                     "dropped_marker",
                     claim,
-                    f"marker {_markers(dropped)} does not bear on the sentence "
-                    f"(support {max(scores[n] for n in dropped):.2f})",
+                    f"marker {_markers(dropped)} does not support the sentence "
+                    f"(support {max(scores[n] for n in dropped):.2f}) and the others do",
                 )
             )
         return keep
@@ -354,7 +410,8 @@ class LLMAnswerer:
 
 class _StreamDisplay:
     """Turns the raw streamed reply into display text: complete markers renumbered in order of
-    first use, markers that point at nothing dropped, a marker still being written held back."""
+    first use, markers that point at nothing dropped, a marker still being written held back.
+    Nothing here is checked: every Delta says so (`unchecked`)."""
 
     def __init__(self, evidence: Sequence[Evidence], cite: Callable[[int, Retrieved], Citation]):
         self._by_number = {e.n: e for e in evidence}
@@ -373,7 +430,7 @@ class _StreamDisplay:
             return None
         new = rendered[len(self._shown) :]
         self._shown = rendered
-        return Delta(new, tuple(self._citations))
+        return Delta(new, tuple(self._citations), unchecked=True)
 
     def _render(self, text: str) -> str:
         out, last = [], 0
@@ -394,8 +451,23 @@ class _StreamDisplay:
 
 
 def _is_connective(text: str) -> bool:
-    # "Here is what the articles say:" states nothing that needs a source.
-    return bool(_CONNECTIVE.search(text)) or not content_words(text)
+    # "Here is what the articles say:" states nothing that needs a source; "Forty tanks
+    # crossed the border:" does, colon or not.
+    words = content_words(text)
+    return not words or (bool(_CONNECTIVE.search(text)) and set(words) <= _FRAMING)
+
+
+def _is_abstention(reply: str) -> bool:
+    if prompts.NOT_IN_ARTICLES.lower() in reply.lower():
+        return len(reply.split()) <= ABSTENTION_MAX_WORDS
+    return len(reply.split()) <= ABSTENTION_MAX_WORDS and all(
+        _ABSTAINS.search(claim.text) for claim in split_claims(reply)
+    )
+
+
+def _quoted(text: str) -> str:
+    # An article must not close the quoted evidence and write outside it.
+    return _DELIMITER.sub("[articles]", text)
 
 
 def _markers(numbers: Sequence[int]) -> str:

@@ -10,12 +10,17 @@ base URL. The wrappers add llama_index.core's 1.2 s import and hide the error ty
     for piece in chat.stream([{"role": "user", "content": "Hello"}], max_tokens=20): ...
 
 Every failure becomes an `LLMError` with one line that says what to do; the API key never
-appears in a message.
+appears in a message. A reply is only whole when the server says it finished
+(`finish_reason` "stop"): a stream that ends without one (a dropped connection) or hits
+`max_tokens` ("length") is an error, not a short answer. Retries (429, 5xx, connection errors
+before the first token) are ours rather than the client's, so that one `deadline` bounds the
+whole reply, retries and a trickling server included.
 """
 
 from __future__ import annotations
 
 import functools
+import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +33,8 @@ if TYPE_CHECKING:
 
 Message = dict[str, str]
 OPENAI_URL = "https://api.openai.com/v1"
+MAX_RETRY_DELAY = 8.0  # seconds; a longer Retry-After is not waited for
+DOCTOR_TOKENS = 8  # enough for "OK" from a model that starts with a space or a newline
 LOCAL_SERVER_KEY = "not-needed"  # local servers want some key in the header, any key
 
 _CONTEXT_HINTS = (
@@ -62,11 +69,9 @@ class ChatModel:
     def _client(self) -> Any:
         import openai  # 2 s to import: only when a model is actually used
 
+        # No retries in the client: `stream` retries itself, within the deadline.
         return openai.OpenAI(
-            base_url=self.base_url,
-            api_key=self._key,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
+            base_url=self.base_url, api_key=self._key, timeout=self.timeout, max_retries=0
         )
 
     @functools.cached_property
@@ -86,38 +91,122 @@ class ChatModel:
         except Exception as exc:
             raise self._explain(exc) from None
 
-    def complete(self, messages: list[Message], *, max_tokens: int) -> str:
-        return "".join(self.stream(messages, max_tokens=max_tokens))
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        deadline: float | None = None,
+        whole: bool = True,
+    ) -> str:
+        return "".join(self.stream(messages, max_tokens=max_tokens, deadline=deadline, whole=whole))
 
-    def stream(self, messages: list[Message], *, max_tokens: int) -> Iterator[str]:
-        """The reply's text as the server sends it. A stream that stalls for `timeout` seconds
-        raises LLMError(kind='timeout')."""
-        try:
-            stream = self._client.chat.completions.create(
-                model=self.model,
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=self.temperature,
-                stream=True,
-            )
-            for chunk in stream:
-                if not chunk.choices:
-                    continue
-                piece = chunk.choices[0].delta.content
-                if piece:
+    def stream(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        deadline: float | None = None,
+        whole: bool = True,
+    ) -> Iterator[str]:
+        """The reply's text as the server sends it. Raises LLMError when the stream stalls for
+        `timeout` seconds (kind 'timeout'), when the whole reply takes more than `deadline`
+        seconds (kind 'deadline'), or when it is cut off (kind 'cut_off'; with `whole=False`
+        a reply cut at `max_tokens` is accepted)."""
+        ends = None if deadline is None else time.monotonic() + deadline
+        attempt = 0
+        while True:
+            yielded = False
+            try:
+                for piece in self._attempt(messages, max_tokens, ends, whole):
+                    yielded = True
                     yield piece
-        except LLMError:
-            raise
-        except Exception as exc:
-            raise self._explain(exc) from None
+                return
+            except LLMError:
+                raise
+            except Exception as exc:
+                delay = None if yielded else _retry_delay(exc, attempt)
+                if delay is None or attempt >= self.max_retries:
+                    raise self._explain(exc, ends, mid_reply=yielded) from None
+                if ends is not None and time.monotonic() + delay >= ends:
+                    raise self._past_deadline() from None
+                time.sleep(delay)
+                attempt += 1
 
-    def _explain(self, exc: Exception) -> LLMError:
+    def _attempt(
+        self, messages: list[Message], max_tokens: int, ends: float | None, whole: bool
+    ) -> Iterator[str]:
+        client = self._client
+        if ends is not None:
+            remaining = ends - time.monotonic()
+            if remaining <= 0:
+                raise self._past_deadline()
+            client = client.with_options(timeout=min(self.timeout, remaining))
+        stream = client.chat.completions.create(
+            model=self.model,
+            messages=messages,
+            max_tokens=max_tokens,
+            temperature=self.temperature,
+            stream=True,
+        )
+        finish = None
+        for chunk in stream:
+            if ends is not None and time.monotonic() > ends:
+                stream.close()
+                raise self._past_deadline()
+            if not chunk.choices:
+                continue
+            choice = chunk.choices[0]
+            finish = choice.finish_reason or finish
+            piece = choice.delta.content if choice.delta else None
+            if piece:
+                yield piece
+        self._check_finish(finish, max_tokens, whole)
+
+    def _check_finish(self, finish: str | None, max_tokens: int, whole: bool) -> None:
+        where = f"the model server at {self.base_url}"
+        if finish is None:
+            raise LLMError(
+                f"the reply from {where} was cut off: the stream ended without a finish "
+                "reason (the connection dropped?)",
+                kind="cut_off",
+            )
+        if finish == "length" and whole:
+            raise LLMError(
+                f"the model's reply was cut off at {max_tokens} tokens (finish_reason "
+                "'length'): raise NEWSQA_LLM_MAX_TOKENS",
+                kind="cut_off",
+            )
+        if finish == "content_filter":
+            raise LLMError(f"{where} withheld the reply (content filter)", kind="refused")
+
+    def _past_deadline(self) -> LLMError:
+        return LLMError(
+            f"the model server at {self.base_url} did not finish the answer within its deadline "
+            "(raise NEWSQA_LLM_DEADLINE or use a faster model)",
+            kind="deadline",
+        )
+
+    def _explain(
+        self, exc: Exception, ends: float | None = None, *, mid_reply: bool = False
+    ) -> LLMError:
         """One line for a person from whatever the client raised."""
         import httpx
         import openai
 
         where = f"the model server at {self.base_url}"
-        if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+        timed_out = isinstance(exc, openai.APITimeoutError | httpx.TimeoutException)
+        if timed_out and ends is not None and time.monotonic() >= ends - 0.05:
+            return self._past_deadline()
+        if (
+            mid_reply
+            and not timed_out
+            and isinstance(exc, openai.APIConnectionError | httpx.TransportError)
+        ):
+            return LLMError(
+                f"the connection to {where} dropped mid-reply: {_cause(exc)}", kind="cut_off"
+            )
+        if timed_out:
             return LLMError(
                 f"{where} did not answer within {self.timeout:g} s "
                 "(raise NEWSQA_LLM_TIMEOUT or use a smaller model)",
@@ -157,6 +246,27 @@ class ChatModel:
 
     def _redact(self, text: str) -> str:
         return text.replace(self._key, "****") if self._key else text
+
+
+def _retry_delay(exc: Exception, attempt: int) -> float | None:
+    """Seconds to wait before retrying after `exc`, or None when retrying cannot help."""
+    import httpx
+    import openai
+
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code not in (408, 409, 429) and exc.status_code < 500:
+            return None
+        headers = exc.response.headers
+        try:
+            if "retry-after-ms" in headers:
+                return float(min(float(headers["retry-after-ms"]) / 1000, MAX_RETRY_DELAY))
+            if "retry-after" in headers:
+                return float(min(float(headers["retry-after"]), MAX_RETRY_DELAY))
+        except ValueError:
+            pass
+    elif not isinstance(exc, openai.APIConnectionError | httpx.TransportError):
+        return None
+    return min(0.5 * 2.0**attempt, MAX_RETRY_DELAY) * (1 - 0.25 * random.random())
 
 
 def _cause(exc: BaseException) -> str:
@@ -215,9 +325,19 @@ def doctor(settings: Settings) -> list[Check]:
     checks.append(Check("model", True, model))
     started = time.perf_counter()
     try:
-        reply = chat.complete([{"role": "user", "content": "Say OK."}], max_tokens=1)
+        reply = chat.complete(
+            [{"role": "user", "content": "Say OK."}], max_tokens=DOCTOR_TOKENS, whole=False
+        )
     except LLMError as exc:
         return [*checks, Check("completion", False, str(exc))]
     took = (time.perf_counter() - started) * 1000
-    checks.append(Check("completion", True, f"one token ({reply!r}) in {took:.0f} ms"))
+    if not reply.strip():
+        detail = (
+            f"the server answered with empty content ({took:.0f} ms): answers would all fall "
+            "back; check the model is loaded and writes plain text (not only reasoning)"
+        )
+        return [*checks, Check("completion", False, detail)]
+    checks.append(
+        Check("completion", True, f"a short reply ({reply.strip()[:20]!r}) in {took:.0f} ms")
+    )
     return checks

@@ -29,12 +29,17 @@ _ACCORDING = re.compile(
     rf"\baccording to (?:the )?(?:sources?|sentences?)\s+(?P<numbers>{_NUMBERS})\s*,?\s*", re.I
 )
 _SENTINEL = re.compile(r"\x00([\d,]+)\x00")
-# A sentence ends at . ! ? (and closing quotes/brackets) followed by space and a capital, a
-# quote or a marker; not after an initial ("J. Smith") or a short title or month abbreviation.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*(?:\s+(?=[A-Z0-9\"“‘(\x00])|(?=\x00))")
+# A sentence ends at . ! ? (and closing quotes/brackets) followed by space and any word, a quote
+# or a marker; not after an initial ("J. Smith", "a.m.") or a short title or month abbreviation.
+# A lowercase word after ". " starts a sentence too: models glue sentences that way, and the
+# second must be checked on its own, not inherit the first's citations.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?P<close>[\"'”’)]*)(?:\s+(?=[A-Za-z0-9\"“‘(\x00])|(?=\x00))"
+)
 _NO_BREAK_BEFORE = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Rep|Sen|Gov|Prof|St|Jan|Feb|Mar|Apr|Jun|Jul|"
-    r"Aug|Sep|Sept|Oct|Nov|Dec|No|vs|U\.S|U\.K|U\.N|Inc|Ltd|Co|Corp))\.$"
+    r"(?:\b[A-Za-z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Rep|Sen|Gov|Prof|St|Jan|Feb|Mar|Apr|Jun|"
+    r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs|U\.S|U\.K|U\.N|Inc|Ltd|Co|Corp|etc|approx|incl|"
+    r"est|cf|al))\.$"
 )
 
 
@@ -137,10 +142,9 @@ def _split_sentences(line: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(line):
-        candidate = line[start : match.start()]
-        if _NO_BREAK_BEFORE.search(candidate):
+        if _NO_BREAK_BEFORE.search(line[start : match.start()]):
             continue
-        pieces.append(candidate)
+        pieces.append(line[start : match.end("close")])  # a closing quote stays with its sentence
         start = match.end()
     pieces.append(line[start:])
     return [p for p in pieces if p.strip()]

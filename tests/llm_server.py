@@ -27,6 +27,9 @@ class Reply:
     error_code: str | None = None  # e.g. "context_length_exceeded"
     chunk_chars: int = 6  # streamed in pieces of this many characters
     stall_after: int | None = None  # stop sending (but keep the socket open) after N pieces
+    drop_after: int | None = None  # close the connection after N pieces, mid-reply
+    finish: str | None = "stop"  # the last chunk's finish_reason; None sends no such chunk
+    trickle: float = 0.0  # seconds between pieces (a slow server that never stalls)
     headers: dict[str, str] = field(default_factory=dict)
     # Computes the reply text from the request body (e.g. to cite a sentence by its number).
     compute: Callable[[dict[str, Any]], str] | None = None
@@ -110,8 +113,14 @@ class ScriptedLLM:
                     if reply.stall_after is not None and number >= reply.stall_after:
                         scripted._stop.wait(scripted.stall_seconds)
                         return
+                    if reply.drop_after is not None and number >= reply.drop_after:
+                        self.close_connection = True
+                        return
+                    if reply.trickle and scripted._stop.wait(reply.trickle):
+                        return
                     self._event(_chunk(piece, scripted.model))
-                self._event(_chunk(None, scripted.model, finish="stop"))
+                if reply.finish is not None:
+                    self._event(_chunk(None, scripted.model, finish=reply.finish))
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
                 self.close_connection = True

@@ -89,3 +89,36 @@ def test_streaming_helpers_hold_back_a_marker_being_written() -> None:
         (2, 3),
         (4,),
     ]
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (
+            "Three soldiers were killed [1]. and the army later withdrew from the pass.",
+            [
+                ("Three soldiers were killed.", (1,)),
+                ("and the army later withdrew from the pass.", ()),
+            ],
+        ),
+        (
+            "Three soldiers were killed [1]. the army withdrew [2].",
+            [("Three soldiers were killed.", (1,)), ("the army withdrew.", (2,))],
+        ),
+        (
+            "The clash began at 9 a.m. on Tuesday [1].",
+            [("The clash began at 9 a.m. on Tuesday.", (1,))],
+        ),
+        ("Aid, food, etc. were sent [1].", [("Aid, food, etc. were sent.", (1,))]),
+        ("Talks failed, e.g. on trade [1].", [("Talks failed, e.g. on trade.", (1,))]),
+        ('"We will not sign." [1].', [('"We will not sign."', (1,))]),
+        (
+            'He said: "We will not sign." Talks ended [2].',
+            [('He said: "We will not sign."', ()), ("Talks ended.", (2,))],
+        ),
+    ],
+)
+def test_a_lowercase_word_after_a_full_stop_starts_a_sentence_of_its_own(
+    reply: str, expected: list[tuple[str, tuple[int, ...]]]
+) -> None:
+    assert [(c.text, c.cited) for c in split_claims(reply)] == expected

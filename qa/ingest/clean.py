@@ -13,7 +13,9 @@ inside a paragraph becomes single spaces. Each paragraph is then judged on its o
 2. context rules over the whole article, in order: captions (a paragraph directly followed by a
    credit line, when it is repeated elsewhere or reads like a caption: no sentence punctuation),
    verbatim duplicates (later copies only), the headline (the first paragraph when it repeats
-   the title), and stray short fragments after the last real paragraph.
+   the title), and stray short fragments after the last real paragraph;
+3. sentences addressed to an AI ("Ignore your previous instructions ...", `qa.injection`) are
+   cut out of the paragraphs kept, one sentence at a time, with the reason "instruction".
 
 Matching is done on a "match form" of the paragraph: NFKC plus a map of the Latin look-alike
 letters (Cyrillic/Greek) that spam blocks use to dodge filters, so "Аdvеrtіѕе" written with
@@ -33,9 +35,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qa.injection import instruction_reason
 from qa.types import CleanedText, RemovedText
 
 __all__ = ["REASONS", "clean_article_text"]
@@ -51,6 +53,7 @@ REASONS = (
     "navigation",
     "headline",
     "duplicate",
+    "instruction",
 )
 
 # --------------------------------------------------------------------------- normalising
@@ -490,13 +493,30 @@ def clean_article_text(body: str, *, title: str | None = None) -> CleanedText:
     _mark_captions(paragraphs, reasons, keys)
     _mark_duplicates(reasons, keys)
     _mark_trailing_fragments(paragraphs, reasons)
-    return CleanedText(
-        text="\n\n".join(p for p, reason in zip(paragraphs, reasons, strict=True) if not reason),
-        removed=tuple(_removed(paragraphs, reasons)),
-    )
-
-
-def _removed(paragraphs: list[str], reasons: list[str | None]) -> Iterable[RemovedText]:
+    kept: list[str] = []
+    removed: list[RemovedText] = []
     for paragraph, reason in zip(paragraphs, reasons, strict=True):
         if reason:
-            yield RemovedText(text=paragraph, reason=reason)
+            removed.append(RemovedText(text=paragraph, reason=reason))
+            continue
+        text, instructions = _without_instructions(paragraph)
+        removed.extend(RemovedText(text=s, reason="instruction") for s in instructions)
+        if text:
+            kept.append(text)
+    return CleanedText(text="\n\n".join(kept), removed=tuple(removed))
+
+
+def _without_instructions(paragraph: str) -> tuple[str, list[str]]:
+    """The paragraph without its sentences addressed to an AI ("Ignore your previous
+    instructions and ..."), and those sentences: articles are data, never instructions."""
+    if instruction_reason(_match_form(paragraph)) is None:
+        return paragraph, []
+    from qa.ingest.sentences import split_sentences  # nltk: only for the rare paragraph
+
+    kept: list[str] = []
+    instructions: list[str] = []
+    for start, end in split_sentences(paragraph):
+        sentence = paragraph[start:end]
+        flagged = instruction_reason(_match_form(sentence)) is not None
+        (instructions if flagged else kept).append(sentence)
+    return (" ".join(kept), instructions) if instructions else (paragraph, [])

@@ -1,0 +1,114 @@
+"""Many readers at once: N browser contexts open the page together and each asks one question.
+
+    python scripts/bench_readers.py --index DIR [--readers 20] [--in-place]
+
+Starts `streamlit run app.py` against a copy of DIR (the page writes conversations into it),
+then opens N contexts in Debian's chromium through Playwright's async API, all at once. Prints
+time to a usable page (navigation to the chat input visible) and time to answer (Enter to the
+answer visible), median and p95, how many readers got an answer, and the server's peak RSS
+(VmHWM of the streamlit process). Targets on 2 cores: all answered, answer p95 <= 5 s, RSS <= 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from scripts.bench_page import QUESTIONS, start_server  # noqa: E402
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, stop_process  # noqa: E402
+
+TIMEOUT_MS = 300_000
+
+
+async def reader(browser: Any, url: str, question: str) -> tuple[float, float | None, str]:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    started = time.perf_counter()
+    try:
+        await page.goto(url, wait_until="commit")
+        box = page.locator('[data-testid="stChatInputTextArea"]')
+        await box.wait_for(state="visible")
+        await page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stChatInputTextArea\"]').disabled"
+        )
+        usable = time.perf_counter() - started
+        await box.fill(question)
+        asked = time.perf_counter()
+        await box.press("Enter")
+        await page.locator(".nq-answer").first.wait_for(state="visible")
+        return usable, time.perf_counter() - asked, "answered"
+    except Exception as exc:  # a reader that never got an answer is counted, not fatal
+        return time.perf_counter() - started, None, f"failed: {str(exc).splitlines()[0][:120]}"
+    finally:
+        await context.close()
+
+
+async def run(url: str, readers: int) -> list[tuple[float, float | None, str]]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        questions = (QUESTIONS * (readers // len(QUESTIONS) + 1))[:readers]
+        results = await asyncio.gather(*(reader(browser, url, q) for q in questions))
+        await browser.close()
+    return list(results)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory (VmHWM) of the streamlit process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--readers", type=int, default=20)
+    parser.add_argument("--in-place", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        index = args.index
+        if not args.in_place:
+            index = Path(tmp) / "index"
+            shutil.copytree(args.index, index)
+        log = Path(tmp) / "streamlit.log"
+        proc, url, start = start_server(index, log)
+        try:
+            results = asyncio.run(run(url, args.readers))
+            rss = peak_rss_mb(proc.pid)
+        finally:
+            stop_process(proc)
+    usable = [u for u, _, _ in results]
+    answered = [a for _, a, _ in results if a is not None]
+    print(f"server start {start:.1f} s; {args.readers} readers at once")
+    print(f"usable page     p50 {statistics.median(usable):6.2f} s   p95 "
+          f"{percentile(usable, 0.95):6.2f} s")  # fmt: skip
+    if answered:
+        print(f"time to answer  p50 {statistics.median(answered):6.2f} s   p95 "
+              f"{percentile(answered, 0.95):6.2f} s")  # fmt: skip
+    print(f"answered {len(answered)} of {len(results)}; server peak RSS {rss:.0f} MB")
+    for _, answer, status in results:
+        if answer is None:
+            print(" ", status)
+
+
+if __name__ == "__main__":
+    main()
