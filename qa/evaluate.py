@@ -198,7 +198,14 @@ class ScriptedChat:
     def __init__(self, reply: str) -> None:
         self.reply = reply
 
-    def stream(self, messages: list[dict[str, str]], *, max_tokens: int) -> Iterator[str]:
+    def stream(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        deadline: float | None = None,
+        whole: bool = True,
+    ) -> Iterator[str]:
         prompt = messages[-1]["content"]
         numbered = re.findall(r"^\[(\d+)\] (.*)$", prompt, re.M)
 
@@ -210,7 +217,14 @@ class ScriptedChat:
         for start in range(0, len(text), 8):
             yield text[start : start + 8]
 
-    def complete(self, messages: list[dict[str, str]], *, max_tokens: int) -> str:
+    def complete(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        deadline: float | None = None,
+        whole: bool = True,
+    ) -> str:
         return "".join(self.stream(messages, max_tokens=max_tokens))
 
 
