@@ -447,12 +447,12 @@ def main() -> None:
     sidebar_footer(settings, answers)
 
 
-@st.cache_data(show_spinner="Reading the collection's stories...", hash_funcs=SETTINGS_HASH)
 def collection_stories(settings: Settings, articles: int, last: str | None) -> list[Any]:
-    # Once per collection state (article count, newest date), shared by every reader.
-    from qa.overview import stories
+    # Once per collection state (article count, newest date) for the whole process.
+    from qa.overview import cached_stories
 
-    return stories(open_assistant(settings))
+    with st.spinner("Reading the collection's stories..."):
+        return cached_stories(open_assistant(settings), (str(settings.index_dir), articles, last))
 
 
 def first_view(settings: Settings, stats: dict[str, Any]) -> None:

@@ -14,6 +14,8 @@ answers them with confidence, so every suggestion works when clicked.
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +38,21 @@ class Story:
     outlets: tuple[str, ...]
     dates: str  # "2026-03-04 to 2026-03-20", or "undated"
     questions: tuple[str, ...]
+
+
+_CACHE: dict[Hashable, list[Story]] = {}
+_LOCK = threading.Lock()
+
+
+def cached_stories(assistant: Assistant, key: Hashable) -> list[Story]:
+    """`stories`, computed once per key (e.g. the collection's size and newest date) for the
+    whole process: twenty readers arriving together wait for one computation instead of each
+    running their own (they would queue on the assistant's lock, 7 s each at 2,000 articles)."""
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE.clear()  # one collection state at a time
+            _CACHE[key] = stories(assistant)
+        return _CACHE[key]
 
 
 def stories(assistant: Assistant, *, limit: int = 6, per_story: int = 2) -> list[Story]:

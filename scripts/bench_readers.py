@@ -73,6 +73,20 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def server_times(index: Path) -> list[float]:
+    """Seconds the server spent on each answer, from the conversations the page saved."""
+    import json
+    import sqlite3
+
+    with sqlite3.connect(index / "newsqa.sqlite3") as db:
+        rows = db.execute("SELECT answers FROM conversations").fetchall()
+    return [
+        a.get("timings_ms", {}).get("total", 0.0) / 1000
+        for (text,) in rows
+        for a in json.loads(text)
+    ]
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -96,6 +110,7 @@ def main() -> None:
             rss = peak_rss_mb(proc.pid)
         finally:
             stop_process(proc)
+        server = server_times(index)
     usable = [u for u, _, _ in results]
     answered = [a for _, a, _ in results if a is not None]
     print(f"server start {start:.1f} s; {args.readers} readers at once")
@@ -104,6 +119,10 @@ def main() -> None:
     if answered:
         print(f"time to answer  p50 {statistics.median(answered):6.2f} s   p95 "
               f"{percentile(answered, 0.95):6.2f} s")  # fmt: skip
+    if server:
+        print(f"server's part   p50 {statistics.median(server):6.2f} s   p95 "
+              f"{percentile(server, 0.95):6.2f} s   (the answers' own timings; the rest is the "
+              "browsers on the same cores, and the websocket)")  # fmt: skip
     print(f"answered {len(answered)} of {len(results)}; server peak RSS {rss:.0f} MB")
     for _, answer, status in results:
         if answer is None:
