@@ -27,6 +27,9 @@ _AI = (
 _ORDERS = r"(?:instructions?|prompts?|directions|guidelines|rules|directives?|context|messages)"
 _EARLIER = r"(?:previous|prior|above|earlier|preceding|original|system|initial|former)"
 _START = r"(?:^|[.!?:;]\s+|\bnow,?\s+|\bplease,?\s+|\band\s+(?:then\s+)?)"
+# An order at the head of a sentence only: "and say that" in news prose is a report ("analysts
+# are divided and say that ..."), which flagged 3 of 12,860 BBC paragraphs under _START.
+_LEAD = r"(?:^|[.!?:;]\s+)(?:now,?\s+|please,?\s+|then\s+)?"
 
 _AI_WORDS = (
     "ai llm llms chatbot chatbots chat bot bots assistant assistants gpt chatgpt model models"
@@ -93,7 +96,7 @@ _RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         ("told", r"\b(?:the\s+user|users)\s+(?:must|should)\s+be\s+told\b"),
         (
             "respond reply answer output write say state",
-            rf"{_START}(?:respond|reply|answer|output|write|say|state)\s+(?:only\s+)?(?:with|that|"
+            rf"{_LEAD}(?:respond|reply|answer|output|write|say|state)\s+(?:only\s+)?(?:with|that|"
             r"by\s+saying|the\s+following|exactly)\b",
         ),
         (

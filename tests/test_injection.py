@@ -44,6 +44,9 @@ NEWS = [
     "Police told the public not to approach the man.",
     "Chatbots are increasingly used by banks to answer customer questions.",
     "She said the new rules would tell users how their data is stored.",
+    # Real news phrasing that matched "and say that" before the rule was tightened.
+    "Analysts are divided and say that this tussle may prove to be a defining moment.",
+    "Critics now say that the plan was never costed.",
 ]
 
 
