@@ -94,6 +94,12 @@ SLOW = (
     "tests/test_cli.py::test_stats_describe_the_sample_collection",
     "tests/test_cli.py::test_show_",
     "tests/test_cli.py::test_reingesting_the_samples_changes_nothing",
+    # whole-CLI subprocesses and a 5 MB input (issue 13), a cross-encoder fine-tuned per run
+    "tests/test_bad_inputs.py::test_a_stdin_question_whose_bytes_are_not_utf8",
+    "tests/test_bad_inputs.py::test_a_question_whose_bytes_are_not_utf8",
+    "tests/test_bad_inputs.py::test_ingest_exits_non_zero_when_the_question_model",
+    "tests/test_bad_inputs.py::test_a_5_mb_line_without_punctuation",
+    "tests/test_rerank.py",
 )
 
 
