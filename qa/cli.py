@@ -17,7 +17,7 @@ from qa.errors import NewsqaError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_SOME_FAILED = 2
+EXIT_SOME_FAILED = 3  # distinct from click's 2, which means the command line itself was wrong
 EXIT_INTERRUPTED = 130
 
 

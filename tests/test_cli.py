@@ -70,13 +70,13 @@ def test_reingesting_the_samples_changes_nothing(sample_index: Path) -> None:
     assert "0 vectors" in result.output
 
 
-def test_failed_inputs_are_one_line_each_and_exit_2(tmp_path: Path) -> None:
+def test_failed_inputs_are_one_line_each_and_exit_3(tmp_path: Path) -> None:
     good = article_file(tmp_path, "border.txt", "Border clash", BORDER)
     write(tmp_path / "empty.md", "")
     result = CliRunner().invoke(
         main, ["ingest", str(good), str(tmp_path / "empty.md"), "nope.txt", "--index", "idx"]
     )
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert errors == [
         f"error: {tmp_path / 'empty.md'}: the file is empty",

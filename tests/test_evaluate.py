@@ -112,9 +112,9 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
     ok = CliRunner().invoke(main, ["eval", "--check", str(good)])
     assert ok.exit_code == 0 and "1 file(s) valid" in ok.output
     failed = CliRunner().invoke(main, ["eval", "--check", str(good), str(bad)])
-    assert failed.exit_code == 2 and f"{bad}:2: cases/0: give either" in failed.stderr
+    assert failed.exit_code == 3 and f"{bad}:2: cases/0: give either" in failed.stderr
     missing = CliRunner().invoke(main, ["eval", "--check", str(tmp_path / "nope.yaml")])
-    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    assert missing.exit_code == 3 and "no such file" in missing.stderr
 
 
 # -- metrics, hand-computed ------------------------------------------------------------------
