@@ -263,12 +263,17 @@ def _role(q: Question, lowered: str, *, inverted: bool = False) -> float:
     verb = re.search(rf"\b(?:{family})\w*", lowered)
     if verb is None or not q.agent:
         return 0.0
-    heads = [w for w in re.findall(r"\w+", q.agent.lower()) if len(w) > 2 and w not in _WEAK]
+    heads = _agent_heads(q.agent)
     if not heads:
         return 0.0
     before, after = lowered[: verb.start()], lowered[verb.end() :]
     side = after if inverted else before
     return sum(1 for h in heads if re.search(rf"\b{re.escape(h[:5])}", side)) / len(heads)
+
+
+def _agent_heads(agent: str) -> list[str]:
+    """The words that name who acts: "Valdoria's defence ministry" -> valdoria, defence, ..."""
+    return [w for w in re.findall(r"\w+", agent.lower()) if len(w) > 2 and w not in _WEAK]
 
 
 _WEAK = frozenset(["the", "its", "their", "his", "her", "and", "of", "for", "own"])
@@ -279,6 +284,6 @@ def _quote(q: Question, text: str) -> float:
         return 0.0
     if not q.agent:
         return 0.5
-    heads = [w for w in re.findall(r"\w+", q.agent.lower()) if len(w) > 2 and w not in _WEAK]
+    heads = _agent_heads(q.agent)
     lowered = text.lower()
     return 1.0 if any(re.search(rf"\b{re.escape(h[:5])}", lowered) for h in heads) else 0.25

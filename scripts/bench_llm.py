@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from qa.assistant import Assistant  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.fixtures import load_cases  # noqa: E402
+from qa.lexicon import NUMBER_WORDS  # noqa: E402
 from qa.markers import split_claims  # noqa: E402
 from qa.types import Answer, Delta  # noqa: E402
 
@@ -140,21 +141,8 @@ def falsify(
     return None
 
 
-_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-]
+# "zero" .. "twelve", by value: the shared lexicon, not a copy of it.
+_WORDS = [w for w, n in sorted(NUMBER_WORDS.items(), key=lambda item: item[1]) if n <= 12]
 
 
 def paraphrase(text: str) -> str:

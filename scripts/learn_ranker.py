@@ -52,6 +52,7 @@ from qa.ranker import (
 )  # fmt: skip
 from qa.retrieve import Ranking, Retriever
 from qa.store import Store
+from qa.types import Retrieved
 
 FALSE_ABSTENTION = 0.03
 ANSWER_PRECISION = 0.75
@@ -261,8 +262,6 @@ def measure(model: Model, items: list[Item]) -> dict[str, float]:
     answerable_none = 0
     for it in items:
         order, scores = ranking(model.ranker, it)
-        from qa.types import Retrieved
-
         ranked = [Retrieved(it.pool[i].article_id, it.pool[i].sentence_index, it.pool[i].text,
                             float(s)) for i, s in zip(order, scores, strict=True)]  # fmt: skip
         chosen = choose_sentences(

@@ -217,17 +217,22 @@ def test_a_5_mb_line_without_punctuation_is_split_into_bounded_sentences() -> No
     assert words == article.text.split()
 
 
-def test_a_feed_item_whose_link_fails_is_kept_as_its_summary_with_a_warning(
-    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
-) -> None:
-    link = f"http://127.0.0.1:{free_port()}/story"  # nothing listens there
-    feed = write(
+def _feed_with_link(tmp_path: Path, link: str) -> Path:
+    """A one-item RSS feed whose item has only a summary and a link to its page."""
+    return write(
         tmp_path / "news.rss",
         "<?xml version='1.0'?><rss version='2.0'><channel><title>Harbour Daily</title>"
         f"<item><title>Ferry back</title><link>{link}</link><guid>hd-1</guid>"
         "<description>The ferry terminal reopened on Tuesday.</description></item>"
         "</channel></rss>",
     )
+
+
+def test_a_feed_item_whose_link_fails_is_kept_as_its_summary_with_a_warning(
+    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
+) -> None:
+    link = f"http://127.0.0.1:{free_port()}/story"  # nothing listens there
+    feed = _feed_with_link(tmp_path, link)
     warnings: list[str] = []
     report = ingestor(settings, embedder, on_warning=lambda w: warnings.append(str(w))).ingest(
         [str(feed)]
@@ -247,13 +252,7 @@ def test_the_cli_prints_a_warning_line_for_a_feed_item_kept_as_its_summary(
     monkeypatch.setattr(qa.embed, "load_embedder", lambda settings: embedder)
     monkeypatch.setattr(qa.embed, "prepare_query_model", lambda settings: None)
     link = f"http://127.0.0.1:{free_port()}/story"
-    feed = write(
-        tmp_path / "news.rss",
-        "<?xml version='1.0'?><rss version='2.0'><channel><title>Harbour Daily</title>"
-        f"<item><title>Ferry back</title><link>{link}</link><guid>hd-1</guid>"
-        "<description>The ferry terminal reopened on Tuesday.</description></item>"
-        "</channel></rss>",
-    )
+    feed = _feed_with_link(tmp_path, link)
     result = CliRunner().invoke(main, ["ingest", "--index", str(tmp_path / "index"), str(feed)])
     assert result.exit_code == 0, result.output
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("warning:")]
