@@ -12,6 +12,7 @@ marker, links to `#nq-src-<turn>-<n>`), `.nq-source` (a cited source, its senten
 from __future__ import annotations
 
 import uuid
+from contextlib import closing
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from qa.conversations import Conversations
 from qa.errors import NewsqaError
 from qa.escape import date_span, md_escape
 from qa.export import conversation_markdown
+from qa.feedback import FeedbackLog
 from qa.fixtures import record_case
 from qa.inspect import collection_stats
 from qa.store import Store
@@ -56,14 +58,14 @@ def open_ingestor(settings: Settings) -> Any:
 @st.cache_data(ttl=60, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def sidebar_stats(settings: Settings) -> dict[str, Any]:
     # Not recomputed on every chat turn: it reads every article and opens Chroma.
-    return collection_stats(settings)
+    return collection_stats(settings.index_dir, settings.chroma)
 
 
 @st.cache_data(ttl=30, show_spinner=False, hash_funcs=SETTINGS_HASH)
 def llm_status(settings: Settings) -> tuple[bool, str]:
     from qa.llm import doctor
 
-    checks = doctor(settings)
+    checks = doctor(settings.chat)
     failed = [c for c in checks if not c.ok]
     if failed:
         return False, failed[0].detail
@@ -72,7 +74,7 @@ def llm_status(settings: Settings) -> tuple[bool, str]:
 
 
 def session_store(settings: Settings) -> Store:
-    # One connection per browser session: feedback and saved conversations.
+    # One connection per browser session: the articles its answers and briefings cite.
     if "store" not in st.session_state:
         st.session_state.store = Store.open(settings.store_path)
     store: Store = st.session_state.store
@@ -221,42 +223,50 @@ def render_feedback(answer: Answer, turn: int) -> None:
         comment = st.text_input("Comment (optional)", key=f"comment-{turn}")
         left, right = st.columns(2)
         if left.button("Send feedback", key=f"send-{turn}", disabled=rating is None):
-            session_store(settings).save_feedback(
-                answer.to_dict(), kind="feedback", rating=1 if rating else -1, comment=comment
-            )
+            with closing(FeedbackLog(settings.store_path)) as log:
+                log.save(
+                    answer.to_dict(), kind="feedback", rating=1 if rating else -1, comment=comment
+                )
             st.toast("Feedback saved")
         if right.button("Save as test fixture", key=f"fixture-{turn}"):
             # The same case `newsqa fixtures record` writes; `newsqa fixtures export FILE`
             # appends the saved ones to a fixture file.
             case = record_case(answer, case_id=f"page-{st.session_state.conversation_id}-{turn}")
-            session_store(settings).save_feedback(
-                answer.to_dict(), kind="fixture", rating=None, comment=comment, fixture=case
-            )
+            with closing(FeedbackLog(settings.store_path)) as log:
+                log.save(
+                    answer.to_dict(), kind="fixture", rating=None, comment=comment, fixture=case
+                )
             st.toast("Saved as a test fixture")
 
 
 # -- the page ----------------------------------------------------------------------------------
 
 
-def conversation(store: Store) -> list[Answer]:
-    """This browser's conversation: kept in the store under the id in the URL, so a reload
-    (or a shared link) brings it back with its citations."""
+def conversation(settings: Settings) -> list[Answer]:
+    """This browser's conversation: saved under the id in the URL, so a reload (or a shared
+    link) brings it back with its citations."""
     if "answers" not in st.session_state:
         conversation_id = st.query_params.get("c") or uuid.uuid4().hex[:12]
         st.query_params["c"] = conversation_id
-        saved = store.conversation(conversation_id) or []
+        saved = conversations(settings).load(conversation_id) or []
         st.session_state.conversation_id = conversation_id
         st.session_state.answers = [Answer.from_dict(a) for a in saved]
-        restore_feedback(store, st.session_state.answers)
+        restore_feedback(settings, st.session_state.answers)
     answers: list[Answer] = st.session_state.answers
     return answers
 
 
-def restore_feedback(store: Store, answers: list[Answer]) -> None:
+def restore_feedback(settings: Settings, answers: list[Answer]) -> None:
     """After a reload, each answer's feedback widgets show what the reader already sent."""
+    if not answers:
+        return
+    # Opened for the moment it is needed, not kept per session: it is read once per
+    # conversation and written on a click.
+    with closing(FeedbackLog(settings.store_path)) as log:
+        records = log.records("feedback")
     sent = {
         (f["answer"].get("question"), f["answer"].get("answer")): f
-        for f in store.feedback("feedback")  # oldest first: the latest verdict wins
+        for f in records  # oldest first: the latest verdict wins
     }
     for turn, answer in enumerate(answers, start=1):
         verdict = sent.get((answer.question, answer.text))
@@ -351,6 +361,8 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
 
 
 def conversations(settings: Settings) -> Conversations:
+    # One connection per browser session: read on every rerun (the sidebar's list), written
+    # after every answer.
     if "conversations" not in st.session_state:
         st.session_state.conversations = Conversations(settings.store_path)
     saved: Conversations = st.session_state.conversations
@@ -430,7 +442,7 @@ def main() -> None:
     if view == "Briefing":
         briefing_view(assistant, store, filters, mode)
         return
-    answers = conversation(store)
+    answers = conversation(settings)
     if not answers and not question:
         first_view(settings, stats)
     regenerate = st.session_state.pop("regenerate", None)
@@ -538,7 +550,8 @@ def answer_question(
         if final is None:
             return
         answers.append(final)
-        store.save_conversation(st.session_state.conversation_id, [a.to_dict() for a in answers])
+        saved = conversations(st.session_state.settings)
+        saved.save(st.session_state.conversation_id, [a.to_dict() for a in answers])
         render_answer(store, final, len(answers))
 
 

@@ -25,14 +25,14 @@ from qa.cite import cite
 from qa.embed import query_embedder
 from qa.errors import LLMError, NewsqaError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose
-from qa.followup import follow_up, standalone_question
+from qa.followup import follow_up, rewrite, standalone_question
 from qa.index import VectorIndex
 from qa.question import Question, analyse
 from qa.ranker import NONE
 from qa.retrieve import Ranking, Retriever
 from qa.store import Store
 from qa.timeparse import read_time
-from qa.types import Answer, Citation, Delta, Filters, Retrieved
+from qa.types import Answer, Delta, Filters, Retrieved
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -79,8 +79,8 @@ class Assistant:
                 f"the index at {settings.index_dir} holds no articles: run 'newsqa ingest PATH' "
                 "or 'newsqa ingest --sample'"
             )
-        embedder = query_embedder(settings)
-        retriever = Retriever(store, VectorIndex.open(settings), embedder)
+        embedder = query_embedder(settings.embedding)
+        retriever = Retriever(store, VectorIndex.open(settings.chroma), embedder)
         llm, unavailable = None, None
         if settings.llm_configured or settings.answer_mode == "llm":
             from qa.generate import LLMAnswerer
@@ -88,7 +88,8 @@ class Assistant:
             from qa.support import SupportScorer
 
             try:
-                llm = LLMAnswerer(ChatModel(settings), store, SupportScorer(embedder), settings)
+                chat = ChatModel(settings.chat)
+                llm = LLMAnswerer(chat, store, SupportScorer(embedder), settings.answering)
             except LLMError as exc:
                 unavailable = str(exc)
         mode = "llm" if settings.uses_llm else "extractive"
@@ -134,13 +135,16 @@ class Assistant:
         filters: Filters | None = None,
         history: History | None = None,
         mode: str | None = None,
+        llm: LLMAnswerer | None = None,
     ) -> Answer:
         """Answer from the indexed articles only, or abstain saying they don't answer it.
 
-        `mode` ("extractive" or "llm") overrides the configured one for this question.
+        `mode` ("extractive" or "llm") overrides the configured one for this question, and
+        `llm` the configured model (evaluation gives one that writes a fixture's reply).
         """
         answer = None
-        for event in self.ask_stream(question, filters=filters, history=history, mode=mode):
+        events = self.ask_stream(question, filters=filters, history=history, mode=mode, llm=llm)
+        for event in events:
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None  # ask_stream always ends with the Answer
@@ -153,14 +157,22 @@ class Assistant:
         filters: Filters | None = None,
         history: History | None = None,
         mode: str | None = None,
+        llm: LLMAnswerer | None = None,
     ) -> Iterator[Delta | Answer]:
         """`Delta`s as the answer is written (markers numbered for display, the provisional
         citations so far), then the checked `Answer`, which replaces them."""
         with self._lock:
-            yield from self._ask(question, filters, history or (), mode or self.default_mode)
+            yield from self._ask(
+                question, filters, history or (), mode or self.default_mode, llm or self.llm
+            )
 
     def _ask(
-        self, question: str, filters: Filters | None, history: History, mode: str
+        self,
+        question: str,
+        filters: Filters | None,
+        history: History,
+        mode: str,
+        llm: LLMAnswerer | None,
     ) -> Iterator[Delta | Answer]:
         if mode not in ("extractive", "llm"):
             raise QuestionError(f"answer mode {mode!r} is not 'extractive' or 'llm'")
@@ -176,7 +188,7 @@ class Assistant:
             yield Delta(answer.text)
             yield answer
             return
-        search_text = self._standalone(question, history, use_llm=mode == "llm")
+        search_text = self._standalone(question, history, llm if mode == "llm" else None)
         timings["rewrite"] = (time.perf_counter() - started) * 1000
         scope = read_time(search_text, today=self._today())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
@@ -192,7 +204,7 @@ class Assistant:
         answer = self._answer(question, choice, ranking, filters)
         if mode == "llm":
             answer = yield from self._llm_answer(
-                question, search_text, ranking.ranked, answer, timings
+                llm, question, search_text, ranking.ranked, answer, timings
             )
         elif answer.text:
             for piece in re.split(r"(?<=\]) ", answer.text):
@@ -204,6 +216,7 @@ class Assistant:
 
     def _llm_answer(
         self,
+        llm: LLMAnswerer | None,
         question: str,
         search_text: str,
         ranked: list[Retrieved],
@@ -212,9 +225,10 @@ class Assistant:
     ) -> Generator[Delta, None, Answer]:
         """The checked LLM answer, or the extractive one with the reason it was used instead.
         Returns the Answer (the generator's value) after yielding the deltas."""
-        from qa.generate import ABSTENTION_OVERRULED, Checked
+        from qa.check import Checked
+        from qa.generate import ABSTENTION_OVERRULED
 
-        if self.llm is None:
+        if llm is None:
             reason = self.llm_unavailable or "no language model is configured"
             return replace(extractive, fallback_reason=f"{reason}; answered extractively")
         if not ranked:
@@ -223,9 +237,7 @@ class Assistant:
         streamed = False
         checked: Checked | None = None
         try:
-            for event in self.llm.stream(
-                search_text, ranked, today=self._today().isoformat(), cite=self._citation
-            ):
+            for event in llm.stream(search_text, ranked, today=self._today().isoformat()):
                 if isinstance(event, Checked):
                     checked = event
                 else:
@@ -247,12 +259,12 @@ class Assistant:
             )
         if checked.abstained:
             related = tuple(
-                self._citation(n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
+                cite(self.store, n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
             )
             return Answer(question, _abstention(question, None), (), True, mode="llm",
                           retrieved=shown, related=related, confidence=NONE)  # fmt: skip
         citations = tuple(
-            replace(self._citation(n, item.found), support=support)
+            replace(cite(self.store, n, item.found), support=support)
             for n, (item, support) in enumerate(
                 zip(checked.cited, checked.support, strict=True), start=1
             )
@@ -264,13 +276,13 @@ class Assistant:
             False,
             mode="llm",
             retrieved=shown,
-            repairs=tuple(checked.repairs),
+            repairs=checked.repairs,
         )
 
-    def _standalone(self, question: str, history: History, *, use_llm: bool) -> str:
+    def _standalone(self, question: str, history: History, llm: LLMAnswerer | None) -> str:
         previous = [h.question if isinstance(h, Answer) else h for h in history]
-        if use_llm and self.llm is not None and history:
-            rewritten = self.llm.rewrite(question, history)
+        if llm is not None and history:
+            rewritten = rewrite(llm.chat, question, history, deadline=llm.options.deadline)
             if rewritten:
                 return rewritten
         return standalone_question(question, previous)
@@ -291,19 +303,16 @@ class Assistant:
         outcome = choice.outcome
         if not choice.sentences:
             related = tuple(
-                self._citation(n, r)
+                cite(self.store, n, r)
                 for n, r in enumerate(_one_per_article(ranking.ranked), start=1)
             )
             text = _abstention(question, filters)
             return Answer(question, text, (), True, retrieved=shown, related=related,
                           confidence=NONE, probability=outcome.probability)  # fmt: skip
-        citations = tuple(self._citation(n, r) for n, r in enumerate(choice.sentences, start=1))
+        citations = tuple(cite(self.store, n, r) for n, r in enumerate(choice.sentences, start=1))
         text = compose(outcome.level, citations, latest=ranking.question.latest)
         return Answer(question, text, citations, False, retrieved=shown,
                       confidence=outcome.level, probability=outcome.probability)  # fmt: skip
-
-    def _citation(self, n: int, found: Retrieved) -> Citation:
-        return cite(self.store, n, found)
 
 
 def _analysed(question: str, search_text: str) -> Question:

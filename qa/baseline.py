@@ -7,12 +7,13 @@ It is scored on the same fixture cases: a chunk counts as citing the gold senten
 contains it; `evidence_precision` is the share of cited sentences that are gold sentences;
 `cited_chars_per_answer` is how much text a reader must check.
 
-    row = run_baseline(settings, cases)      # {"hit@1": ..., "cited_chars_per_answer": ...}
+    row = run_baseline(settings.store_path, settings.embedding, cases)   # {"hit@1": ...}
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa.embed import resolve_model_path
@@ -20,24 +21,27 @@ from qa.fixtures import Case, resolve
 from qa.store import Store
 
 if TYPE_CHECKING:
-    from qa.config import Settings
+    from qa.config import EmbeddingConfig
 
 TOP_K = 3
 
 
-def run_baseline(settings: Settings, cases: Sequence[Case]) -> dict[str, float]:
+def run_baseline(
+    store_path: Path, embedding: EmbeddingConfig, cases: Sequence[Case]
+) -> dict[str, float]:
     from llama_index.core import Document, VectorStoreIndex
     from llama_index.core.node_parser import SentenceSplitter
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
-    store = Store.open(settings.store_path, create=False)
+    store = Store.open(store_path, create=False)
     documents = []
     for article_id in store.article_ids():
         article = store.article(article_id, with_sentences=False)
         if article is not None:
             documents.append(Document(text=article.text, id_=article.id))
+    # Passed through to SentenceTransformer: loaded by path, never from the hub.
     embed_model = HuggingFaceEmbedding(
-        model_name=str(resolve_model_path(settings.embed_model)), device="cpu"
+        model_name=str(resolve_model_path(embedding.model)), device="cpu", local_files_only=True
     )
     nodes = SentenceSplitter().get_nodes_from_documents(documents)
     index = VectorStoreIndex(nodes, embed_model=embed_model, show_progress=False)

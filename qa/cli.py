@@ -243,7 +243,7 @@ def doctor(index_dir: Path | None) -> None:
     """Check the configured language model: reachable, model listed, a one-token reply."""
     from qa.llm import doctor as run_checks
 
-    checks = run_checks(_settings(index_dir))
+    checks = run_checks(_settings(index_dir).chat)
     for check in checks:
         click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
     if not all(check.ok for check in checks):
@@ -265,7 +265,8 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     """Articles, sentences, outlets, date range and index size."""
     from qa.inspect import collection_stats
 
-    data = collection_stats(_settings(index_dir))
+    settings = _settings(index_dir)
+    data = collection_stats(settings.index_dir, settings.chroma)
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
@@ -287,7 +288,7 @@ def show(article_id: str, removed: bool, as_json: bool, index_dir: Path | None) 
     """Print an article with its sentence numbers (an id prefix is enough)."""
     from qa.inspect import find_article, render_article
 
-    article, duplicates = find_article(_settings(index_dir), article_id)
+    article, duplicates = find_article(_settings(index_dir).index_dir, article_id)
     if as_json:
         data = article.to_dict()
         data["near_duplicates"] = [{"article_id": i, "overlap": s} for i, s in duplicates]
@@ -387,7 +388,8 @@ def evaluate(
     if baseline:
         from qa.baseline import run_baseline
 
-        click.echo(_metrics_table({"newsqa": summary, "llamaindex": run_baseline(settings, cases)}))
+        baseline_row = run_baseline(settings.store_path, settings.embedding, cases)
+        click.echo(_metrics_table({"newsqa": summary, "llamaindex": baseline_row}))
     for path in reports:
         write_report(path, results)
         click.echo(f"report: {path}")
@@ -487,12 +489,13 @@ def record(
 @index_option
 def export_fixtures(out: Path, index_dir: Path | None) -> None:
     """Append the answers saved with the page's "Save as test fixture" button to OUT."""
+    from qa.feedback import FeedbackLog
     from qa.fixtures import append_case
-    from qa.store import Store
     from qa.types import Answer
 
-    store = Store.open(_settings(index_dir).store_path, create=False)
-    saved = store.feedback("fixture")
+    log = FeedbackLog(_settings(index_dir).store_path)
+    saved = log.records("fixture")
+    log.close()
     from qa.fixtures import record_case
 
     for row in saved:

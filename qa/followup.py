@@ -5,7 +5,11 @@ the previous question's words; the sentences the previous answer cited are not g
 "the other side" wants a party the previous answer did not quote.
 
     search_text = standalone_question("What about the union?", ["How many jobs will go?"])
+    search_text = rewrite(chat, "What about the union?", history, deadline=30) or search_text
     ranking = follow_up(ranking, history)
+
+With a language model, `rewrite` asks it for the standalone question; the heuristic is what is
+used when there is none or its reply is unusable.
 """
 
 from __future__ import annotations
@@ -13,14 +17,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa import prompts
 from qa.brief.extract import accuser, speakers
+from qa.errors import LLMError
 from qa.extractive import fold
 from qa.question import analyse
 from qa.retrieve import Ranking
 from qa.types import Answer
+
+if TYPE_CHECKING:
+    from qa.llm import Chat, Message
+
+MAX_HISTORY_TURNS = 4
+_MARKER_TEXT = re.compile(r"\s*\[\d+\]")
 
 FOLLOW_UP = re.compile(
     r"^(?:and|but|also|so|what about|how about|and what|what else)\b|"
@@ -37,6 +50,37 @@ def standalone_question(question: str, history: Sequence[str]) -> str:
     if not history or not FOLLOW_UP.search(question):
         return question
     return f"{question} {history[-1]}"
+
+
+def rewrite(
+    chat: Chat, question: str, history: Sequence[str | Answer], *, deadline: float
+) -> str | None:
+    """The follow-up as a standalone question written by the model, or None when its reply is
+    unusable (the caller then uses `standalone_question`)."""
+    turns = []
+    for item in list(history)[-MAX_HISTORY_TURNS:]:
+        if isinstance(item, Answer):
+            turns.append(f"User: {item.question}")
+            if item.text:
+                turns.append(f"Assistant: {_MARKER_TEXT.sub('', item.text)[:400]}")
+        else:
+            turns.append(f"User: {item}")
+    messages: list[Message] = [
+        {"role": "system", "content": prompts.REWRITE_SYSTEM},
+        {
+            "role": "user",
+            "content": prompts.REWRITE_USER.format(history="\n".join(turns), question=question),
+        },
+    ]
+    try:
+        reply = chat.complete(messages, max_tokens=80, deadline=deadline)
+    except LLMError:
+        return None
+    line = reply.strip().splitlines()[0].strip().strip('"') if reply.strip() else ""
+    line = re.sub(r"^(?:standalone question:\s*)", "", line, flags=re.I)
+    if not (3 <= len(line) <= 400) or not re.search(r"\w", line):
+        return None
+    return line
 
 
 def follow_up(ranking: Ranking, history: Sequence[str | Answer]) -> Ranking:

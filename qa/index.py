@@ -5,7 +5,7 @@ under the index folder); with `chroma_url` set it talks to a Chroma server
 (`chroma run --path DIR --host 127.0.0.1 --port 8000`). Vectors are always computed by our
 embedder and passed in: given bare documents Chroma would fetch a model of its own.
 
-    index = VectorIndex.open(settings)
+    index = VectorIndex.open(settings.chroma)
     hits = index.query(vector, k=20)            # [(article_id, sentence_index, cosine)]
 """
 
@@ -25,7 +25,7 @@ from qa.errors import VectorIndexError
 if TYPE_CHECKING:
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from qa.config import Settings
+    from qa.config import ChromaConfig
     from qa.types import Filters
 
 # Chroma logs an "Add of existing embedding ID" warning per id on a retried batch; the retry is
@@ -54,13 +54,14 @@ class VectorIndex:
         self.where = where
 
     @classmethod
-    def open(cls, settings: Settings) -> VectorIndex:
+    def open(cls, config: ChromaConfig) -> VectorIndex:
+        """The collection named in `config`, created when missing."""
         import chromadb
 
-        client, where = _client(settings, chromadb)
+        client, where = _client(config, chromadb)
         try:
             collection = client.get_or_create_collection(
-                settings.chroma_collection,
+                config.collection,
                 embedding_function=None,
                 metadata={"hnsw:space": "cosine"},
             )
@@ -149,24 +150,23 @@ class VectorIndex:
             ) from None
 
 
-def _client(settings: Settings, chromadb: Any) -> tuple[Any, str]:
+def _client(config: ChromaConfig, chromadb: Any) -> tuple[Any, str]:
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if not settings.chroma_url:
+    if not config.url:
         # Absolute: chromadb caches clients per path string, and "index/chroma" from two working
         # directories is two different stores.
-        path = settings.chroma_path.resolve()
+        path = config.path.resolve()
         try:
             path.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(path), settings=chroma_settings), str(path)
         except Exception as exc:
             raise VectorIndexError(f"cannot open Chroma at {path}: {_first_line(exc)}") from None
-    url = urlparse(settings.chroma_url)
+    url = urlparse(config.url)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise VectorIndexError(
-            f"NEWSQA_CHROMA_URL={settings.chroma_url!r} is not an http(s) URL, "
-            "e.g. http://127.0.0.1:8000"
+            f"NEWSQA_CHROMA_URL={config.url!r} is not an http(s) URL, e.g. http://127.0.0.1:8000"
         )
     try:
         client = chromadb.HttpClient(
@@ -178,11 +178,11 @@ def _client(settings: Settings, chromadb: Any) -> tuple[Any, str]:
         client.heartbeat()
     except Exception as exc:
         raise VectorIndexError(
-            f"cannot reach the Chroma server at {settings.chroma_url} ({_first_line(exc)}): "
+            f"cannot reach the Chroma server at {config.url} ({_first_line(exc)}): "
             "start it with 'chroma run --path DIR --host 127.0.0.1 --port 8000' "
             "or unset NEWSQA_CHROMA_URL"
         ) from None
-    return client, settings.chroma_url
+    return client, config.url
 
 
 def _first_line(exc: BaseException) -> str:

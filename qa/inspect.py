@@ -6,17 +6,18 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from qa.config import Settings
+from qa.config import ChromaConfig, index_store_path
 from qa.errors import NewsqaError
 from qa.store import Store
 from qa.types import Article
 
 
-def collection_stats(settings: Settings) -> dict[str, Any]:
-    store = Store.open(settings.store_path, create=False)
+def collection_stats(index_dir: Path, chroma: ChromaConfig) -> dict[str, Any]:
+    """What an index holds: `collection_stats(settings.index_dir, settings.chroma)`."""
+    store = Store.open(index_store_path(index_dir), create=False)
     stats = store.stats()
     data: dict[str, Any] = {
-        "index": str(settings.index_dir),
+        "index": str(index_dir),
         "articles": stats.articles,
         "sentences": stats.sentences,
         "sources": stats.sources,
@@ -28,22 +29,23 @@ def collection_stats(settings: Settings) -> dict[str, Any]:
         "embedding_model": store.get_meta("embedding_model"),
         "store_bytes": stats.size_bytes,
     }
-    if settings.chroma_url:
-        data["vector_index"] = settings.chroma_url
+    if chroma.url:
+        data["vector_index"] = chroma.url
     else:
-        data["vector_index_bytes"] = _folder_size(settings.chroma_path)
+        data["vector_index_bytes"] = _folder_size(chroma.path)
     from qa.index import VectorIndex
 
-    data["vectors"] = VectorIndex.open(settings).count()
+    data["vectors"] = VectorIndex.open(chroma).count()
     data["outlets"] = dict(stats.outlets)
     return data
 
 
-def find_article(settings: Settings, id_or_prefix: str) -> tuple[Article, list[tuple[str, float]]]:
-    store = Store.open(settings.store_path, create=False)
+def find_article(index_dir: Path, id_or_prefix: str) -> tuple[Article, list[tuple[str, float]]]:
+    """An article by id or unique prefix, and its near-duplicates: (article, [(id, overlap)])."""
+    store = Store.open(index_store_path(index_dir), create=False)
     matches = store.find_article_ids(id_or_prefix.strip())
     if not matches:
-        raise NewsqaError(f"no article {id_or_prefix!r} in {settings.index_dir}: see 'newsqa list'")
+        raise NewsqaError(f"no article {id_or_prefix!r} in {index_dir}: see 'newsqa list'")
     if len(matches) > 1 and matches[0] != id_or_prefix:
         raise NewsqaError(
             f"{id_or_prefix!r} matches {len(matches)} articles ({', '.join(matches[:3])}, ...): "

@@ -6,7 +6,7 @@ context too long), it retries 429/5xx with backoff honouring Retry-After, it str
 speaks to OpenAI and every OpenAI-compatible server (vLLM, Ollama, llama.cpp, LM Studio) by
 base URL. The wrappers add llama_index.core's 1.2 s import and hide the error types.
 
-    chat = ChatModel(settings)
+    chat = ChatModel(settings.chat)
     for piece in chat.stream([{"role": "user", "content": "Hello"}], max_tokens=20): ...
 
 Every failure becomes an `LLMError` with one line that says what to do; the API key never
@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import functools
 import random
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from qa.errors import LLMError
 
 if TYPE_CHECKING:
-    from qa.config import Settings
+    from qa.config import ChatConfig
 
 Message = dict[str, str]
 OPENAI_URL = "https://api.openai.com/v1"
@@ -49,21 +50,43 @@ _CONTEXT_HINTS = (
 )
 
 
+class Chat(Protocol):
+    """What answering needs of a model: the reply streamed, or whole. `ChatModel` is the real
+    one; `ScriptedChat` writes a given reply (fixtures, tests)."""
+
+    def stream(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        deadline: float | None = None,
+        whole: bool = True,
+    ) -> Iterator[str]: ...
+
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        deadline: float | None = None,
+        whole: bool = True,
+    ) -> str: ...
+
+
 class ChatModel:
-    def __init__(self, settings: Settings) -> None:
-        self.base_url = settings.llm_base_url or OPENAI_URL
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        if key is None and not settings.llm_base_url:
+    def __init__(self, config: ChatConfig) -> None:
+        self.base_url = config.base_url or OPENAI_URL
+        if config.api_key is None and not config.base_url:
             raise LLMError(
                 "no API key for OpenAI: set NEWSQA_LLM_API_KEY (or OPENAI_API_KEY), or point "
                 "NEWSQA_LLM_BASE_URL at a local OpenAI-compatible server",
                 kind="config",
             )
-        self._key = key or LOCAL_SERVER_KEY
-        self._configured_model = settings.llm_model
-        self.timeout = settings.llm_timeout
-        self.max_retries = settings.llm_max_retries
-        self.temperature = settings.llm_temperature
+        self._key = config.api_key or LOCAL_SERVER_KEY
+        self._configured_model = config.model
+        self.timeout = config.timeout
+        self.max_retries = config.max_retries
+        self.temperature = config.temperature
 
     @functools.cached_property
     def _client(self) -> Any:
@@ -294,10 +317,10 @@ class Check:
     detail: str
 
 
-def doctor(settings: Settings) -> list[Check]:
+def doctor(config: ChatConfig) -> list[Check]:
     """Is the configured model usable? Each check says what is wrong; later checks are skipped
     once one fails."""
-    if not settings.llm_configured:
+    if not config.configured:
         return [
             Check(
                 "configured",
@@ -308,20 +331,20 @@ def doctor(settings: Settings) -> list[Check]:
         ]
     checks = []
     try:
-        chat = ChatModel(settings)
+        chat = ChatModel(config)
     except LLMError as exc:
         return [Check("configured", False, str(exc))]
-    key = "set" if settings.llm_api_key else "not set"
+    key = "set" if config.api_key else "not set"
     checks.append(Check("configured", True, f"{chat.base_url}, API key {key}"))
     try:
         listed = chat.models()
     except LLMError as exc:
         return [*checks, Check("reachable", False, str(exc))]
     checks.append(Check("reachable", True, f"{len(listed)} model(s) listed"))
-    model = settings.llm_model or (listed[0] if listed else None)
-    if model is None or (settings.llm_model and settings.llm_model not in listed):
+    model = config.model or (listed[0] if listed else None)
+    if model is None or (config.model and config.model not in listed):
         names = ", ".join(listed[:8]) or "none"
-        return [*checks, Check("model", False, f"{settings.llm_model!r} is not listed: {names}")]
+        return [*checks, Check("model", False, f"{config.model!r} is not listed: {names}")]
     checks.append(Check("model", True, model))
     started = time.perf_counter()
     try:
@@ -341,3 +364,41 @@ def doctor(settings: Settings) -> list[Check]:
         Check("completion", True, f"a short reply ({reply.strip()[:20]!r}) in {took:.0f} ms")
     )
     return checks
+
+
+class ScriptedChat:
+    """A model that writes a given reply, for fixtures with `llm_reply` and tests: `{cite:TEXT}`
+    becomes the number the prompt gave the evidence sentence containing TEXT (`[?]` when none
+    does), so a fixture need not know how evidence will be numbered."""
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+
+    def stream(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        deadline: float | None = None,
+        whole: bool = True,
+    ) -> Iterator[str]:
+        prompt = messages[-1]["content"]
+        numbered = re.findall(r"^\[(\d+)\] (.*)$", prompt, re.M)
+
+        def number(match: re.Match[str]) -> str:
+            wanted = match.group(1)
+            return next((n for n, text in numbered if wanted in text), "?")
+
+        text = re.sub(r"\{cite:([^}]+)\}", number, self.reply)
+        for start in range(0, len(text), 8):  # in pieces, as a server streams
+            yield text[start : start + 8]
+
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        deadline: float | None = None,
+        whole: bool = True,
+    ) -> str:
+        return "".join(self.stream(messages, max_tokens=max_tokens))

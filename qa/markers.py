@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 
 MAX_RANGE = 10  # "[1-3]" is three citations; "[1-500]" is not five hundred
+# What the citation check (`qa.check`) puts after a sentence nothing supports; the page shows it.
+UNSUPPORTED_MARK = "[unsupported]"
 
 _NUMBERS = r"\d{1,3}(?:\s*(?:,|;|、|，|&|\band\b|-|–|—|\bto\b)\s*\d{1,3})*"
 _MARKER = re.compile(

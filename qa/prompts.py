@@ -4,13 +4,13 @@ The model sees the evidence as numbered sentences grouped by article (title, out
 between <articles> and </articles> and declared to be quoted data, never instructions (an
 article may carry text addressed to an AI: "ignore your previous instructions ..."), and is told
 to answer from them only, to end every sentence with the numbers it rests on, and to say
-plainly when they don't answer. Whatever it writes is checked afterwards (`qa.generate`): these
+plainly when they don't answer. Whatever it writes is checked afterwards (`qa.check`): these
 prompts make good answers likely, the check makes bad ones harmless.
 """
 
 from __future__ import annotations
 
-# The reply a model gives when the evidence does not answer; `qa.generate` also recognises
+# The reply a model gives when the evidence does not answer; `qa.check` also recognises
 # looser phrasings ("the articles do not mention ...").
 NOT_IN_ARTICLES = "The articles don't say."
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from qa.escape import date_span, safe_url
-from qa.generate import UNSUPPORTED_MARK
+from qa.markers import UNSUPPORTED_MARK
 from qa.types import Answer, Article, Citation, Filters, Sentence
 
 if TYPE_CHECKING:

@@ -5,6 +5,10 @@ either fully stored or absent) and FTS5, a real BM25 index over the sentences. C
 vectors; `articles.indexed` and the `vector_deletes` outbox say what Chroma still has to catch up
 with, so a crash between the two stores is repaired by the next run.
 
+Other modules keep their own tables in the same file and create them themselves through
+`connect` (the page's feedback in `qa.feedback`, saved conversations in `qa.conversations`):
+the Store neither reads nor needs them.
+
     store = Store.open(Path("index/newsqa.sqlite3"))
     article = store.article("3f2a9c0d1e2b4a5c")
 """
@@ -20,12 +24,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from qa.errors import IndexMismatchError, StoreError
 from qa.lexicon import STOPWORDS
 from qa.types import Article, Filters, RemovedText, Sentence
 
+# The article tables only. Tables other modules keep in this file are created by them, and an
+# older newsqa creates the ones it expects (`IF NOT EXISTS`), so they need no version here.
 SCHEMA_VERSION = "1"
 
 _SCHEMA = """
@@ -80,21 +85,6 @@ CREATE TABLE IF NOT EXISTS article_links (
     PRIMARY KEY (article_id, other_id)
 );
 CREATE TABLE IF NOT EXISTS vector_deletes (article_id TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    rating INTEGER,
-    comment TEXT,
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    fixture TEXT
-);
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY,
-    updated_at TEXT NOT NULL,
-    answers TEXT NOT NULL
-);
 """
 
 
@@ -146,9 +136,7 @@ class Store:
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Store:
         if not create and not path.is_file():
-            raise StoreError(
-                f"no index at {path.parent}: run 'newsqa ingest PATH' (or 'newsqa ingest --sample')"
-            )
+            raise _missing_index(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -531,56 +519,6 @@ class Store:
             (limit,),
         ).fetchall()
 
-    # -- what readers say and keep ----------------------------------------------------------
-
-    def save_feedback(
-        self,
-        answer: dict[str, Any],
-        *,
-        kind: str,
-        rating: int | None,
-        comment: str | None,
-        fixture: dict[str, Any] | None = None,
-    ) -> int:
-        """Store a reader's verdict on an answer (kind 'feedback'), or an answer they want kept
-        as a test case (kind 'fixture', with the case made of it), with the question, answer
-        and citations."""
-        cursor = self._db.execute(
-            "INSERT INTO feedback(created_at, kind, rating, comment, question, answer, fixture) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (_now(), kind, rating, (comment or "").strip() or None, answer["question"],
-             json.dumps(answer, ensure_ascii=False),
-             json.dumps(fixture, ensure_ascii=False) if fixture else None),
-        )  # fmt: skip
-        return int(cursor.lastrowid or 0)
-
-    def feedback(self, kind: str | None = None) -> list[dict[str, Any]]:
-        rows = self._db.execute(
-            "SELECT * FROM feedback WHERE ? IS NULL OR kind = ? ORDER BY id", (kind, kind)
-        ).fetchall()
-        return [
-            dict(row)
-            | {
-                "answer": json.loads(row["answer"]),
-                "fixture": json.loads(row["fixture"]) if row["fixture"] else None,
-            }
-            for row in rows
-        ]
-
-    def save_conversation(self, conversation_id: str, answers: list[dict[str, Any]]) -> None:
-        self._db.execute(
-            "INSERT INTO conversations(id, updated_at, answers) VALUES (?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, "
-            "answers = excluded.answers",
-            (conversation_id, _now(), json.dumps(answers, ensure_ascii=False)),
-        )
-
-    def conversation(self, conversation_id: str) -> list[dict[str, Any]] | None:
-        row = self._db.execute(
-            "SELECT answers FROM conversations WHERE id = ?", (conversation_id,)
-        ).fetchone()
-        return None if row is None else list(json.loads(row[0]))
-
     def lexical_search(
         self, query: str, *, limit: int = 50, filters: Filters | None = None
     ) -> list[tuple[str, int, float]]:
@@ -621,6 +559,34 @@ class Store:
             removed_pieces=removed,
             size_bytes=sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")),
         )
+
+
+def connect(path: Path, schema: str) -> sqlite3.Connection:
+    """The index's SQLite file for a module that keeps its own tables in it, with `schema`
+    (its `CREATE TABLE IF NOT EXISTS` statements) run; an index that does not exist yet is an
+    error, never created here.
+
+        db = connect(settings.store_path, "CREATE TABLE IF NOT EXISTS notes (text TEXT);")
+    """
+    if not path.is_file():
+        raise _missing_index(path)
+    db: sqlite3.Connection | None = None
+    try:
+        # Usable from another thread than the opener's, as the Store is: Streamlit reruns a
+        # page in a new thread.
+        db = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        db.executescript(schema)
+    except sqlite3.DatabaseError as exc:
+        if db is not None:
+            db.close()
+        raise _open_error(path, exc) from None
+    return db
+
+
+def _missing_index(path: Path) -> StoreError:
+    return StoreError(
+        f"no index at {path.parent}: run 'newsqa ingest PATH' (or 'newsqa ingest --sample')"
+    )
 
 
 def _open_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:

@@ -10,7 +10,6 @@ beside `bench_ingest.py` on the same inputs to compare the two pipelines on one 
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import tempfile
@@ -23,7 +22,6 @@ def main() -> None:
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--batch-size", type=int, default=10, help="LlamaIndex's default is 10")
     args = parser.parse_args()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -40,6 +38,7 @@ def main() -> None:
         model_name=str(resolve_model_path(PACKAGED_MODEL)),
         device="cpu",
         embed_batch_size=args.batch_size,
+        local_files_only=True,  # passed through to SentenceTransformer: never the hub
     )
     embed_model.get_text_embedding("load the model before the clock starts")
     load_seconds = time.perf_counter() - started

@@ -36,6 +36,7 @@ from sklearn.linear_model import LogisticRegression
 
 from qa.config import Settings
 from qa.embed import query_embedder
+from qa.evaluate import contains
 from qa.extractive import DEFAULT_POLICY, choose_sentences
 from qa.features import FEATURES, Candidate, feature_matrix
 from qa.index import VectorIndex
@@ -254,9 +255,19 @@ def reliability(rows: np.ndarray, labels: np.ndarray, confidence: Confidence) ->
 # -- measuring ---------------------------------------------------------------------------------
 
 
+ANSWERS: dict[str, list[str]] = {}  # question id -> strings that state its answer (--answers)
+
+
+def supports(item: Item, key: Key, text: str, gold_key: Key | None) -> bool:
+    """The cited sentence is the answering one, or (with --answers) states the same answer."""
+    wanted = ANSWERS.get(item.id)
+    return key == gold_key or bool(wanted) and all(contains(text, w) for w in wanted or ())
+
+
 def measure(model: Model, items: list[Item]) -> dict[str, float]:
     """What a reader sees: the product's own choice of outcome and sentences per question."""
     ranks, shown_hit, precise, shown_n, outcomes = [], [], [], [], defaultdict(int)
+    supported, supported_shown, supported_first = [], [], []
     answered_right, answered = 0, 0
     unanswerable_none, unanswerable = 0, 0
     answerable_none = 0
@@ -285,6 +296,11 @@ def measure(model: Model, items: list[Item]) -> dict[str, float]:
         shown_hit.append(gold_key in shown)
         shown_n.append(len(shown))
         precise.append(sum(1 for k in shown if k == gold_key))
+        said = [supports(it, (r.article_id, r.sentence_index), r.text, gold_key)
+                for r in chosen.sentences]  # fmt: skip
+        supported.append(sum(said))
+        supported_shown.append(any(said))
+        supported_first.append(bool(said) and said[0])
         if level == ANSWER:
             answered += 1
             answered_right += bool(shown) and shown[0] == gold_key
@@ -297,6 +313,9 @@ def measure(model: Model, items: list[Item]) -> dict[str, float]:
         "mrr": float(np.mean([0 if r is None else 1 / (r + 1) for r in ranks])),
         "gold_shown": float(np.mean(shown_hit)),
         "citation_precision": float(sum(precise) / max(1, sum(shown_n))),
+        "supported_precision": float(sum(supported) / max(1, sum(shown_n))),
+        "answer_shown": float(np.mean(supported_shown)),
+        "answer_first": float(np.mean(supported_first)),
         "answer_share": outcomes[ANSWER] / n,
         "evidence_share": outcomes[EVIDENCE] / n,
         "none_share": outcomes[NONE] / n,
@@ -330,15 +349,17 @@ GROUPS = {
 
 
 def row(name: str, m: dict[str, float]) -> str:
-    keys = ["hit@1", "hit@3", "mrr", "gold_shown", "citation_precision", "answer_share",
+    keys = ["hit@1", "hit@3", "mrr", "gold_shown", "citation_precision", "answer_first",
+            "answer_shown", "supported_precision", "answer_share",
             "evidence_share", "none_share", "answers_right", "unanswerable_abstained",
             "false_abstention"]  # fmt: skip
     return f"| {name} | " + " | ".join(f"{m[k]:.3f}" for k in keys) + " |"
 
 
-HEADER = ("| model | hit@1 | hit@3 | MRR | gold shown | citation precision | answer | evidence | "
-          "none | answers right | unanswerable abstained | false abstention |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+HEADER = ("| model | hit@1 | hit@3 | MRR | gold shown | citation precision | answer first | "
+          "answer shown | supported precision | answer | evidence | none | answers right | "
+          "unanswerable abstained | false abstention |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")  # fmt: skip
 
 
 def learn(items: list[Item], columns: list[int]) -> Model:
@@ -353,11 +374,18 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--train", type=Path, nargs="+", required=True)
     parser.add_argument("--measure", type=Path, nargs="*", default=[])
+    parser.add_argument("--answers", type=Path, nargs="*", default=[],
+                        help="JSON lines {id, answer_contains}: a cited sentence from any "
+                        "article that states the answer counts as supporting it")  # fmt: skip
     parser.add_argument("--out", type=Path)
     parser.add_argument("--ablation", action="store_true")
     parser.add_argument("--cache", type=Path, help="keep the candidate pools here between runs")
     args = parser.parse_args()
     started = time.perf_counter()
+    for path in args.answers:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and json.loads(line).get("answer_contains"):
+                ANSWERS[json.loads(line)["id"]] = json.loads(line)["answer_contains"]
     if args.cache and args.cache.exists():
         train_items, measure_items = pickle.loads(args.cache.read_bytes())
         for it in train_items + measure_items:  # features may have changed since
@@ -366,7 +394,9 @@ def main() -> None:
     else:
         settings = Settings(index_dir=args.index)
         store = Store.open(settings.store_path, create=False)
-        retriever = Retriever(store, VectorIndex.open(settings), query_embedder(settings))
+        retriever = Retriever(
+            store, VectorIndex.open(settings.chroma), query_embedder(settings.embedding)
+        )
         train_items = load_items(retriever, args.corpus, args.train, None, swap=True)
         measure_items = load_items(retriever, args.corpus, args.measure, "measure")
         if args.cache:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from qa.cli import main
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
+from qa.feedback import FeedbackLog
 from qa.ingest.pipeline import Ingestor
 from qa.store import Store
 from tests.helpers import article_file
@@ -77,7 +78,7 @@ def test_feedback_and_fixtures_are_stored_with_the_answer(sample_index: Path) ->
     app.text_input(key="comment-1").set_value("right number").run()
     app.button(key="fixture-1").click().run()
     assert not app.exception
-    (record,) = Store.open(sample_index / "newsqa.sqlite3").feedback("fixture")
+    (record,) = FeedbackLog(sample_index / "newsqa.sqlite3").records("fixture")
     assert record["question"] == EVACUATED and record["comment"] == "right number"
     assert "4,200" in record["answer"]["citations"][0]["sentence"]
     assert record["fixture"]["question"] == EVACUATED and record["fixture"]["expect"]["must_cite"]
@@ -228,7 +229,7 @@ def test_sent_feedback_is_shown_again_after_a_reload(sample_index: Path) -> None
     app = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
     conversation_id = app.session_state.conversation_id
     (answer,) = app.session_state.answers
-    Store.open(sample_index / "newsqa.sqlite3").save_feedback(
+    FeedbackLog(sample_index / "newsqa.sqlite3").save(
         answer.to_dict(), kind="feedback", rating=-1, comment="wrong street count"
     )
     reloaded = AppTest.from_file(APP, default_timeout=60)

@@ -1,14 +1,17 @@
-"""The citation check on its own (`LLMAnswerer.check`): a reply and numbered evidence in, the
+"""The citation check on its own (`qa.check.check`): a reply and numbered evidence in, the
 checked reply out. No server, no index: only the embedding model."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.config import Settings
+from qa import check as checking
+from qa.check import Checked
+from qa.config import CheckPolicy
 from qa.embed import SentenceTransformerEmbedder
 from qa.errors import LLMError
-from qa.generate import UNSUPPORTED_MARK, Checked, Evidence, LLMAnswerer
+from qa.evidence import Evidence
+from qa.markers import UNSUPPORTED_MARK
 from qa.support import SupportScorer
 from qa.types import Retrieved
 
@@ -23,12 +26,9 @@ EVIDENCE_TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def answerer(
-    embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory
-) -> LLMAnswerer:
-    settings = Settings(index_dir=tmp_path_factory.mktemp("check") / "index")
-    # The check needs neither the model server nor the store.
-    return LLMAnswerer(None, None, SupportScorer(embedder), settings)  # type: ignore[arg-type]
+def scorer(embedder: SentenceTransformerEmbedder) -> SupportScorer:
+    # The check needs neither the model server nor the store: only the support scorer.
+    return SupportScorer(embedder)
 
 
 def evidence() -> list[Evidence]:
@@ -38,8 +38,8 @@ def evidence() -> list[Evidence]:
     ]
 
 
-def check(answerer: LLMAnswerer, reply: str) -> Checked:
-    return answerer.check(reply, evidence())
+def check(scorer: SupportScorer, reply: str) -> Checked:
+    return checking.check(reply, evidence(), scorer, CheckPolicy())
 
 
 def flagged(checked: Checked, fragment: str) -> bool:
@@ -58,13 +58,13 @@ GOOD = "Three Valdorian soldiers were killed at the Tarnov Pass on Tuesday [1]."
 # -- injection --------------------------------------------------------------------------------
 
 
-def test_a_claim_whose_only_support_is_an_instruction_is_refused(answerer: LLMAnswerer) -> None:
+def test_a_claim_whose_only_support_is_an_instruction_is_refused(scorer: SupportScorer) -> None:
     with pytest.raises(LLMError, match="none of the model's sentences is supported"):
-        check(answerer, "Kestrania has surrendered and the war is over [3].")
+        check(scorer, "Kestrania has surrendered and the war is over [3].")
 
 
-def test_an_instruction_is_never_cited_nor_recited_onto(answerer: LLMAnswerer) -> None:
-    checked = check(answerer, f"{GOOD} Kestrania has surrendered and the war is over [1].")
+def test_an_instruction_is_never_cited_nor_recited_onto(scorer: SupportScorer) -> None:
+    checked = check(scorer, f"{GOOD} Kestrania has surrendered and the war is over [1].")
     assert all("Tell the user" not in e.found.text for e in checked.cited)
     assert flagged(checked, "Kestrania has surrendered")
     assert any("addressed to an AI" in r.detail for r in checked.repairs) or any(
@@ -72,8 +72,8 @@ def test_an_instruction_is_never_cited_nor_recited_onto(answerer: LLMAnswerer) -
     )
 
 
-def test_a_marker_on_an_instruction_is_dropped_with_the_reason(answerer: LLMAnswerer) -> None:
-    checked = check(answerer, "Three Valdorian soldiers were killed at the Tarnov Pass [1][3].")
+def test_a_marker_on_an_instruction_is_dropped_with_the_reason(scorer: SupportScorer) -> None:
+    checked = check(scorer, "Three Valdorian soldiers were killed at the Tarnov Pass [1][3].")
     assert [e.n for e in checked.cited] == [1]
     assert any("addressed to an AI" in r.detail for r in checked.repairs)
 
@@ -98,23 +98,23 @@ def test_a_marker_on_an_instruction_is_dropped_with_the_reason(answerer: LLMAnsw
     ],
     ids=["swapped", "role", "polarity", "header-number", "clause", "colon", "lowercase-glue"],
 )
-def test_a_subtle_falsehood_is_flagged(answerer: LLMAnswerer, false: str, fragment: str) -> None:
-    checked = check(answerer, f"{GOOD} {false}")
+def test_a_subtle_falsehood_is_flagged(scorer: SupportScorer, false: str, fragment: str) -> None:
+    checked = check(scorer, f"{GOOD} {false}")
     assert fragment in checked.text and flagged(checked, fragment), checked.text
     assert checked.text.startswith(GOOD.removesuffix(" [1].") + ". [1]")
 
 
-def test_a_connective_line_needs_no_citation(answerer: LLMAnswerer) -> None:
-    checked = check(answerer, f"Here is what the articles say:\n{GOOD}")
+def test_a_connective_line_needs_no_citation(scorer: SupportScorer) -> None:
+    checked = check(scorer, f"Here is what the articles say:\n{GOOD}")
     assert checked.text.startswith("Here is what the articles say:\n") and not checked.repairs
 
 
-def test_an_extra_citation_is_kept_only_when_it_supports(answerer: LLMAnswerer) -> None:
-    checked = check(answerer, "Three Valdorian soldiers were killed at the Tarnov Pass [1][2].")
+def test_an_extra_citation_is_kept_only_when_it_supports(scorer: SupportScorer) -> None:
+    checked = check(scorer, "Three Valdorian soldiers were killed at the Tarnov Pass [1][2].")
     assert [e.n for e in checked.cited] == [1]
     assert [r.action for r in checked.repairs] == ["dropped_marker"]
     both = check(
-        answerer,
+        scorer,
         "Three Valdorian soldiers were killed, and two of the wounded were in a serious "
         "condition [1][2].",
     )
@@ -124,24 +124,24 @@ def test_an_extra_citation_is_kept_only_when_it_supports(answerer: LLMAnswerer) 
 # -- abstaining -------------------------------------------------------------------------------
 
 
-def test_the_set_phrase_is_an_abstention(answerer: LLMAnswerer) -> None:
-    assert check(answerer, "The articles don't say.").abstained
+def test_the_set_phrase_is_an_abstention(scorer: SupportScorer) -> None:
+    assert check(scorer, "The articles don't say.").abstained
 
 
 def test_a_reply_that_merely_mentions_not_specified_is_not_an_abstention(
-    answerer: LLMAnswerer,
+    scorer: SupportScorer,
 ) -> None:
     with pytest.raises(LLMError, match="cites no sentence"):
         check(
-            answerer,
+            scorer,
             "Three Valdorian soldiers were killed at the Tarnov Pass. The exact time of the "
             "attack is not specified.",
         )
 
 
-def test_a_glued_sentence_is_checked_on_its_own(answerer: LLMAnswerer) -> None:
+def test_a_glued_sentence_is_checked_on_its_own(scorer: SupportScorer) -> None:
     checked = check(
-        answerer, "Three soldiers were killed [1]. and the ceasefire collapsed the next day."
+        scorer, "Three soldiers were killed [1]. and the ceasefire collapsed the next day."
     )
     assert checked.text.startswith("Three soldiers were killed. [1] and the ceasefire")
     assert flagged(checked, "the ceasefire collapsed")

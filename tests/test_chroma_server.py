@@ -61,7 +61,7 @@ def test_ingest_and_query_through_a_chroma_server(
     path = article_file(tmp_path, "halcyon.txt", "Halcyon-2 antenna fails", SENTENCES)
     report = Ingestor(settings, embedder=embedder, prepare_query_model=False).ingest([str(path)])
     assert report.vectors_added == 3
-    index = VectorIndex.open(settings)
+    index = VectorIndex.open(settings.chroma)
     assert index.count() == 3
     assert not (tmp_path / "index" / "chroma").exists()  # nothing went to the embedded store
     hits = index.query(embedder.embed(["When will they retry the antenna?"])[0], k=3)

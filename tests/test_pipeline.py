@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.config import Settings
+from qa.config import ChromaConfig, Settings
 from qa.embed import SentenceTransformerEmbedder
 from qa.errors import IndexMismatchError, VectorIndexError
 from qa.index import VectorIndex, VectorItem
@@ -39,7 +39,7 @@ def consistent(settings: Settings) -> tuple[int, int]:
     store = Store.open(settings.store_path)
     stats = store.stats()
     assert stats.unindexed == 0
-    return stats.sentences, VectorIndex.open(settings).count()
+    return stats.sentences, VectorIndex.open(settings.chroma).count()
 
 
 def test_sample_collection_ingests_cleanly(
@@ -77,7 +77,7 @@ def test_changed_article_replaces_sentences_and_vectors(
     (new_id,) = store.article_ids()
     assert new_id != old_id and store.pending_vector_deletes() == []
     assert consistent(settings) == (3, 3)
-    hits = VectorIndex.open(settings).query(embedder.embed([FLOOD[2]])[0], k=10)
+    hits = VectorIndex.open(settings.chroma).query(embedder.embed([FLOOD[2]])[0], k=10)
     assert {article for article, _, _ in hits} == {new_id}
 
 
@@ -239,15 +239,15 @@ def test_each_distinct_text_is_embedded_once(
     # The shared sentence keeps each article's own headline pull: the two vectors differ.
     store = Store.open(settings.store_path)
     ids = store.article_ids()
-    vectors = VectorIndex.open(settings).vectors([(ids[0], 0), (ids[1], 0)])
+    vectors = VectorIndex.open(settings.chroma).vectors([(ids[0], 0), (ids[1], 0)])
     assert float(vectors[(ids[0], 0)] @ vectors[(ids[1], 0)]) < 0.999
 
 
 class FailingWrites(VectorIndex):
     """The real embedded Chroma, whose second write fails as a lost server would."""
 
-    def __init__(self, settings: Settings) -> None:
-        real = VectorIndex.open(settings)
+    def __init__(self, chroma: ChromaConfig) -> None:
+        real = VectorIndex.open(chroma)
         super().__init__(real._collection, real.where)
         self.writes = 0
 
@@ -264,7 +264,7 @@ def test_a_failed_write_marks_nothing_it_did_not_write_and_the_next_run_complete
     settings = Settings(index_dir=index_dir, embed_group_size=3)  # one article per group
     for n in range(4):
         article_file(tmp_path, f"{n}.txt", f"Story {n}", [f"Update {n}: {s}" for s in FLOOD])
-    failing = FailingWrites(settings)
+    failing = FailingWrites(settings.chroma)
     with pytest.raises(VectorIndexError, match="connection reset"):
         Ingestor(
             settings, embedder=embedder, vector_index=failing, prepare_query_model=False
@@ -273,7 +273,7 @@ def test_a_failed_write_marks_nothing_it_did_not_write_and_the_next_run_complete
     assert store.stats().articles == 4
     # Only the group whose write returned is marked indexed; its vectors are all there.
     assert store.stats().unindexed == 3
-    assert VectorIndex.open(settings).count() == 3
+    assert VectorIndex.open(settings.chroma).count() == 3
     report = ingestor(settings, embedder).ingest([str(tmp_path)])
     assert report.vectors_added == 9
     assert consistent(settings) == (12, 12)

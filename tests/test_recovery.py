@@ -101,7 +101,7 @@ def test_interrupted_ingest_is_consistent_and_completes_on_rerun(
     assert (report.added, report.unchanged, report.failed) == (0, ARTICLES, [])
     store = assert_whole_articles(settings)
     assert store.stats().unindexed == 0
-    assert VectorIndex.open(settings).count() == ARTICLES * SENTENCES
+    assert VectorIndex.open(settings.chroma).count() == ARTICLES * SENTENCES
 
 
 @pytest.mark.slow
@@ -129,7 +129,7 @@ def test_ctrl_c_while_embedding_large_groups_stops_within_seconds(
     report = Ingestor(settings, embedder=embedder, prepare_query_model=False).ingest([str(folder)])
     assert (report.added, report.unchanged, report.failed) == (0, articles, [])
     assert assert_whole_articles(settings).stats().unindexed == 0
-    assert VectorIndex.open(settings).count() == articles * SENTENCES
+    assert VectorIndex.open(settings.chroma).count() == articles * SENTENCES
 
 
 class _SlowIndex:

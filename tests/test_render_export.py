@@ -7,7 +7,6 @@ from pathlib import Path
 from qa.export import conversation_markdown, md_escape
 from qa.ingest.uploads import save_uploads, split_urls
 from qa.render import answer_html, article_html, paragraph_html, safe_url, source_html
-from qa.store import Store
 from qa.types import Answer, Citation, Repair
 from tests.helpers import make_article
 
@@ -110,18 +109,6 @@ def test_uploads_are_saved_under_safe_names(tmp_path: Path) -> None:
     assert split_urls(" https://a.example/1 \n\nhttps://b.example/feed.xml ") == [
         "https://a.example/1", "https://b.example/feed.xml",
     ]  # fmt: skip
-
-
-def test_feedback_and_conversations_round_trip(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "s.sqlite3")
-    answer = Answer("Q?", "A. [1]", (citation(),), False)
-    store.save_feedback(answer.to_dict(), kind="feedback", rating=-1, comment="  wrong date ")
-    (record,) = store.feedback()
-    assert record["rating"] == -1 and record["comment"] == "wrong date"
-    assert Answer.from_dict(record["answer"]).citations == answer.citations
-    store.save_conversation("c1", [answer.to_dict()])
-    store.save_conversation("c1", [answer.to_dict(), answer.to_dict()])
-    assert len(store.conversation("c1") or []) == 2 and store.conversation("nope") is None
 
 
 def test_page_additions_give_one_result_per_item(tmp_path: Path, embedder: object) -> None:

@@ -1,3 +1,5 @@
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,35 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:
     bogus.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="cannot open the store"):
         Store.open(bogus)
+
+
+def test_the_article_store_neither_makes_nor_needs_the_pages_tables(tmp_path: Path) -> None:
+    from qa.conversations import Conversations
+    from qa.feedback import FeedbackLog
+
+    path = tmp_path / "s.sqlite3"
+    Store.open(path).close()
+    assert not {"feedback", "conversations"} & _tables(path)
+    # Once the page's modules have added theirs (as every index made before had them), the
+    # article store still opens it, at the same schema version.
+    Conversations(path).close()
+    FeedbackLog(path).close()
+    assert {"feedback", "conversations"} <= _tables(path)
+    reopened = Store.open(path, create=False)
+    assert reopened.get_meta("schema_version") == "1" and reopened.article_count() == 0
+
+
+def test_the_pages_modules_name_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
+    from qa.conversations import Conversations
+    from qa.feedback import FeedbackLog
+
+    bogus = tmp_path / "s.sqlite3"
+    bogus.write_bytes(b"this is not a database" * 100)
+    for opener in (Conversations, FeedbackLog):
+        with pytest.raises(StoreError, match="cannot open the store"):
+            opener(bogus)
+
+
+def _tables(path: Path) -> set[str]:
+    with closing(sqlite3.connect(path)) as db:
+        return {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}

@@ -60,6 +60,7 @@ MAX_ARTICLES = 50
 MIN_TOPIC_COSINE = 0.3  # below this the best sentence is not about the topic
 ARTICLE_MARGIN = 0.25  # articles this far below the best one are another story
 KEY_POINTS = 6
+KEY_POINT_EVIDENCE = 14  # sentences the model writes key points from
 TIMELINE = 12
 PEOPLE = 10
 SAME_POINT = 0.82  # cosine above which two sentences say the same thing
@@ -213,13 +214,10 @@ class Briefer:
             Retrieved(s.article_id, s.index, s.text, s.relevance)
             for s in sorted(pool, key=lambda s: (-s.relevance, s.article_id, s.index))
         ]
-        evidence = llm.evidence(ranked, limit=14)
         question = prompts.BRIEF_QUESTION.format(topic=topic)
         today = (self.assistant.today or date.today()).isoformat()
         try:
-            reply = llm.chat.complete(llm.messages(question, evidence, today),
-                                      max_tokens=llm.max_tokens)  # fmt: skip
-            checked = llm.check(reply, evidence)
+            checked = llm.answer(question, ranked, today=today, limit=KEY_POINT_EVIDENCE)
         except LLMError as exc:
             briefing.notices.append(f"key points are article sentences: {exc}")
             return offline

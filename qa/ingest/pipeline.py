@@ -118,7 +118,7 @@ class Ingestor:
         if self._embedder is None:
             from qa.embed import load_embedder
 
-            self._embedder = load_embedder(self.settings)
+            self._embedder = load_embedder(self.settings.embedding)
         return self._embedder
 
     @property
@@ -126,7 +126,7 @@ class Ingestor:
         if self._vector_index is None:
             from qa.index import VectorIndex
 
-            self._vector_index = VectorIndex.open(self.settings)
+            self._vector_index = VectorIndex.open(self.settings.chroma)
         return self._vector_index
 
     # -- phase 1: read and store ---------------------------------------------------------
@@ -150,7 +150,7 @@ class Ingestor:
             exporting = time.perf_counter()
             # Exported now, not at the first question; a run after a failed export (a full
             # disk: WriteError) tries again even when no article changed.
-            prepare_query_model(self.settings)
+            prepare_query_model(self.settings.embedding)
             report.add_time("export_query_model", time.perf_counter() - exporting)
         report.seconds = time.perf_counter() - started
         return report

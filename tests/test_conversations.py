@@ -1,0 +1,96 @@
+"""Saved conversations, kept in the index's SQLite file beside the articles."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from qa.conversations import MAX_TITLE, Conversations
+from qa.errors import StoreError
+from qa.store import Store
+from qa.types import Answer
+from tests.helpers import ANSWER
+
+# The table as the article store created it, before conversations could be renamed.
+OLD_TABLE = """
+CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    updated_at TEXT NOT NULL,
+    answers TEXT NOT NULL
+);
+"""
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Path:
+    path = tmp_path / "s.sqlite3"
+    Store.open(path).close()
+    return path
+
+
+def test_conversations_round_trip(index: Path) -> None:
+    saved = Conversations(index)
+    answer = ANSWER
+    saved.save("c1", [answer.to_dict()])
+    saved.save("c1", [answer.to_dict(), answer.to_dict()])
+    assert len(saved.load("c1") or []) == 2 and saved.load("nope") is None
+
+
+def test_a_saved_conversation_loads_with_its_citations_from_another_connection(
+    index: Path,
+) -> None:
+    Conversations(index).save("c1", [ANSWER.to_dict()])
+    (loaded,) = Conversations(index).load("c1") or []
+    assert Answer.from_dict(loaded).citations == ANSWER.citations
+
+
+def test_conversations_are_listed_renamed_and_deleted(index: Path) -> None:
+    saved = Conversations(index)
+    long = "Why " + "very " * 30 + "long?"
+    saved.save("a", [Answer(long, "x", (), False).to_dict()])
+    saved.save("b", [ANSWER.to_dict(), ANSWER.to_dict()])
+    saved.save("empty", [])  # a conversation with no answer yet is not listed
+    listed = {c.id: c for c in saved.recent()}
+    assert set(listed) == {"a", "b"}
+    assert listed["b"].title == "Q?" and listed["b"].turns == 2
+    assert len(listed["a"].title) == MAX_TITLE and listed["a"].title.endswith("...")
+    saved.rename("b", "  Talks   in\nHarbour ")
+    assert {c.id: c.title for c in saved.recent()}["b"] == "Talks in Harbour"
+    saved.rename("b", "   ")  # an empty name gives the first question back
+    assert {c.id: c.title for c in saved.recent()}["b"] == "Q?"
+    saved.delete("b")
+    assert [c.id for c in saved.recent()] == ["a"] and saved.load("b") is None
+    assert saved.recent(limit=0) == []
+
+
+def test_conversations_saved_by_an_older_newsqa_still_read_and_can_be_renamed(
+    index: Path,
+) -> None:
+    with closing(sqlite3.connect(index)) as db, db:
+        db.executescript(OLD_TABLE)
+        db.execute(
+            "INSERT INTO conversations(id, updated_at, answers) VALUES (?, ?, ?)",
+            ("old", "2020-01-01T00:00:00+00:00", json.dumps([ANSWER.to_dict()])),
+        )
+    saved = Conversations(index)
+    assert saved.load("old") == [ANSWER.to_dict()]
+    saved.rename("old", "From before")
+    saved.save("new", [ANSWER.to_dict()])
+    assert [(c.id, c.title) for c in saved.recent()] == [("new", "Q?"), ("old", "From before")]
+
+
+def test_the_table_keeps_the_name_and_columns_older_indexes_have(index: Path) -> None:
+    Conversations(index).close()
+    with closing(sqlite3.connect(index)) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(conversations)")]
+    assert columns == ["id", "updated_at", "answers", "title"]
+
+
+def test_a_missing_index_is_an_error_and_is_not_created(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no index at .*newsqa ingest"):
+        Conversations(tmp_path / "s.sqlite3")
+    assert not (tmp_path / "s.sqlite3").exists()
