@@ -34,6 +34,7 @@ from qa.question import (
     Question,
     stem,
     verb_family,
+    word_pairs,
     words_of,
 )  # fmt: skip
 
@@ -48,6 +49,7 @@ FEATURES: tuple[str, ...] = (
     "focus_context",  # the same over the sentence, its neighbours and the headline
     "focus_missing_rare",  # the rarest question word missing from the context (0..1)
     "focus_absent",  # share of the question's words that no candidate has (same for all)
+    "phrases",  # share of the question's neighbouring word pairs found in the sentence
     "names",  # share of the question's names in the sentence
     "names_context",  # ... in the sentence, its neighbours or the headline
     "answer_type",  # the sentence holds what the question asks for (number, date, name...)
@@ -93,8 +95,9 @@ def feature_matrix(question: Question, pool: Sequence[Candidate]) -> np.ndarray:
     weight = _rarity(question.focus, context)
     absent = 1 - len(weight) / len(question.focus) if question.focus else 0.0
     newest = max(c.day for c in pool)
+    pairs = word_pairs(question.text)
     rows = [
-        _row(question, c, w, ctx, weight, newest, absent)
+        _row(question, c, w, ctx, weight, newest, absent, pairs)
         for c, w, ctx in zip(pool, words, context, strict=True)
     ]
     return np.asarray(rows, dtype=np.float32)
@@ -108,6 +111,7 @@ def _row(
     weight: dict[str, float],
     newest: int,
     absent: float,
+    pairs: set[tuple[str, str]],
 ) -> list[float]:
     total = sum(weight.values()) or 1.0
     missing = [weight[w] for w in weight if w not in context]
@@ -125,6 +129,7 @@ def _row(
         sum(weight[w] for w in weight if w in context) / total,
         max(missing, default=0.0) / max(weight.values(), default=1.0),
         absent,
+        len(pairs & word_pairs(c.text)) / len(pairs) if pairs else 0.0,
         _share(q.names, lowered),
         _share(q.names, lowered + " " + around),
         has_answer_type(c.text, q.answer_type),

@@ -237,6 +237,13 @@ def words_of(text: str) -> set[str]:
     return {stem(w.lower().replace("’", "'")) for w in _WORD.findall(text)}
 
 
+def word_pairs(text: str) -> set[tuple[str, str]]:
+    """Each two neighbouring words, folded, stopwords kept: "first week", "hedge fund",
+    "killed in" are phrases a sentence shares with the question it answers."""
+    words = [stem(w.lower().replace("’", "'")) for w in _WORD.findall(text)]
+    return set(zip(words, words[1:], strict=False))
+
+
 def _strip_determiners(phrase: str) -> str:
     words = phrase.split()
     while words and words[0].lower() in ("the", "a", "an", "its", "their", "his", "her"):

@@ -340,6 +340,7 @@ GROUPS = {
     "context": ["neighbour_gain", "article"],
     "ranks": ["dense_rr", "lexical_rr"],
     "coverage": ["focus", "focus_context", "focus_missing_rare"],
+    "phrases": ["phrases"],
     "names": ["names", "names_context"],
     "answer type": ["answer_type", "counted"],
     "roles": ["role", "role_inverted", "quote"],
