@@ -451,7 +451,10 @@ def main() -> None:
     for turn, answer in enumerate(answers, start=1):
         with st.chat_message("user"):
             st.text(answer.question)
-        with st.chat_message("assistant"):
+        # In one container, like a fresh answer in the streamed text's place: the next rerun
+        # finds its elements where they were, and an open "Feedback" or "Copy, edit" expander
+        # stays open when its first widget is used.
+        with st.chat_message("assistant"), st.container():
             render_answer(store, answer, turn)
 
     if question:
@@ -552,7 +555,8 @@ def answer_question(
         answers.append(final)
         saved = conversations(st.session_state.settings)
         saved.save(st.session_state.conversation_id, [a.to_dict() for a in answers])
-        render_answer(store, final, len(answers))
+        with live.container():
+            render_answer(store, final, len(answers))
 
 
 main()

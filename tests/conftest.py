@@ -100,6 +100,7 @@ SLOW = (
     "tests/test_bad_inputs.py::test_ingest_exits_non_zero_when_the_question_model",
     "tests/test_bad_inputs.py::test_a_5_mb_line_without_punctuation",
     "tests/test_rerank.py",
+    "tests/test_browser_page.py",  # a real browser, like test_browser.py (issue 15)
 )
 
 

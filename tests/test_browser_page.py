@@ -1,0 +1,428 @@
+"""The rest of the chat page in a real browser (issue 15): what test_app.py checks with AppTest,
+seen here the way a reader sees it in Debian's chromium through Playwright.
+
+The server, browser and page fixtures are test_browser.py's, imported: this module gets its own
+module-scoped streamlit server over its own copy of the index. Screenshots go to
+artifacts/browser/<test>-<step>.png. Regenerate needs a model and is covered with a scripted
+server in test_app.py.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests import test_browser as base
+from tests.helpers import article_file, copy_index, start_streamlit, stop_process, streamlit_healthy
+from tests.test_browser import (
+    CHROMIUM,
+    DAMAGE,
+    EVACUATED,
+    EVACUATED_SENTENCE,
+    WAIT_MS,
+    Shots,
+    ask,
+    download_export,
+    sync_api,
+)
+
+# test_browser.py's fixtures, found by pytest under these names (assigned rather than imported,
+# so the test functions' parameters do not read as redefinitions of unused imports).
+browser_index = base.browser_index
+app_url = base.app_url
+browser = base.browser
+open_page = base.open_page
+shot = base.shot
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser-deps)"),
+]
+
+expect = sync_api.expect
+CHAT_BOX = '[data-testid="stChatInputTextArea"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+MARS = "What is the capital of Mars?"
+OUTLET = "Harbour Daily"
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect() -> Iterator[None]:
+    """`expect` waits 5 s by default: too short for an ingestion or a cold model on 2 busy CPUs."""
+    sync_api.expect.set_options(timeout=30_000)
+    yield
+    sync_api.expect.set_options(timeout=5_000)
+
+
+def params(page: Any) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def send(page: Any, question: str, turn: int) -> Any:
+    """Ask without waiting for a source (an abstention has none); returns that turn's answer."""
+    box = page.locator(CHAT_BOX)
+    box.fill(question)
+    box.press("Enter")
+    expect(page.locator(".nq-answer")).to_have_count(turn)
+    return page.locator(".nq-answer").nth(turn - 1)
+
+
+def view_option(page: Any, name: str) -> Any:
+    return page.locator(".st-key-view").get_by_role("radio", name=name)
+
+
+def choose_view(page: Any, name: str) -> None:
+    page.locator(".st-key-view label", has_text=name).click()
+    expect(view_option(page, name)).to_be_checked()
+
+
+def open_expander(page: Any, title: str, nth: int = 0) -> Any:
+    expander = page.locator('[data-testid="stExpander"]', has_text=title).nth(nth)
+    if expander.locator("details").get_attribute("open") is None:
+        expander.locator("summary").click()
+    expect(expander.locator('[data-testid="stExpanderDetails"]')).to_be_visible()
+    return expander
+
+
+def settle(page: Any) -> None:
+    """Wait for the script run that the last action started to finish."""
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning"
+    )
+
+
+def type_in(page: Any, key: str, text: str) -> None:
+    """Fill a text input and commit it (Enter, a rerun), as a reader does before a button."""
+    field = page.locator(f".st-key-{key} input")
+    field.fill(text)
+    field.press("Enter")
+    settle(page)
+    expect(field).to_have_value(text)
+
+
+def articles_metric(page: Any) -> int:
+    metric = page.locator(SIDEBAR).locator('[data-testid="stMetric"]', has_text="Articles")
+    return int(metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
+
+
+# -- 1. the Briefing view ----------------------------------------------------------------------
+
+
+def test_a_question_typed_in_the_briefing_view_is_answered_in_the_chat(
+    open_page: Any, shot: Shots
+) -> None:
+    page = open_page()
+    choose_view(page, "Briefing")
+    expect(page.get_by_role("button", name="Brief me")).to_be_visible()
+    assert params(page).get("view") == "Briefing"
+    # The chat box stays offered there (app.py draws it before choosing the view) ...
+    expect(page.locator(CHAT_BOX)).to_be_enabled()
+    shot(page, "1-briefing")
+
+    # ... and what is typed in it is answered, in the chat, not dropped.
+    ask(page, EVACUATED, turn=1)
+    expect(view_option(page, "Chat")).to_be_checked()
+    expect(page.get_by_role("button", name="Brief me")).to_have_count(0)
+    expect(page.locator('[data-testid="stChatMessage"]').first).to_contain_text(EVACUATED)
+    expect(page.locator(".nq-answer")).to_contain_text("4,200")
+    assert "view" not in params(page)
+    shot(page, "2-answered-in-chat")
+
+
+# -- 2. no model, no model mode ----------------------------------------------------------------
+
+
+def test_without_a_model_no_model_mode_is_offered_and_the_page_says_how_to_add_one(
+    open_page: Any, shot: Shots
+) -> None:
+    page = open_page()
+    sidebar = page.locator(SIDEBAR)
+    expect(sidebar.get_by_text("Offline answers.")).to_be_visible()
+    expect(sidebar.get_by_text("NEWSQA_LLM_BASE_URL")).to_be_visible()
+    expect(sidebar.get_by_role("radio", name="Language model")).to_have_count(0)
+    expect(sidebar.get_by_role("radiogroup", name="Answer mode")).to_have_count(0)
+    shot(page, "1-sidebar", clip=sidebar.bounding_box())
+
+
+# -- 3. feedback survives a reload -------------------------------------------------------------
+
+
+def test_sent_feedback_is_shown_again_after_a_reload(open_page: Any, shot: Shots) -> None:
+    page = open_page()
+    ask(page, EVACUATED, turn=1)
+    feedback = open_expander(page, "Feedback")
+    feedback.get_by_role("radio", name="Thumbs down").click()
+    send_button = page.locator(".st-key-send-1 button")
+    expect(send_button).to_be_enabled()
+    settle(page)
+    # The thumb's rerun leaves the expander open: the comment box is still there to type in.
+    expect(page.locator(".st-key-comment-1 input")).to_be_visible()
+    type_in(page, "comment-1", "wrong street count")
+    send_button.click()
+    expect(page.get_by_text("Feedback saved")).to_be_visible()
+    shot(page, "1-sent")
+
+    page.reload()
+    expect(page.locator(".nq-answer")).to_have_count(1)
+    feedback = open_expander(page, "Feedback")
+    expect(page.locator(".st-key-comment-1 input")).to_have_value("wrong street count")
+    expect(feedback.get_by_role("radio", name="Thumbs down")).to_have_attribute(
+        "aria-checked", "true"
+    )
+    expect(feedback.get_by_role("radio", name="Thumbs up")).to_have_attribute(
+        "aria-checked", "false"
+    )
+    shot(page, "2-after-reload")
+
+
+# -- 4. uploading an article -------------------------------------------------------------------
+
+
+@pytest.fixture
+def upload_url(browser_index: Path, tmp_path: Path) -> Iterator[str]:
+    """A second server, over a copy: an added article would change what the other tests see."""
+    index = copy_index(browser_index, tmp_path / "index")
+    proc, url = start_streamlit(index, tmp_path / "streamlit.log")
+    try:
+        deadline = time.monotonic() + 60
+        while not streamlit_healthy(url):
+            assert proc.poll() is None, (tmp_path / "streamlit.log").read_text(errors="replace")
+            assert time.monotonic() < deadline, "streamlit not healthy after 60 s"
+            time.sleep(0.25)
+        yield url
+    finally:
+        stop_process(proc)
+
+
+def test_an_uploaded_article_is_counted_at_once_and_answers(
+    browser: Any, upload_url: str, tmp_path: Path, shot: Shots
+) -> None:
+    ferry = article_file(
+        tmp_path / "in",
+        "ferry.txt",
+        "Ferry strike ends after nine days",
+        [
+            "The Port Elara ferry strike ended on Friday after nine days.",
+            "Crews voted 212 to 40 to accept a pay rise of 6 percent.",
+            "Services to Gull Island resume on Saturday morning.",
+        ],
+        outlet="Ferry Gazette",
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.goto(upload_url)
+        expect(page.locator(CHAT_BOX)).to_be_visible()
+        before = articles_metric(page)
+        adder = open_expander(page, "Add articles")
+        adder.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(ferry))
+        expect(adder.get_by_text("ferry.txt")).to_be_visible()
+        shot(page, "1-chosen")
+        adder.get_by_role("button", name="Add articles").click()
+        expect(page.locator(SIDEBAR).get_by_text("ferry.txt:")).to_be_visible()
+        # Counted in the same redraw that reports the addition, not one step later.
+        assert articles_metric(page) == before + 1
+        shot(page, "2-added")
+
+        answer = send(page, "How did crews vote on the ferry pay rise?", turn=1)
+        expect(answer).to_contain_text("212 to 40")
+        expect(page.locator("#nq-src-1-1")).to_contain_text("Ferry Gazette")
+        shot(page, "3-asked")
+    finally:
+        context.close()
+
+
+# -- 5. how sure an answer is ------------------------------------------------------------------
+
+
+def test_each_answer_says_how_sure_it_is_and_an_abstention_names_the_whole_index(
+    open_page: Any, shot: Shots
+) -> None:
+    page = open_page()
+    sure = send(page, "Who is Morag Kinnear?", turn=1)
+    expect(sure.locator(".nq-confidence")).to_have_text(
+        re.compile(r"^Answer( \(confidence \d+%\))?$")
+    )
+    expect(sure.locator(".nq-confidence.nq-conf-answer")).to_have_count(1)
+    expect(page.get_by_text("Sources", exact=True)).to_have_count(1)
+
+    evidence = send(page, "What will the Northern Link cost?", turn=2)
+    expect(evidence.locator(".nq-confidence")).to_contain_text(
+        "Not sure: these passages may answer it"
+    )
+    expect(evidence.locator(".nq-conf-evidence")).to_have_count(1)
+    expect(page.get_by_text("Closest passages", exact=True)).to_have_count(1)
+    shot(page, "1-answer-and-evidence")
+
+    none = send(page, MARS, turn=3)
+    expect(none.locator(".nq-confidence.nq-conf-none")).to_have_text("The articles don't say")
+    expect(none).to_contain_text(f"The indexed articles don't say: {MARS}")
+    assert "selected articles" not in none.inner_text()
+    expect(page.get_by_text("Related reading", exact=True)).to_be_visible()
+    shot(page, "2-abstention")
+
+
+# -- 6. filters --------------------------------------------------------------------------------
+
+
+def test_filters_show_on_the_answer_survive_a_reload_and_reach_the_export(
+    open_page: Any, shot: Shots, request: pytest.FixtureRequest
+) -> None:
+    page = open_page(accept_downloads=True)
+    outlets = page.locator(".st-key-outlets")
+    outlets.locator("input").click()
+    outlets.locator("input").fill(OUTLET)
+    page.get_by_role("option", name=OUTLET, exact=True).click()
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(re.compile(r"[?&]outlets=Harbour(\+|%20)Daily"))
+
+    answer = send(page, DAMAGE, turn=1)
+    expect(answer.locator(".nq-filters")).to_have_text(f"Asked under filters: outlets {OUTLET}")
+    sources = page.locator(".nq-source .nq-meta")
+    assert sources.count() >= 1
+    assert all(OUTLET in text for text in sources.all_inner_texts())
+    shot(page, "1-filtered-answer")
+
+    choose_view(page, "Briefing")
+    expect(page).to_have_url(re.compile(r"[?&]view=Briefing"))
+    page.reload()
+    expect(view_option(page, "Briefing")).to_be_checked()
+    expect(page.get_by_role("button", name="Brief me")).to_be_visible()
+    expect(outlets.get_by_text(OUTLET)).to_be_visible()  # the chosen outlet's tag
+    assert params(page)["outlets"] == OUTLET and params(page)["view"] == "Briefing"
+    shot(page, "2-reloaded")
+
+    choose_view(page, "Chat")
+    expect(page.locator(".nq-filters")).to_have_text(f"Asked under filters: outlets {OUTLET}")
+    text = download_export(page, request.node.name)
+    assert f"_Asked under filters: outlets {OUTLET}_" in text
+    assert DAMAGE in text
+
+
+# -- 7. the first view -------------------------------------------------------------------------
+
+
+def test_the_first_view_shows_the_stories_and_an_example_is_answered_in_one_click(
+    open_page: Any, shot: Shots
+) -> None:
+    page = open_page()
+    expect(page.get_by_role("heading", name="In this collection")).to_be_visible()
+    settle(page)
+    stories = page.get_by_text(re.compile(r"^\d+ article\(s\) · .+ · \d{4}-\d{2}-\d{2}"))
+    expect(stories.first).to_be_visible()
+    assert stories.count() >= 3
+    assert any("Harbour Daily" in s for s in stories.all_inner_texts())
+    examples = page.locator('[class*="st-key-example-"] button')
+    expect(examples.nth(4)).to_be_visible()  # several stories, each with questions
+    shot(page, "1-first-view", full_page=True)
+
+    question = examples.first.inner_text().strip()
+    examples.first.click()
+    page.locator("#nq-src-1-1").wait_for(state="visible")
+    expect(page.locator('[data-testid="stChatMessage"]').first).to_contain_text(question)
+    expect(page.locator(".nq-answer a.nq-chip").first).to_be_visible()
+    expect(page.get_by_role("heading", name="In this collection")).to_have_count(0)
+    shot(page, "2-example-answered")
+
+
+# -- 8. answer cards ---------------------------------------------------------------------------
+
+
+def test_sources_are_one_card_per_article_and_chips_show_the_sentence_on_hover(
+    open_page: Any, shot: Shots
+) -> None:
+    page = open_page()
+    answer = send(page, "What did the union say about Aerolis?", turn=1)
+    chips = answer.locator("a.nq-chip")
+    numbers = [int(n) for n in chips.all_inner_texts()]
+    cards = page.locator(".nq-source")
+    titles = [t.split("]", 1)[1].strip() for t in cards.locator(".nq-title").all_inner_texts()]
+    assert len(titles) == len(set(titles)), f"an article has two cards: {titles}"
+    listed = [[int(n) for n in re.findall(r"\[(\d+)\]", card.inner_text())] for card in cards.all()]
+    assert sorted(n for card in listed for n in card) == sorted(numbers)
+    assert any(len(card) >= 2 for card in listed), f"no article cited twice here: {listed}"
+    shot(page, "1-cards")
+
+    chip = chips.first
+    chip.hover()
+    title = chip.get_attribute("title") or ""
+    sentence = page.locator("#nq-src-1-1 mark.nq-hl").first.inner_text()
+    meta = page.locator("#nq-src-1-1 .nq-meta").inner_text()
+    outlet, day = (part.strip() for part in meta.lstrip("· ").split(" · ")[:2])
+    assert title == f"[1] {sentence} ({outlet}, {day})"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", day)
+    shot(page, "2-hover")
+
+
+def test_an_answer_can_be_copied_and_its_question_edited_and_sent(
+    open_page: Any, shot: Shots
+) -> None:
+    page = open_page(permissions=["clipboard-read", "clipboard-write"])
+    ask(page, EVACUATED, turn=1)
+    actions = open_expander(page, "Copy, edit or ask again")
+    code = actions.locator('[data-testid="stCode"] code').inner_text()
+    assert code.startswith("# newsqa") and EVACUATED in code
+    assert "[^1.1]:" in code and EVACUATED_SENTENCE in code
+    # The code block's own copy button, then what the clipboard received. The button lives in a
+    # toolbar shown only while the block is hovered, which moving the mouse onto it can end: the
+    # click is dispatched to the button instead.
+    page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
+    actions.locator('[data-testid="stCode"]').hover()
+    actions.locator('button[aria-label="Copy to clipboard"]').dispatch_event("click")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == code.strip()
+    shot(page, "1-copied")
+
+    type_in(page, "edit-1", DAMAGE)
+    resend = page.locator(".st-key-resend-1 button")
+    expect(resend).to_be_visible()  # the expander stayed open through the edit's rerun
+    resend.click()
+    page.locator("#nq-src-2-1").wait_for(state="visible")
+    expect(page.locator(".nq-answer")).to_have_count(2)
+    expect(page.locator('[data-testid="stChatMessage"]').nth(2)).to_contain_text(DAMAGE)
+    expect(page.locator(".nq-answer").nth(1)).to_contain_text("$120 million")
+    expect(page.locator(".st-key-regen-1")).to_have_count(0)  # offline: nothing to regenerate
+    shot(page, "2-edited-and-sent")
+
+
+# -- 9. conversations --------------------------------------------------------------------------
+
+
+def test_conversations_are_listed_renamed_reopened_and_deleted(open_page: Any, shot: Shots) -> None:
+    page = open_page()
+    ask(page, EVACUATED, turn=1)
+    first = params(page)["c"]
+    sidebar = page.locator(SIDEBAR)
+    type_in(page, f"name-{first}", "Flood evacuations")
+    sidebar.get_by_role("button", name="Rename").click()
+    shot(page, "1-renamed", clip=sidebar.bounding_box())
+
+    sidebar.get_by_role("button", name="New conversation").click()
+    expect(page.get_by_role("heading", name="In this collection")).to_be_visible()
+    expect(page.locator(".nq-answer")).to_have_count(0)
+    assert params(page)["c"] != first
+    listed = sidebar.locator(f".st-key-conv-{first} button")
+    expect(listed).to_have_text("Flood evacuations (1)")
+    shot(page, "2-new-conversation")
+
+    listed.click()
+    expect(page.locator(".nq-answer")).to_have_count(1)
+    expect(page.locator(".nq-answer")).to_contain_text("4,200")
+    expect(page.locator('[data-testid="stChatMessage"]').first).to_contain_text(EVACUATED)
+    assert params(page)["c"] == first
+    expect(sidebar.locator(f".st-key-conv-{first}")).to_have_count(0)  # open: not "earlier"
+    shot(page, "3-reopened")
+
+    sidebar.get_by_role("button", name="Delete").click()
+    expect(page.locator(".nq-answer")).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(rf"[?&]c={first}"))
+    expect(sidebar.locator(f".st-key-conv-{first}")).to_have_count(0)
+    expect(sidebar.get_by_text("Flood evacuations")).to_have_count(0)
+    shot(page, "4-deleted")
