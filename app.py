@@ -11,6 +11,7 @@ marker, links to `#nq-src-<turn>-<n>`), `.nq-source` (a cited source, its senten
 
 from __future__ import annotations
 
+import re
 import uuid
 from contextlib import closing
 from datetime import date
@@ -39,6 +40,8 @@ SCROLL_TO_HIGHLIGHT = (
     "<script>setTimeout(function () { var m = document.getElementById('nq-first-hl');"
     " if (m) { m.scrollIntoView({block: 'center'}); } }, 150);</script>"
 )
+# A browser's own random id, kept in a cookie: its conversations are listed to it alone.
+READER_COOKIE = "newsqa_reader"
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl", "xml", "rss", "atom"]
 
 
@@ -242,6 +245,27 @@ def render_feedback(answer: Answer, turn: int) -> None:
 # -- the page ----------------------------------------------------------------------------------
 
 
+def reader_id() -> str:
+    """This browser's reader id: from its cookie, or new (and the cookie set) on a first visit.
+    Without it every visitor of a shared page would see, open and delete everyone's
+    conversations."""
+    if "reader" not in st.session_state:
+        cookie = st.context.cookies.get(READER_COOKIE)
+        # (AppTest has no browser: its cookies are a mock, not a str.)
+        if isinstance(cookie, str) and re.fullmatch(r"[0-9a-f]{32}", cookie):
+            st.session_state.reader = cookie
+        else:
+            st.session_state.reader = uuid.uuid4().hex
+            # Our own hex id, nothing a visitor typed. A year, this site only.
+            st.html(
+                f"<script>document.cookie = '{READER_COOKIE}={st.session_state.reader}; "
+                "path=/; max-age=31536000; SameSite=Strict';</script>",
+                unsafe_allow_javascript=True,
+            )
+    reader: str = st.session_state.reader
+    return reader
+
+
 def conversation(settings: Settings) -> list[Answer]:
     """This browser's conversation: saved under the id in the URL, so a reload (or a shared
     link) brings it back with its citations."""
@@ -340,18 +364,21 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
         )
         saved = conversations(settings)
         current = st.session_state.conversation_id
-        if answers:
+        mine = saved.reader_of(current) in (None, reader_id())
+        if answers and not mine:
+            st.caption("A conversation shared with you: a question continues it as your own.")
+        if answers and mine:
             name = st.text_input(
                 "Name", key=f"name-{current}", placeholder="Name this conversation"
             )
             left, right = st.columns(2)
             if left.button("Rename", key="rename") and name.strip():
-                saved.rename(current, name)
+                saved.rename(current, name, reader=reader_id())
                 st.rerun()
             if right.button("Delete", key="delete"):
-                saved.delete(current)
+                saved.delete(current, reader=reader_id())
                 open_conversation(uuid.uuid4().hex[:12])
-        earlier = [c for c in saved.recent() if c.id != current]
+        earlier = [c for c in saved.recent(reader_id()) if c.id != current]
         if earlier:
             st.caption("Earlier conversations")
         for item in earlier:
@@ -415,6 +442,7 @@ def main() -> None:
         st.error(str(exc))
         st.stop()
     st.session_state.settings = settings
+    reader_id()
     # Drawn first (Streamlit pins it to the bottom wherever it is called), so the page is
     # usable at once while a cold start opens the index and the models.
     question = st.chat_input("Ask about the news", disabled=not settings.store_path.is_file())
@@ -554,7 +582,13 @@ def answer_question(
             return
         answers.append(final)
         saved = conversations(st.session_state.settings)
-        saved.save(st.session_state.conversation_id, [a.to_dict() for a in answers])
+        if saved.reader_of(st.session_state.conversation_id) not in (None, reader_id()):
+            # Another reader's conversation, opened by its link: continued as a copy of this
+            # reader's own, the original left as its owner saved it.
+            st.session_state.conversation_id = uuid.uuid4().hex[:12]
+            st.query_params["c"] = st.session_state.conversation_id
+        saved.save(st.session_state.conversation_id, [a.to_dict() for a in answers],
+                   reader=reader_id())  # fmt: skip
         with live.container():
             render_answer(store, final, len(answers))
 

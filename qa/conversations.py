@@ -1,13 +1,17 @@
-"""A reader's saved conversations: saved after each answer, loaded again by id, listed newest
+"""Readers' saved conversations: saved after each answer, loaded again by id, listed newest
 first, renamed and deleted.
 
 They live in the index's SQLite file, in a `conversations` table this module creates on open
 (an index made before keeps its table and rows), so the store of articles does not grow another
 job. A conversation is the list of its answers as `Answer.to_dict` gives them.
 
+Each conversation belongs to the reader (a browser's random id) who saved it first: only that
+reader sees it listed, renames or deletes it. Its id, as in a shared link, is enough to read it;
+a conversation saved before readers had ids is claimed by the first reader who saves to it.
+
     saved = Conversations(settings.store_path)
-    saved.save("3f2a9c0d1e2b", [answer.to_dict()])
-    for item in saved.recent():
+    saved.save("3f2a9c0d1e2b", [answer.to_dict()], reader="a1b2...")
+    for item in saved.recent("a1b2..."):
         print(item.id, item.title, item.turns)
 """
 
@@ -25,16 +29,18 @@ from qa.store import connect
 
 MAX_TITLE = 80
 
-# Column names are those of indexes made when the article store kept this table; `title` came
-# later and is added to such tables on open.
+# Column names are those of indexes made when the article store kept this table; `title` and
+# `reader` came later and are added to such tables on open.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY,
     updated_at TEXT NOT NULL,
     answers TEXT NOT NULL,
-    title TEXT
+    title TEXT,
+    reader TEXT
 );
 """
+_ADDED_COLUMNS = ("title", "reader")
 
 
 @dataclass(frozen=True)
@@ -52,22 +58,37 @@ class Conversations:
         self._db = connect(path, _SCHEMA)
         try:
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(conversations)")}
-            if "title" not in columns:  # indexes made before conversations could be renamed
-                with self._db:
-                    self._db.execute("ALTER TABLE conversations ADD COLUMN title TEXT")
+            for column in _ADDED_COLUMNS:  # indexes made before it existed
+                if column not in columns:
+                    with self._db:
+                        self._db.execute(f"ALTER TABLE conversations ADD COLUMN {column} TEXT")
         except sqlite3.Error as exc:
             self._db.close()
             raise StoreError(f"saved conversations in {path}: {exc}") from None
 
-    def save(self, conversation_id: str, answers: list[dict[str, Any]]) -> None:
-        """Keep the conversation's answers so far, replacing what was kept under its id."""
+    def save(self, conversation_id: str, answers: list[dict[str, Any]], *, reader: str) -> None:
+        """Keep the conversation's answers so far, replacing what was kept under its id. Only
+        its reader may: another reader's save raises StoreError (continue under a new id)."""
         with self._db:
-            self._db.execute(
-                "INSERT INTO conversations(id, updated_at, answers) VALUES (?, ?, ?) "
+            cursor = self._db.execute(
+                "INSERT INTO conversations(id, updated_at, answers, reader) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, "
-                "answers = excluded.answers",
-                (conversation_id, _now(), json.dumps(answers, ensure_ascii=False)),
+                "answers = excluded.answers, reader = excluded.reader "
+                "WHERE conversations.reader IS NULL OR conversations.reader = excluded.reader",
+                (conversation_id, _now(), json.dumps(answers, ensure_ascii=False), reader),
             )
+        if cursor.rowcount == 0:
+            raise StoreError(
+                f"conversation {conversation_id} belongs to another reader: continue it under "
+                "a new id"
+            )
+
+    def reader_of(self, conversation_id: str) -> str | None:
+        """Who saved the conversation (None: nobody yet, or saved before readers had ids)."""
+        row = self._db.execute(
+            "SELECT reader FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
 
     def load(self, conversation_id: str) -> list[dict[str, Any]] | None:
         """The answers saved under this id, or None if there is no such conversation."""
@@ -76,15 +97,15 @@ class Conversations:
         ).fetchone()
         return None if row is None else list(json.loads(row[0]))
 
-    def recent(self, limit: int = 20) -> list[ConversationInfo]:
-        """The latest conversations first."""
+    def recent(self, reader: str, limit: int = 20) -> list[ConversationInfo]:
+        """This reader's latest conversations first."""
         # SQLite reads the first question and the length out of the JSON: the page draws this
         # list on every rerun, and parsing every saved answer in Python was most of its cost.
         rows = self._db.execute(
             "SELECT id, title, updated_at, json_extract(answers, '$[0].question'), "
-            "json_array_length(answers) AS turns FROM conversations WHERE turns > 0 "
-            "ORDER BY updated_at DESC, id LIMIT ?",
-            (limit,),
+            "json_array_length(answers) AS turns FROM conversations "
+            "WHERE reader = ? AND turns > 0 ORDER BY updated_at DESC, id LIMIT ?",
+            (reader, limit),
         ).fetchall()
         out = []
         for conversation_id, title, updated_at, question, turns in rows:
@@ -93,16 +114,21 @@ class Conversations:
             out.append(ConversationInfo(str(conversation_id), name, str(updated_at), int(turns)))
         return out
 
-    def rename(self, conversation_id: str, title: str) -> None:
+    def rename(self, conversation_id: str, title: str, *, reader: str) -> None:
+        """Name the reader's conversation (an empty name gives its first question back)."""
         title = " ".join(title.split())[:MAX_TITLE]
         with self._db:
             self._db.execute(
-                "UPDATE conversations SET title = ? WHERE id = ?", (title or None, conversation_id)
+                "UPDATE conversations SET title = ? WHERE id = ? AND reader = ?",
+                (title or None, conversation_id, reader),
             )
 
-    def delete(self, conversation_id: str) -> None:
+    def delete(self, conversation_id: str, *, reader: str) -> None:
+        """Delete the reader's conversation; another reader's stays."""
         with self._db:
-            self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+            self._db.execute(
+                "DELETE FROM conversations WHERE id = ? AND reader = ?", (conversation_id, reader)
+            )
 
     def close(self) -> None:
         self._db.close()

@@ -313,7 +313,31 @@ def test_earlier_conversations_are_listed_opened_renamed_and_deleted(sample_inde
     app.button(key="delete").click().run()
     assert app.session_state.conversation_id != first
     saved = Conversations(sample_index / "newsqa.sqlite3")
-    assert first not in [c.id for c in saved.recent()]
+    assert saved.load(first) is None
+    assert first not in [c.id for c in saved.recent(app.session_state.reader)]
+
+
+def test_another_browser_neither_lists_nor_changes_a_readers_conversation(
+    sample_index: Path,
+) -> None:
+    from qa.conversations import Conversations
+
+    mine = ask(AppTest.from_file(APP, default_timeout=60).run(), EVACUATED)
+    first, me = mine.session_state.conversation_id, mine.session_state.reader
+    other = AppTest.from_file(APP, default_timeout=60).run()
+    assert other.session_state.reader != me
+    assert not [b for b in other.button if b.key == f"conv-{first}"]
+    # The shared link opens it; a question there continues it under a new id.
+    other = AppTest.from_file(APP, default_timeout=60)
+    other.query_params["c"] = first
+    other.run()
+    assert [a.question for a in other.session_state.answers] == [EVACUATED]
+    assert not [b for b in other.button if b.key in ("rename", "delete")]
+    ask(other, "How much damage did the mayor say the flood caused?")
+    assert other.session_state.conversation_id != first
+    saved = Conversations(sample_index / "newsqa.sqlite3")
+    assert [a["question"] for a in saved.load(first) or []] == [EVACUATED]
+    assert [c.id for c in saved.recent(me)] == [first]
 
 
 def test_the_first_view_shows_the_stories_and_asks_an_example_in_one_click(

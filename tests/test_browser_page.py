@@ -426,3 +426,35 @@ def test_conversations_are_listed_renamed_reopened_and_deleted(open_page: Any, s
     expect(sidebar.locator(f".st-key-conv-{first}")).to_have_count(0)
     expect(sidebar.get_by_text("Flood evacuations")).to_have_count(0)
     shot(page, "4-deleted")
+
+
+def test_each_browser_lists_only_its_own_conversations_and_a_shared_link_forks(
+    open_page: Any, app_url: str, shot: Shots
+) -> None:
+    mine = open_page()
+    ask(mine, EVACUATED, turn=1)
+    first = params(mine)["c"]
+    sidebar = mine.locator(SIDEBAR)
+    sidebar.get_by_role("button", name="New conversation").click()
+    expect(sidebar.locator(f".st-key-conv-{first}")).to_have_count(1)
+    # A reload is a new Streamlit session: the browser's cookie keeps it the same reader.
+    mine.reload()
+    expect(mine.locator(CHAT_BOX)).to_be_visible()
+    expect(mine.locator(SIDEBAR).locator(f".st-key-conv-{first}")).to_have_count(1)
+    shot(mine, "1-mine-after-reload")
+
+    other = open_page()  # another browser: another context, no cookie
+    expect(other.get_by_role("heading", name="In this collection")).to_be_visible()
+    expect(other.locator(SIDEBAR).locator(f".st-key-conv-{first}")).to_have_count(0)
+    other.goto(f"{app_url}/?c={first}")  # the link, shared
+    expect(other.locator(".nq-answer")).to_have_count(1)
+    expect(other.locator(SIDEBAR).get_by_role("button", name="Delete")).to_have_count(0)
+    expect(other.locator(SIDEBAR)).to_contain_text("shared with you")
+    ask(other, DAMAGE, turn=2)
+    expect(other).not_to_have_url(re.compile(rf"[?&]c={first}"))
+    shot(other, "2-other-forked")
+
+    mine.reload()  # the owner's conversation is as they left it: one answer
+    mine.locator(SIDEBAR).locator(f".st-key-conv-{first} button").click()
+    expect(mine.locator(".nq-answer")).to_have_count(1)
+    shot(mine, "3-mine-unchanged")

@@ -15,6 +15,8 @@ from qa.store import Store
 from qa.types import Answer
 from tests.helpers import ANSWER
 
+ME, OTHER = "a" * 32, "b" * 32  # two browsers
+
 # The table as the article store created it, before conversations could be renamed.
 OLD_TABLE = """
 CREATE TABLE conversations (
@@ -35,15 +37,15 @@ def index(tmp_path: Path) -> Path:
 def test_conversations_round_trip(index: Path) -> None:
     saved = Conversations(index)
     answer = ANSWER
-    saved.save("c1", [answer.to_dict()])
-    saved.save("c1", [answer.to_dict(), answer.to_dict()])
+    saved.save("c1", [answer.to_dict()], reader=ME)
+    saved.save("c1", [answer.to_dict(), answer.to_dict()], reader=ME)
     assert len(saved.load("c1") or []) == 2 and saved.load("nope") is None
 
 
 def test_a_saved_conversation_loads_with_its_citations_from_another_connection(
     index: Path,
 ) -> None:
-    Conversations(index).save("c1", [ANSWER.to_dict()])
+    Conversations(index).save("c1", [ANSWER.to_dict()], reader=ME)
     (loaded,) = Conversations(index).load("c1") or []
     assert Answer.from_dict(loaded).citations == ANSWER.citations
 
@@ -51,20 +53,33 @@ def test_a_saved_conversation_loads_with_its_citations_from_another_connection(
 def test_conversations_are_listed_renamed_and_deleted(index: Path) -> None:
     saved = Conversations(index)
     long = "Why " + "very " * 30 + "long?"
-    saved.save("a", [Answer(long, "x", (), False).to_dict()])
-    saved.save("b", [ANSWER.to_dict(), ANSWER.to_dict()])
-    saved.save("empty", [])  # a conversation with no answer yet is not listed
-    listed = {c.id: c for c in saved.recent()}
+    saved.save("a", [Answer(long, "x", (), False).to_dict()], reader=ME)
+    saved.save("b", [ANSWER.to_dict(), ANSWER.to_dict()], reader=ME)
+    saved.save("empty", [], reader=ME)  # a conversation with no answer yet is not listed
+    listed = {c.id: c for c in saved.recent(ME)}
     assert set(listed) == {"a", "b"}
     assert listed["b"].title == "Q?" and listed["b"].turns == 2
     assert len(listed["a"].title) == MAX_TITLE and listed["a"].title.endswith("...")
-    saved.rename("b", "  Talks   in\nHarbour ")
-    assert {c.id: c.title for c in saved.recent()}["b"] == "Talks in Harbour"
-    saved.rename("b", "   ")  # an empty name gives the first question back
-    assert {c.id: c.title for c in saved.recent()}["b"] == "Q?"
-    saved.delete("b")
-    assert [c.id for c in saved.recent()] == ["a"] and saved.load("b") is None
-    assert saved.recent(limit=0) == []
+    saved.rename("b", "  Talks   in\nHarbour ", reader=ME)
+    assert {c.id: c.title for c in saved.recent(ME)}["b"] == "Talks in Harbour"
+    saved.rename("b", "   ", reader=ME)  # an empty name gives the first question back
+    assert {c.id: c.title for c in saved.recent(ME)}["b"] == "Q?"
+    saved.delete("b", reader=ME)
+    assert [c.id for c in saved.recent(ME)] == ["a"] and saved.load("b") is None
+    assert saved.recent(ME, limit=0) == []
+
+
+def test_a_reader_sees_and_changes_only_their_own_conversations(index: Path) -> None:
+    saved = Conversations(index)
+    saved.save("mine", [ANSWER.to_dict()], reader=ME)
+    assert saved.recent(OTHER) == [] and saved.reader_of("mine") == ME
+    saved.rename("mine", "Taken", reader=OTHER)
+    saved.delete("mine", reader=OTHER)
+    with pytest.raises(StoreError, match="belongs to another reader"):
+        saved.save("mine", [], reader=OTHER)
+    # A shared link still reads it; the owner's list, name and answers are unchanged.
+    assert saved.load("mine") == [ANSWER.to_dict()]
+    assert [(c.id, c.title) for c in saved.recent(ME)] == [("mine", "Q?")]
 
 
 def test_conversations_saved_by_an_older_newsqa_still_read_and_can_be_renamed(
@@ -77,17 +92,19 @@ def test_conversations_saved_by_an_older_newsqa_still_read_and_can_be_renamed(
             ("old", "2020-01-01T00:00:00+00:00", json.dumps([ANSWER.to_dict()])),
         )
     saved = Conversations(index)
-    assert saved.load("old") == [ANSWER.to_dict()]
-    saved.rename("old", "From before")
-    saved.save("new", [ANSWER.to_dict()])
-    assert [(c.id, c.title) for c in saved.recent()] == [("new", "Q?"), ("old", "From before")]
+    assert saved.load("old") == [ANSWER.to_dict()] and saved.reader_of("old") is None
+    assert saved.recent(ME) == []  # nobody's until a reader continues it
+    saved.save("old", [ANSWER.to_dict()], reader=ME)
+    saved.rename("old", "From before", reader=ME)
+    saved.save("new", [ANSWER.to_dict()], reader=ME)
+    assert [c.title for c in saved.recent(ME)] == ["Q?", "From before"]
 
 
 def test_the_table_keeps_the_name_and_columns_older_indexes_have(index: Path) -> None:
     Conversations(index).close()
     with closing(sqlite3.connect(index)) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(conversations)")]
-    assert columns == ["id", "updated_at", "answers", "title"]
+    assert columns == ["id", "updated_at", "answers", "title", "reader"]
 
 
 def test_a_missing_index_is_an_error_and_is_not_created(tmp_path: Path) -> None:
