@@ -6,13 +6,16 @@ Starts `streamlit run app.py` against a copy of DIR (the page writes conversatio
 then opens N contexts in Debian's chromium through Playwright's async API, all at once. Prints
 time to a usable page (navigation to the chat input visible) and time to answer (Enter to the
 answer visible), median and p95, how many readers got an answer, and the server's peak RSS
-(VmHWM of the streamlit process). Targets on 2 cores: all answered, answer p95 <= 5 s, RSS <= 1 GB.
+(VmHWM of the streamlit process), and the CPU seconds the server and the browsers used: on one
+machine the N browsers share its cores with the server. Targets on 2 cores: all answered, answer
+p95 <= 5 s, RSS <= 1 GB.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import sys
@@ -65,6 +68,25 @@ async def run(url: str, readers: int) -> list[tuple[float, float | None, str]]:
     return list(results)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a live process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all cores), from /proc/stat. Chromium's
+    renderers exit with their contexts and are reaped outside it, so the browsers' share is
+    the machine's less the server's."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     """The peak resident memory (VmHWM) of the streamlit process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -106,8 +128,11 @@ def main() -> None:
         log = Path(tmp) / "streamlit.log"
         proc, url, start = start_server(index, log)
         try:
+            machine_before, server_before = machine_cpu_seconds(), cpu_seconds(proc.pid)
             results = asyncio.run(run(url, args.readers))
             rss = peak_rss_mb(proc.pid)
+            server_cpu = cpu_seconds(proc.pid) - server_before
+            others_cpu = machine_cpu_seconds() - machine_before - server_cpu
         finally:
             stop_process(proc)
         server = server_times(index)
@@ -124,6 +149,8 @@ def main() -> None:
               f"{percentile(server, 0.95):6.2f} s   (the answers' own timings; the rest is the "
               "browsers on the same cores, and the websocket)")  # fmt: skip
     print(f"answered {len(answered)} of {len(results)}; server peak RSS {rss:.0f} MB")
+    print(f"CPU while the readers ran: server {server_cpu:.1f} s, everything else (the browsers, "
+          f"Playwright) {others_cpu:.1f} s")  # fmt: skip
     for _, answer, status in results:
         if answer is None:
             print(" ", status)
