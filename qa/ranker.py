@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,6 +29,7 @@ import numpy as np
 
 from qa.errors import ConfigError
 from qa.features import FEATURES
+from qa.question import focus_words
 
 ANSWER, EVIDENCE, NONE = "answer", "evidence", "none"
 # What the confidence model reads of a ranking, in order.
@@ -34,6 +37,9 @@ ANSWER, EVIDENCE, NONE = "answer", "evidence", "none"
 # across questions (with it, the confidence fell as the score rose on a small collection).
 CONFIDENCE_FEATURES: tuple[str, ...] = (
     "margin",  # top score minus the second's
+    # ... minus the best one that says something else: a second outlet (or a later sentence)
+    # repeating the top's figure is agreement, not a rival answer.
+    "margin_other",
     "top_focus_context",
     "focus_absent",
     "top_names_context",
@@ -170,17 +176,35 @@ def load_model(path: Path | None = None) -> Model:
     return Model.from_dict(json.loads(text))
 
 
-def confidence_row(scores: np.ndarray, matrix: np.ndarray, article_ids: list[str]) -> np.ndarray:
+_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+AGREE_WORDS = 0.6  # share of the shorter sentence's content words two must share to agree
+NO_RIVAL_MARGIN = 5.0
+
+
+def confidence_row(
+    scores: np.ndarray,
+    matrix: np.ndarray,
+    article_ids: list[str],
+    texts: Sequence[str],
+    question: str,
+) -> np.ndarray:
     """What the confidence model reads, from a ranking sorted best first."""
     if len(scores) == 0:
         return np.zeros(len(CONFIDENCE_FEATURES))
     column = {name: i for i, name in enumerate(FEATURES)}
     top = matrix[0]
-    second = float(scores[1]) if len(scores) > 1 else float(scores[0]) - 5.0
+    second = float(scores[1]) if len(scores) > 1 else float(scores[0]) - NO_RIVAL_MARGIN
+    asked = set(_FIGURE.findall(question))
+    rival = next(
+        (float(s) for s, t in zip(scores[1:], texts[1:], strict=False)
+         if not _agree(texts[0], t, asked)),
+        float(scores[0]) - NO_RIVAL_MARGIN,
+    )  # fmt: skip
     same = sum(1 for a in article_ids[:5] if a == article_ids[0]) / min(5, len(article_ids))
     return np.asarray(
         [
             float(scores[0]) - second,
+            float(scores[0]) - rival,
             top[column["focus_context"]],
             top[column["focus_absent"]],
             top[column["names_context"]],
@@ -191,3 +215,12 @@ def confidence_row(scores: np.ndarray, matrix: np.ndarray, article_ids: list[str
         ],
         dtype=np.float64,
     )
+
+
+def _agree(top: str, other: str, asked: set[str]) -> bool:
+    """Do two sentences say the same thing: a figure the question did not give, or most words?"""
+    figures = set(_FIGURE.findall(top)) - asked
+    if figures & set(_FIGURE.findall(other)):
+        return True
+    mine, theirs = set(focus_words(top)), set(focus_words(other))
+    return len(mine & theirs) >= AGREE_WORDS * max(1, min(len(mine), len(theirs)))

@@ -55,7 +55,13 @@ class Ranking:
         if not self.ranked:
             return Outcome("none", 0.0)
         scores = np.asarray([r.score for r in self.ranked])
-        row = confidence_row(scores, self.features, [r.article_id for r in self.ranked])
+        row = confidence_row(
+            scores,
+            self.features,
+            [r.article_id for r in self.ranked],
+            [r.text for r in self.ranked],
+            self.question.text,
+        )
         return self.model.confidence.outcome(row)
 
 

@@ -191,7 +191,8 @@ def confidence_rows(ranker: Linear, items: list[Item]) -> tuple[np.ndarray, ...]
             near.append(0)
             continue
         ids = [it.pool[i].article_id for i in order]
-        rows.append(confidence_row(scores, it.matrix[order], ids))
+        texts = [it.pool[i].text for i in order]
+        rows.append(confidence_row(scores, it.matrix[order], ids, texts, it.question.text))
         top.append(int(it.gold is not None and order[0] == it.gold))
         near.append(int(it.gold is not None and it.gold in order[:3]))
     return np.vstack(rows), np.asarray(top), np.asarray(near)
