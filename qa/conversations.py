@@ -20,12 +20,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from qa.errors import StoreError
-from qa.store import connect
+from qa.store import connect, timestamp
 
 MAX_TITLE = 80
 
@@ -75,7 +74,7 @@ class Conversations:
                 "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, "
                 "answers = excluded.answers, reader = excluded.reader "
                 "WHERE conversations.reader IS NULL OR conversations.reader = excluded.reader",
-                (conversation_id, _now(), json.dumps(answers, ensure_ascii=False), reader),
+                (conversation_id, timestamp(), json.dumps(answers, ensure_ascii=False), reader),
             )
         if cursor.rowcount == 0:
             raise StoreError(
@@ -132,7 +131,3 @@ class Conversations:
 
     def close(self) -> None:
         self._db.close()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -116,11 +116,10 @@ def run_case(
     mode: str | None = None,
     scorer: SupportScorer | None = None,
 ) -> CaseResult:
+    from qa.config import AnswerOptions
     from qa.support import SupportScorer
 
     scorer = scorer or SupportScorer(assistant.retriever.embedder)
-    from qa.config import AnswerOptions
-
     threshold = (assistant.llm.options if assistant.llm else AnswerOptions()).check.threshold
 
     def judge(sentence: str, texts: list[str]) -> bool:
@@ -140,7 +139,7 @@ def run_case(
             assistant.ask(turn, filters=filters, history=history, mode=case.mode or mode)
         )
     answer = assistant.ask(case.question, filters=filters, history=history, mode=wanted,
-                           llm=_scripted(assistant, case.llm_reply))  # fmt: skip
+                           llm=_scripted(assistant, case.llm_reply, scorer))  # fmt: skip
     store = assistant.store
     gold: set[Key] = (
         set().union(*(resolve(store, r) for r in case.must_cite)) if case.must_cite else set()
@@ -167,17 +166,16 @@ def run_case(
     return CaseResult(case, answer, gold_ranks, evidence_hits, judgements, boilerplate, failures)
 
 
-def _scripted(assistant: Assistant, reply: str | None) -> LLMAnswerer | None:
-    """For a case with `llm_reply`: a model that writes it, checked as the configured one is."""
+def _scripted(assistant: Assistant, reply: str | None, scorer: SupportScorer) -> LLMAnswerer | None:
+    """For a case with `llm_reply`: a model that writes it, checked as the configured one is
+    (with the run's scorer, which keeps the vectors of sentences that several cases cite)."""
     if reply is None:
         return None
     from qa.config import AnswerOptions
     from qa.generate import LLMAnswerer
     from qa.llm import ScriptedChat
-    from qa.support import SupportScorer
 
     options = assistant.llm.options if assistant.llm else AnswerOptions()
-    scorer = SupportScorer(assistant.retriever.embedder)
     return LLMAnswerer(ScriptedChat(reply), assistant.store, scorer, options)
 
 

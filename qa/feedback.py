@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from qa.store import connect
+from qa.store import connect, timestamp
 
 # Column names are those of indexes made when the article store kept this table.
 _SCHEMA = """
@@ -56,7 +55,7 @@ class FeedbackLog:
             cursor = self._db.execute(
                 "INSERT INTO feedback(created_at, kind, rating, comment, question, answer, "
                 "fixture) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (_now(), kind, rating, (comment or "").strip() or None, answer["question"],
+                (timestamp(), kind, rating, (comment or "").strip() or None, answer["question"],
                  json.dumps(answer, ensure_ascii=False),
                  json.dumps(fixture, ensure_ascii=False) if fixture else None),
             )  # fmt: skip
@@ -78,7 +77,3 @@ class FeedbackLog:
 
     def close(self) -> None:
         self._db.close()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -194,12 +194,7 @@ def confidence_row(
     column = {name: i for i, name in enumerate(FEATURES)}
     top = matrix[0]
     second = float(scores[1]) if len(scores) > 1 else float(scores[0]) - NO_RIVAL_MARGIN
-    asked = set(_FIGURE.findall(question))
-    rival = next(
-        (float(s) for s, t in zip(scores[1:], texts[1:], strict=False)
-         if not _agree(texts[0], t, asked)),
-        float(scores[0]) - NO_RIVAL_MARGIN,
-    )  # fmt: skip
+    rival = _rival_score(scores, texts, question)
     same = sum(1 for a in article_ids[:5] if a == article_ids[0]) / min(5, len(article_ids))
     return np.asarray(
         [
@@ -217,10 +212,15 @@ def confidence_row(
     )
 
 
-def _agree(top: str, other: str, asked: set[str]) -> bool:
-    """Do two sentences say the same thing: a figure the question did not give, or most words?"""
-    figures = set(_FIGURE.findall(top)) - asked
-    if figures & set(_FIGURE.findall(other)):
-        return True
-    mine, theirs = set(focus_words(top)), set(focus_words(other))
-    return len(mine & theirs) >= AGREE_WORDS * max(1, min(len(mine), len(theirs)))
+def _rival_score(scores: np.ndarray, texts: Sequence[str], question: str) -> float:
+    """The score of the best candidate that says something else than the top one: not a
+    figure of the top's that the question did not give, nor most of its content words."""
+    figures = set(_FIGURE.findall(texts[0])) - set(_FIGURE.findall(question))
+    words = set(focus_words(texts[0]))
+    for score, text in zip(scores[1:], texts[1:], strict=False):
+        if figures & set(_FIGURE.findall(text)):
+            continue
+        theirs = set(focus_words(text))
+        if len(words & theirs) < AGREE_WORDS * max(1, min(len(words), len(theirs))):
+            return float(score)
+    return float(scores[0]) - NO_RIVAL_MARGIN

@@ -122,7 +122,8 @@ class StoreStats:
     size_bytes: int
 
 
-def _now() -> str:
+def timestamp() -> str:
+    """Now, as every table in the index's file records it: UTC, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -272,7 +273,7 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
             "origin = excluded.origin, article_id = excluded.article_id, "
             "raw_hash = excluded.raw_hash, seen_at = excluded.seen_at",
-            (ref.key, ref.origin, ref.container, ref.item, article.id, raw_hash, _now()),
+            (ref.key, ref.origin, ref.container, ref.item, article.id, raw_hash, timestamp()),
         )
         if previous is not None and previous[0] == article.id:
             return SaveResult("unchanged", article.id, ref)
@@ -289,7 +290,7 @@ class Store:
             (
                 article.id, article.title, article.outlet, article.author, article.published,
                 article.published_raw, article.url, article.origin, article.item,
-                article.content_hash, article.text, removed, _now(),
+                article.content_hash, article.text, removed, timestamp(),
             ),
         )  # fmt: skip
         self._db.executemany(

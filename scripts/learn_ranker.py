@@ -70,6 +70,9 @@ class Item:
     matrix: np.ndarray
     gold: int | None  # index of the answering sentence in pool; None: absent or unanswerable
     answerable: bool
+    # Strings that state the answer (--answers): a sentence from any article holding them all
+    # supports it too.
+    states: tuple[str, ...] = ()
 
 
 def norm(text: str) -> str:
@@ -256,13 +259,9 @@ def reliability(rows: np.ndarray, labels: np.ndarray, confidence: Confidence) ->
 # -- measuring ---------------------------------------------------------------------------------
 
 
-ANSWERS: dict[str, list[str]] = {}  # question id -> strings that state its answer (--answers)
-
-
 def supports(item: Item, key: Key, text: str, gold_key: Key | None) -> bool:
     """The cited sentence is the answering one, or (with --answers) states the same answer."""
-    wanted = ANSWERS.get(item.id)
-    return key == gold_key or bool(wanted) and all(contains(text, w) for w in wanted or ())
+    return key == gold_key or bool(item.states) and all(contains(text, w) for w in item.states)
 
 
 def measure(model: Model, items: list[Item]) -> dict[str, float]:
@@ -384,10 +383,6 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="keep the candidate pools here between runs")
     args = parser.parse_args()
     started = time.perf_counter()
-    for path in args.answers:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip() and json.loads(line).get("answer_contains"):
-                ANSWERS[json.loads(line)["id"]] = json.loads(line)["answer_contains"]
     if args.cache and args.cache.exists():
         train_items, measure_items = pickle.loads(args.cache.read_bytes())
         for it in train_items + measure_items:  # features may have changed since
@@ -403,6 +398,11 @@ def main() -> None:
         measure_items = load_items(retriever, args.corpus, args.measure, "measure")
         if args.cache:
             args.cache.write_bytes(pickle.dumps((train_items, measure_items)))
+    rows = [json.loads(line) for path in args.answers
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
+    states = {row["id"]: tuple(row["answer_contains"] or ()) for row in rows}
+    for it in train_items + measure_items:
+        it.states = states.get(it.id, ())
     print(f"{len(train_items)} training questions, {len(measure_items)} measuring; "
           f"{time.perf_counter() - started:.0f} s to read the pools")  # fmt: skip
     fit = [it for it in train_items if it.split == "train"]

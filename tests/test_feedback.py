@@ -11,7 +11,6 @@ import pytest
 
 from qa.errors import StoreError
 from qa.feedback import FeedbackLog
-from qa.store import Store
 from qa.types import Answer
 from tests.helpers import ANSWER
 
@@ -30,15 +29,8 @@ CREATE TABLE feedback (
 """
 
 
-@pytest.fixture
-def index(tmp_path: Path) -> Path:
-    path = tmp_path / "s.sqlite3"
-    Store.open(path).close()
-    return path
-
-
-def test_feedback_round_trip(index: Path) -> None:
-    log = FeedbackLog(index)
+def test_feedback_round_trip(store_file: Path) -> None:
+    log = FeedbackLog(store_file)
     answer = ANSWER
     log.save(answer.to_dict(), kind="feedback", rating=-1, comment="  wrong date ")
     (record,) = log.records()
@@ -46,8 +38,8 @@ def test_feedback_round_trip(index: Path) -> None:
     assert Answer.from_dict(record["answer"]).citations == answer.citations
 
 
-def test_records_are_read_by_kind_oldest_first_with_their_fixture(index: Path) -> None:
-    log = FeedbackLog(index)
+def test_records_are_read_by_kind_oldest_first_with_their_fixture(store_file: Path) -> None:
+    log = FeedbackLog(store_file)
     first = log.save(ANSWER.to_dict(), kind="feedback", rating=1, comment="")
     case = {"id": "page-1", "question": "Q?"}
     second = log.save(ANSWER.to_dict(), kind="fixture", rating=None, comment=None, fixture=case)
@@ -58,18 +50,18 @@ def test_records_are_read_by_kind_oldest_first_with_their_fixture(index: Path) -
     (verdict,) = log.records("feedback")
     assert verdict["fixture"] is None and verdict["comment"] is None
     log.close()
-    assert [r["id"] for r in FeedbackLog(index).records()] == [first, second]  # committed
+    assert [r["id"] for r in FeedbackLog(store_file).records()] == [first, second]  # committed
 
 
-def test_feedback_written_by_an_older_newsqa_still_reads(index: Path) -> None:
-    with closing(sqlite3.connect(index)) as db, db:
+def test_feedback_written_by_an_older_newsqa_still_reads(store_file: Path) -> None:
+    with closing(sqlite3.connect(store_file)) as db, db:
         db.executescript(OLD_TABLE)
         db.execute(
             "INSERT INTO feedback(created_at, kind, rating, comment, question, answer, fixture) "
             "VALUES ('2020-01-01T00:00:00+00:00', 'feedback', -1, 'old', 'Q?', ?, NULL)",
             (json.dumps(ANSWER.to_dict()),),
         )
-    log = FeedbackLog(index)
+    log = FeedbackLog(store_file)
     log.save(ANSWER.to_dict(), kind="feedback", rating=1, comment="new")
     assert [(r["comment"], r["rating"]) for r in log.records("feedback")] == [
         ("old", -1), ("new", 1)
@@ -77,9 +69,9 @@ def test_feedback_written_by_an_older_newsqa_still_reads(index: Path) -> None:
     assert Answer.from_dict(log.records()[0]["answer"]).citations == ANSWER.citations
 
 
-def test_the_table_keeps_the_name_and_columns_older_indexes_have(index: Path) -> None:
-    FeedbackLog(index).close()
-    with closing(sqlite3.connect(index)) as db:
+def test_the_table_keeps_the_name_and_columns_older_indexes_have(store_file: Path) -> None:
+    FeedbackLog(store_file).close()
+    with closing(sqlite3.connect(store_file)) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(feedback)")]
     assert columns == [
         "id", "created_at", "kind", "rating", "comment", "question", "answer", "fixture"
