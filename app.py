@@ -29,8 +29,9 @@ from qa.export import conversation_markdown
 from qa.feedback import FeedbackLog
 from qa.fixtures import record_case
 from qa.inspect import collection_stats
+from qa.library import Library, open_library
 from qa.store import Store
-from qa.types import Answer, Citation, Delta, Filters
+from qa.types import Answer, Citation, Delta, Filters, Mode
 
 st.set_page_config(page_title="newsqa", layout="centered")
 st.html(render.CSS)
@@ -46,8 +47,9 @@ UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl", "xml", 
 
 
 @st.cache_resource(show_spinner="Opening the index...", hash_funcs=SETTINGS_HASH)
-def open_assistant(settings: Settings) -> Assistant:
-    return Assistant.from_settings(settings)
+def open_parts(settings: Settings) -> Library:
+    # One library for every visitor: its store and models are shared under its lock.
+    return open_library(settings)
 
 
 @st.cache_resource(show_spinner="Loading the embedding model...", hash_funcs=SETTINGS_HASH)
@@ -113,7 +115,7 @@ def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> Non
         sidebar_stats.clear()
         st.rerun()
     sidebar_stats.clear()
-    open_assistant.clear()
+    open_parts.clear()
 
 
 def show_add_results() -> None:
@@ -137,7 +139,7 @@ def empty_state(settings: Settings, problem: str) -> None:
                 st.error(str(exc))
                 return
         sidebar_stats.clear()
-        open_assistant.clear()
+        open_parts.clear()
         st.rerun()
 
 
@@ -301,7 +303,7 @@ def restore_feedback(settings: Settings, answers: list[Answer]) -> None:
         st.session_state[f"comment-{turn}"] = verdict["comment"] or ""
 
 
-def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> tuple[Filters, str]:
+def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tuple[Filters, Mode]:
     with st.sidebar:
         st.subheader("Collection", anchor=False)
         left, right = st.columns(2)
@@ -321,7 +323,7 @@ def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> 
         dates = st.date_input("Published between", min_value=first, max_value=last, key="dates")
         since = dates[0].isoformat() if len(dates) >= 1 else None
         until = dates[1].isoformat() if len(dates) == 2 else None
-        filters = assistant.make_filters(sources=outlets, since=since, until=until)
+        filters = Assistant(library).make_filters(sources=outlets, since=since, until=until)
         # The filters are part of the conversation's link: a reload or a shared link keeps them.
         _set_param("outlets", ",".join(outlets))
         _set_param("since", since)
@@ -338,7 +340,7 @@ def sidebar(settings: Settings, assistant: Assistant, stats: dict[str, Any]) -> 
             return filters, "extractive"
         modes = ["Extractive (offline)", "Language model"]
         mode = st.radio(
-            "Answer mode", modes, index=1 if assistant.default_mode == "llm" else 0,
+            "Answer mode", modes, index=1 if library.default_mode == "llm" else 0,
             label_visibility="collapsed",
         )  # fmt: skip
         ok, detail = llm_status(settings)
@@ -447,7 +449,7 @@ def main() -> None:
     # usable at once while a cold start opens the index and the models.
     question = st.chat_input("Ask about the news", disabled=not settings.store_path.is_file())
     try:
-        assistant = open_assistant(settings)
+        library = open_parts(settings)
         stats = sidebar_stats(settings)
     except NewsqaError as exc:
         with st.sidebar, st.expander("Add articles", expanded=True):
@@ -456,10 +458,10 @@ def main() -> None:
         st.stop()
 
     try:
-        filters, mode = sidebar(settings, assistant, stats)
+        filters, mode = sidebar(settings, library, stats)
     except NewsqaError as exc:
         st.error(str(exc))
-        filters, mode = Filters(), assistant.default_mode
+        filters, mode = Filters(), library.default_mode
     store = session_store(settings)
     # A question edited and sent again, or regenerated, from an earlier answer's actions.
     question = question or st.session_state.pop("pending_question", None)
@@ -468,7 +470,7 @@ def main() -> None:
     view = st.sidebar.radio("View", ["Chat", "Briefing"], horizontal=True, key="view")
     _set_param("view", view if view != "Chat" else None)
     if view == "Briefing":
-        briefing_view(assistant, store, filters, mode)
+        briefing_view(library, store, filters, mode)
         return
     answers = conversation(settings)
     if not answers and not question:
@@ -486,7 +488,7 @@ def main() -> None:
             render_answer(store, answer, turn)
 
     if question:
-        answer_question(assistant, store, answers, question, filters, mode)
+        answer_question(Assistant(library), store, answers, question, filters, mode)
     sidebar_footer(settings, answers)
 
 
@@ -495,7 +497,7 @@ def collection_stories(settings: Settings, articles: int, last: str | None) -> l
     from qa.overview import cached_stories
 
     with st.spinner("Reading the collection's stories..."):
-        return cached_stories(open_assistant(settings), (str(settings.index_dir), articles, last))
+        return cached_stories(open_parts(settings), (str(settings.index_dir), articles, last))
 
 
 def first_view(settings: Settings, stats: dict[str, Any]) -> None:
@@ -515,7 +517,7 @@ def first_view(settings: Settings, stats: dict[str, Any]) -> None:
                     st.rerun()
 
 
-def briefing_view(assistant: Assistant, store: Store, filters: Filters, mode: str) -> None:
+def briefing_view(library: Library, store: Store, filters: Filters, mode: Mode) -> None:
     from qa.brief import Briefer
     from qa.export import briefing_markdown
 
@@ -524,7 +526,7 @@ def briefing_view(assistant: Assistant, store: Store, filters: Filters, mode: st
         go = st.form_submit_button("Brief me", type="primary")
     if go and topic.strip():
         try:
-            st.session_state.briefing = Briefer(assistant).brief(topic, filters=filters, mode=mode)
+            st.session_state.briefing = Briefer(library).brief(topic, filters=filters, mode=mode)
         except NewsqaError as exc:
             st.error(str(exc))
             return
@@ -549,7 +551,7 @@ def answer_question(
     answers: list[Answer],
     question: str,
     filters: Filters,
-    mode: str,
+    mode: Mode,
 ) -> None:
     with st.chat_message("user"):
         st.text(question)

@@ -1,6 +1,6 @@
 """The assistant: a question in, an `Answer` with checked sentence citations out.
 
-assistant = Assistant.from_settings(load_settings())
+assistant = Assistant(open_library(load_settings()))   # or Assistant.from_settings(...)
 answer = assistant.ask("How many soldiers died in the clash?")
 print(answer.text)                # "... [1]"
 print(answer.citations[0].title)
@@ -13,7 +13,6 @@ back to the extractive answer, saying why, whenever its reply cannot be trusted.
 from __future__ import annotations
 
 import re
-import threading
 import time
 import unicodedata
 from collections.abc import Generator, Iterator, Sequence
@@ -22,22 +21,19 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from qa.cite import cite
-from qa.embed import query_embedder
-from qa.errors import LLMError, NewsqaError, QuestionError
+from qa.errors import LLMError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose
 from qa.followup import follow_up, rewrite, standalone_question
-from qa.index import VectorIndex
 from qa.question import Question, analyse
 from qa.ranker import NONE
-from qa.retrieve import Ranking, Retriever
-from qa.store import Store
+from qa.retrieve import Ranking
 from qa.timeparse import read_time
-from qa.types import Answer, Delta, Filters, Retrieved
+from qa.types import Answer, Delta, Filters, Mode, Retrieved
 
 if TYPE_CHECKING:
     from qa.config import Settings
     from qa.generate import LLMAnswerer
-    from qa.rerank import Reranker
+    from qa.library import Library
 
 History = Sequence["str | Answer"]  # earlier questions, or earlier answers (which hold theirs)
 
@@ -47,59 +43,18 @@ SHOWN_RETRIEVED = 10
 
 
 class Assistant:
-    def __init__(
-        self,
-        store: Store,
-        retriever: Retriever,
-        *,
-        policy: Policy = DEFAULT_POLICY,
-        today: date | None = None,
-        llm: LLMAnswerer | None = None,
-        llm_unavailable: str | None = None,
-        default_mode: str = "extractive",
-        reranker: Reranker | None = None,
-    ) -> None:
-        self.store = store
-        self.retriever = retriever
-        self._lock = threading.Lock()  # one question at a time: the store is one connection
+    """Questions over one `Library`: `Assistant(open_library(settings)).ask("...")`."""
+
+    def __init__(self, library: Library, *, policy: Policy = DEFAULT_POLICY) -> None:
+        self.lib = library
         self.policy = policy
-        self.today = today
-        self.llm = llm
-        # Why LLM answers cannot be given at all (e.g. no API key); said with each fallback.
-        self.llm_unavailable = llm_unavailable
-        self.default_mode = default_mode
-        self.reranker = reranker  # optional cross-encoder over the top candidates
 
     @classmethod
     def from_settings(cls, settings: Settings, *, today: date | None = None) -> Assistant:
-        store = Store.open(settings.store_path, create=False)
-        store.bind_embedding_model(settings.embed_model)  # refuses an index of another model
-        if store.article_count() == 0:
-            raise NewsqaError(
-                f"the index at {settings.index_dir} holds no articles: run 'newsqa ingest PATH' "
-                "or 'newsqa ingest --sample'"
-            )
-        embedder = query_embedder(settings.embedding)
-        retriever = Retriever(store, VectorIndex.open(settings.chroma), embedder)
-        llm, unavailable = None, None
-        if settings.llm_configured or settings.answer_mode == "llm":
-            from qa.generate import LLMAnswerer
-            from qa.llm import ChatModel
-            from qa.support import SupportScorer
+        """An assistant over the index the settings name (the parts built by `open_library`)."""
+        from qa.library import open_library
 
-            try:
-                chat = ChatModel(settings.chat)
-                llm = LLMAnswerer(chat, store, SupportScorer(embedder), settings.answering)
-            except LLMError as exc:
-                unavailable = str(exc)
-        mode = "llm" if settings.uses_llm else "extractive"
-        reranker = None
-        if settings.reranker:
-            from qa.rerank import CrossEncoderReranker
-
-            reranker = CrossEncoderReranker(settings.reranker, top=settings.reranker_top)
-        return cls(store, retriever, today=today, llm=llm, llm_unavailable=unavailable,
-                   default_mode=mode, reranker=reranker)  # fmt: skip
+        return cls(open_library(settings, today=today))
 
     def make_filters(
         self,
@@ -110,7 +65,7 @@ class Assistant:
         article_ids: Sequence[str] = (),
     ) -> Filters:
         """Filters from what a person typed: outlet names in any case, dates in most formats."""
-        known = self.store.outlets()
+        known = self.lib.store.outlets()
         matched: list[str] = []
         for wanted in sources:
             hits = [o for o in known if o.casefold() == wanted.strip().casefold()] or [
@@ -134,7 +89,7 @@ class Assistant:
         *,
         filters: Filters | None = None,
         history: History | None = None,
-        mode: str | None = None,
+        mode: Mode | None = None,
         llm: LLMAnswerer | None = None,
     ) -> Answer:
         """Answer from the indexed articles only, or abstain saying they don't answer it.
@@ -156,14 +111,15 @@ class Assistant:
         *,
         filters: Filters | None = None,
         history: History | None = None,
-        mode: str | None = None,
+        mode: Mode | None = None,
         llm: LLMAnswerer | None = None,
     ) -> Iterator[Delta | Answer]:
         """`Delta`s as the answer is written (markers numbered for display, the provisional
         citations so far), then the checked `Answer`, which replaces them."""
-        with self._lock:
+        lib = self.lib
+        with lib.lock:  # the store's connection and the models are shared by every reader
             yield from self._ask(
-                question, filters, history or (), mode or self.default_mode, llm or self.llm
+                question, filters, history or (), mode or lib.default_mode, llm or lib.llm
             )
 
     def _ask(
@@ -171,7 +127,7 @@ class Assistant:
         question: str,
         filters: Filters | None,
         history: History,
-        mode: str,
+        mode: Mode,
         llm: LLMAnswerer | None,
     ) -> Iterator[Delta | Answer]:
         if mode not in ("extractive", "llm"):
@@ -190,15 +146,15 @@ class Assistant:
             return
         search_text = self._standalone(question, history, llm if mode == "llm" else None)
         timings["rewrite"] = (time.perf_counter() - started) * 1000
-        scope = read_time(search_text, today=self._today())
+        scope = read_time(search_text, today=self.lib.day())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
-        ranking = self.retriever.rank(
+        ranking = self.lib.retriever.rank(
             search_text, filters, analysed=_analysed(question, search_text)
         )
         if search_text != question:
             ranking = follow_up(ranking, history)
-        if self.reranker is not None:
-            ranking = ranking.reordered(self.reranker.rerank(search_text, ranking.ranked))
+        if self.lib.reranker is not None:
+            ranking = ranking.reordered(self.lib.reranker.rerank(search_text, ranking.ranked))
         timings["retrieve"] = (time.perf_counter() - started) * 1000 - timings["rewrite"]
         choice = choose_sentences(ranking, search_text, self.policy)
         answer = self._answer(question, choice, ranking, filters)
@@ -229,7 +185,7 @@ class Assistant:
         from qa.generate import ABSTENTION_OVERRULED
 
         if llm is None:
-            reason = self.llm_unavailable or "no language model is configured"
+            reason = self.lib.llm_unavailable or "no language model is configured"
             return replace(extractive, fallback_reason=f"{reason}; answered extractively")
         if not ranked:
             return extractive
@@ -237,7 +193,7 @@ class Assistant:
         streamed = False
         checked: Checked | None = None
         try:
-            for event in llm.stream(search_text, ranked, today=self._today().isoformat()):
+            for event in llm.stream(search_text, ranked, today=self.lib.day().isoformat()):
                 if isinstance(event, Checked):
                     checked = event
                 else:
@@ -259,12 +215,12 @@ class Assistant:
             )
         if checked.abstained:
             related = tuple(
-                cite(self.store, n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
+                cite(self.lib.store, n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
             )
             return Answer(question, _abstention(question, None), (), True, mode="llm",
                           retrieved=shown, related=related, confidence=NONE)  # fmt: skip
         citations = tuple(
-            replace(cite(self.store, n, item.found), support=support)
+            replace(cite(self.lib.store, n, item.found), support=support)
             for n, (item, support) in enumerate(
                 zip(checked.cited, checked.support, strict=True), start=1
             )
@@ -287,9 +243,6 @@ class Assistant:
                 return rewritten
         return standalone_question(question, previous)
 
-    def _today(self) -> date:
-        return self.today or date.today()
-
     # -- building the answer ---------------------------------------------------------------
 
     def _answer(
@@ -303,13 +256,14 @@ class Assistant:
         outcome = choice.outcome
         if not choice.sentences:
             related = tuple(
-                cite(self.store, n, r)
+                cite(self.lib.store, n, r)
                 for n, r in enumerate(_one_per_article(ranking.ranked), start=1)
             )
             text = _abstention(question, filters)
             return Answer(question, text, (), True, retrieved=shown, related=related,
                           confidence=NONE, probability=outcome.probability)  # fmt: skip
-        citations = tuple(cite(self.store, n, r) for n, r in enumerate(choice.sentences, start=1))
+        store = self.lib.store
+        citations = tuple(cite(store, n, r) for n, r in enumerate(choice.sentences, start=1))
         text = compose(outcome.level, citations, latest=ranking.question.latest)
         return Answer(question, text, citations, False, retrieved=shown,
                       confidence=outcome.level, probability=outcome.probability)  # fmt: skip

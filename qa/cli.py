@@ -8,12 +8,15 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from qa.config import Settings, load_settings
 from qa.errors import NewsqaError
+
+if TYPE_CHECKING:
+    from qa.types import Mode
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,7 +134,7 @@ def ask(
     since: str | None,
     until: str | None,
     shown: int,
-    mode: str | None,
+    mode: Mode | None,
     index_dir: Path | None,
 ) -> None:
     """Answer QUESTION with cited sentences; without QUESTION, one question per stdin line
@@ -346,7 +349,7 @@ def list_articles(limit: int, index_dir: Path | None) -> None:
 def evaluate(
     fixtures: tuple[Path, ...],
     check: bool,
-    mode: str | None,
+    mode: Mode | None,
     reports: tuple[Path, ...],
     bounds: tuple[str, ...],
     baseline: bool,
@@ -364,17 +367,17 @@ def evaluate(
             click.echo(f"{len(fixtures)} file(s) valid")
         sys.exit(EXIT_SOME_FAILED if problems else 0)
     limits = _bounds(bounds)
-    from qa.assistant import Assistant
     from qa.evaluate import by_tag, missed_bounds, run_cases, summarize
+    from qa.library import open_library
     from qa.report import write_report
 
     settings = _settings(index_dir)
-    assistant = Assistant.from_settings(settings, today=_date(today))
+    library = open_library(settings, today=_date(today))
     cases = [case for path in fixtures for case in load_cases(path)]
     from tqdm import tqdm
 
     with tqdm(total=len(cases), unit="case", file=sys.stderr, disable=None, leave=False) as bar:
-        results = run_cases(assistant, cases, mode=mode, progress=lambda done, _: bar.update(1))
+        results = run_cases(library, cases, mode=mode, progress=lambda done, _: bar.update(1))
     for result in results:
         if not result.passed:
             click.echo(
@@ -463,7 +466,7 @@ def fixtures() -> None:
 @index_option
 def record(
     question: str, out: Path, case_id: str | None, tags: tuple[str, ...], yes: bool,
-    mode: str | None, index_dir: Path | None,
+    mode: Mode | None, index_dir: Path | None,
 ) -> None:  # fmt: skip
     """Ask QUESTION, confirm its citations, and append it as a case to --out."""
     from qa.assistant import Assistant
@@ -519,7 +522,7 @@ def export_fixtures(out: Path, index_dir: Path | None) -> None:
 @index_option
 def brief(
     topic: str, since: str | None, until: str | None, sources: tuple[str, ...],
-    new_since: str | None, output_format: str, out: Path | None, mode: str | None,
+    new_since: str | None, output_format: str, out: Path | None, mode: Mode | None,
     index_dir: Path | None,
 ) -> None:  # fmt: skip
     """A sourced, dated briefing on TOPIC: key points, timeline, who's who, where accounts
@@ -527,13 +530,15 @@ def brief(
     from qa.assistant import Assistant
     from qa.brief import Briefer
     from qa.export import briefing_markdown
+    from qa.library import open_library
 
-    assistant = Assistant.from_settings(_settings(index_dir))
+    library = open_library(_settings(index_dir))
+    assistant = Assistant(library)
     filters = assistant.make_filters(sources=sources, since=since, until=until)
     if new_since is not None:
         new_since = assistant.make_filters(since=new_since).since
-    briefing = Briefer(assistant).brief(
-        topic, filters=filters, new_since=new_since, mode=mode or assistant.default_mode
+    briefing = Briefer(library).brief(
+        topic, filters=filters, new_since=new_since, mode=mode or library.default_mode
     )
     for notice in briefing.notices:
         click.echo(f"note: {notice}", err=True)

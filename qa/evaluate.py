@@ -9,7 +9,7 @@ an NLI model):
   on its own still counts). A sentence whose citations do not support it jointly gets none of
   its citations counted.
 
-    results = run_cases(assistant, load_cases(path))
+    results = run_cases(open_library(settings), load_cases(path))
     summary = summarize(results)            # {"hit@1": ..., "citation_recall": ...}
 """
 
@@ -26,10 +26,11 @@ from qa.lexicon import NUMBER_WORDS
 from qa.markers import split_claims
 
 if TYPE_CHECKING:
-    from qa.assistant import Assistant
     from qa.generate import LLMAnswerer
+    from qa.library import Library
+    from qa.store import Store
     from qa.support import SupportScorer
-    from qa.types import Answer
+    from qa.types import Answer, Mode
 
 Judge = Callable[[str, list[str]], bool]  # does this text (list) support this sentence?
 _NUMBER_WORDS = {word: str(n) for word, n in NUMBER_WORDS.items()}
@@ -91,36 +92,39 @@ def judge_sentences(
 
 
 def run_cases(
-    assistant: Assistant,
+    library: Library,
     cases: Sequence[Case],
     *,
-    mode: str | None = None,
+    mode: Mode | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[CaseResult]:
     from qa.support import SupportScorer
 
     # One scorer for the run: it keeps the vectors of sentences that several cases cite.
-    scorer = SupportScorer(assistant.retriever.embedder)
+    scorer = SupportScorer(library.embedder)
     results = []
     for number, case in enumerate(cases):
-        results.append(run_case(assistant, case, mode=mode, scorer=scorer))
+        results.append(run_case(library, case, mode=mode, scorer=scorer))
         if progress is not None:
             progress(number + 1, len(cases))
     return results
 
 
 def run_case(
-    assistant: Assistant,
+    library: Library,
     case: Case,
     *,
-    mode: str | None = None,
+    mode: Mode | None = None,
     scorer: SupportScorer | None = None,
 ) -> CaseResult:
-    from qa.config import AnswerOptions
+    from qa.assistant import Assistant
     from qa.support import SupportScorer
 
-    scorer = scorer or SupportScorer(assistant.retriever.embedder)
-    threshold = (assistant.llm.options if assistant.llm else AnswerOptions()).check.threshold
+    assistant = Assistant(library)
+    scorer = scorer or SupportScorer(library.embedder)
+    # The configured options whether or not a model is configured: a scripted reply is checked
+    # as strictly as the deployment's model would be (NEWSQA_SUPPORT_THRESHOLD, _UNSUPPORTED).
+    threshold = library.answering.check.threshold
 
     def judge(sentence: str, texts: list[str]) -> bool:
         return scorer.score(sentence, texts).score >= threshold
@@ -139,8 +143,8 @@ def run_case(
             assistant.ask(turn, filters=filters, history=history, mode=case.mode or mode)
         )
     answer = assistant.ask(case.question, filters=filters, history=history, mode=wanted,
-                           llm=_scripted(assistant, case.llm_reply, scorer))  # fmt: skip
-    store = assistant.store
+                           llm=_scripted(library, case.llm_reply, scorer))  # fmt: skip
+    store = library.store
     gold: set[Key] = (
         set().union(*(resolve(store, r) for r in case.must_cite)) if case.must_cite else set()
     )
@@ -161,22 +165,20 @@ def run_case(
     judgements = tuple(
         judge_sentences(answer.text, {c.n: c.sentence for c in answer.citations}, judge)
     ) if not answer.abstained else ()  # fmt: skip
-    boilerplate = _boilerplate_citations(assistant, answer)
+    boilerplate = _boilerplate_citations(store, answer)
     failures = _failures(case, answer, gold, gold_ranks, banned, cited, boilerplate)
     return CaseResult(case, answer, gold_ranks, evidence_hits, judgements, boilerplate, failures)
 
 
-def _scripted(assistant: Assistant, reply: str | None, scorer: SupportScorer) -> LLMAnswerer | None:
+def _scripted(library: Library, reply: str | None, scorer: SupportScorer) -> LLMAnswerer | None:
     """For a case with `llm_reply`: a model that writes it, checked as the configured one is
     (with the run's scorer, which keeps the vectors of sentences that several cases cite)."""
     if reply is None:
         return None
-    from qa.config import AnswerOptions
     from qa.generate import LLMAnswerer
     from qa.llm import ScriptedChat
 
-    options = assistant.llm.options if assistant.llm else AnswerOptions()
-    return LLMAnswerer(ScriptedChat(reply), assistant.store, scorer, options)
+    return LLMAnswerer(ScriptedChat(reply), library.store, scorer, library.answering)
 
 
 def _matches(key: Key, carriers: set[str], gold: set[Key]) -> bool:
@@ -201,10 +203,10 @@ def _states(text: str, expected: tuple[str | tuple[str, ...], ...]) -> bool:
     return bool(expected) and all(contains(text, group) for group in expected)
 
 
-def _boilerplate_citations(assistant: Assistant, answer: Answer) -> int:
+def _boilerplate_citations(store: Store, answer: Answer) -> int:
     count = 0
     for citation in answer.citations:
-        article = assistant.store.article(citation.article_id, with_sentences=False)
+        article = store.article(citation.article_id, with_sentences=False)
         if article and any(citation.sentence.strip() in r.text for r in article.removed):
             count += 1
     return count

@@ -31,7 +31,7 @@ from qa.errors import NewsqaError
 
 if TYPE_CHECKING:
     from qa.store import Store
-    from qa.types import Answer
+    from qa.types import Answer, Mode
 
 Key = tuple[str, int]
 
@@ -68,7 +68,7 @@ class Case:
     must_not_cite: tuple[SentenceRef, ...] = ()
     abstain: bool = False
     confidence: tuple[str, ...] = ()  # the outcomes allowed; empty: any
-    mode: str | None = None
+    mode: Mode | None = None
     llm_reply: str | None = None
     source: str = ""  # "file:line", for reports
 

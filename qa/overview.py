@@ -7,7 +7,7 @@ cosine is high enough, else starts a new one. Example questions are made from wh
 lead sentences say (who is quoted, which figures are given) and kept only when the assistant
 answers them with confidence, so every suggestion works when clicked.
 
-    for story in stories(assistant, limit=6):
+    for story in stories(open_library(settings), limit=6):
         print(story.title, story.outlets, story.questions)
 """
 
@@ -25,7 +25,7 @@ from qa.brief.extract import figures_in, speakers
 from qa.escape import date_span
 
 if TYPE_CHECKING:
-    from qa.assistant import Assistant
+    from qa.library import Library
 
 SAME_STORY = 0.6  # cosine of lead vectors above which two articles report the same story
 MAX_ARTICLES = 5000  # the newest articles looked at; older ones add little to a first view
@@ -44,24 +44,24 @@ _CACHE: dict[Hashable, list[Story]] = {}
 _LOCK = threading.Lock()
 
 
-def cached_stories(assistant: Assistant, key: Hashable) -> list[Story]:
+def cached_stories(library: Library, key: Hashable) -> list[Story]:
     """`stories`, computed once per key (e.g. the collection's size and newest date) for the
     whole process: twenty readers arriving together wait for one computation instead of each
-    running their own (they would queue on the assistant's lock, 7 s each at 2,000 articles)."""
+    running their own (they would queue on the library's lock, 7 s each at 2,000 articles)."""
     with _LOCK:
         if key not in _CACHE:
             _CACHE.clear()  # one collection state at a time
-            _CACHE[key] = stories(assistant)
+            _CACHE[key] = stories(library)
         return _CACHE[key]
 
 
-def stories(assistant: Assistant, *, limit: int = 6, per_story: int = 2) -> list[Story]:
+def stories(library: Library, *, limit: int = 6, per_story: int = 2) -> list[Story]:
     """The largest stories, newest first among equals, with questions that get answers."""
-    rows = assistant.store.list_articles(limit=MAX_ARTICLES)
+    rows = library.store.list_articles(limit=MAX_ARTICLES)
     if not rows:
         return []
     ids = [str(r["id"]) for r in rows]
-    found = assistant.retriever.vector_index.vectors([(i, 0) for i in ids])
+    found = library.vectors.vectors([(i, 0) for i in ids])
     rows = [r for r in rows if (str(r["id"]), 0) in found]
     if not rows:
         return []
@@ -82,7 +82,7 @@ def stories(assistant: Assistant, *, limit: int = 6, per_story: int = 2) -> list
                 dates=date_span(
                     published[0] if published else None, published[-1] if published else None
                 ),  # fmt: skip
-                questions=_questions(assistant, [str(m["id"]) for m in members], per_story),
+                questions=_questions(library, [str(m["id"]) for m in members], per_story),
             )
         )
     return out
@@ -106,10 +106,13 @@ def _cluster(vectors: np.ndarray) -> list[list[int]]:
     return groups
 
 
-def _questions(assistant: Assistant, article_ids: list[str], wanted: int) -> tuple[str, ...]:
+def _questions(library: Library, article_ids: list[str], wanted: int) -> tuple[str, ...]:
+    from qa.assistant import Assistant
+
+    assistant = Assistant(library)
     candidates: list[str] = []
     for article_id in article_ids[:4]:
-        article = assistant.store.article(article_id)
+        article = library.store.article(article_id)
         if article is None:
             continue
         for sentence in article.sentences[:6]:

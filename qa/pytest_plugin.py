@@ -23,7 +23,7 @@ import pytest
 
 from qa.fixtures import Case, load_cases
 
-_ASSISTANT = pytest.StashKey[Any]()
+_LIBRARY = pytest.StashKey[Any]()
 _SAMPLES = pytest.StashKey[Any]()
 
 
@@ -74,7 +74,7 @@ class CaseItem(pytest.Item):
     def runtest(self) -> None:
         from qa.evaluate import run_case
 
-        result = run_case(_assistant(self.config), self.case)
+        result = run_case(_library(self.config), self.case)
         if result.failures:
             raise CaseFailed("; ".join(result.failures))
 
@@ -118,10 +118,10 @@ def sample_index(config: pytest.Config, embedder: Any = None) -> Any:
     return config.stash[_SAMPLES]
 
 
-def _assistant(config: pytest.Config) -> Any:
-    if _ASSISTANT not in config.stash:
-        from qa.assistant import Assistant
+def _library(config: pytest.Config) -> Any:
+    if _LIBRARY not in config.stash:
         from qa.config import Settings
+        from qa.library import open_library
 
         where = config.getini("newsqa_index")
         if where == "samples":
@@ -129,7 +129,7 @@ def _assistant(config: pytest.Config) -> Any:
         else:
             settings = Settings(index_dir=config.rootpath / where)
         today = config.getini("newsqa_today")
-        config.stash[_ASSISTANT] = Assistant.from_settings(
+        config.stash[_LIBRARY] = open_library(
             settings, today=date.fromisoformat(today) if today else None
         )
-    return config.stash[_ASSISTANT]
+    return config.stash[_LIBRARY]

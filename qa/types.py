@@ -7,7 +7,10 @@ Data flows one way: a reader yields `RawArticle`s, cleaning and splitting turn e
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+# How an answer is written: from the article sentences alone, or by the configured model.
+Mode = Literal["extractive", "llm"]
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ class Answer:
     text: str
     citations: tuple[Citation, ...]
     abstained: bool
-    mode: str = "extractive"
+    mode: Mode = "extractive"
     retrieved: tuple[Retrieved, ...] = ()
     related: tuple[Citation, ...] = ()  # closest passages offered when abstaining
     timings_ms: dict[str, float] = field(default_factory=dict)

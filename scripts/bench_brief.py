@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from qa.assistant import Assistant
 from qa.brief import Briefer
 from qa.config import Settings
+from qa.library import open_library
 
 DEFAULT_TOPICS = ["Iraq election", "Microsoft software", "tsunami aid", "rugby Six Nations"]
 
@@ -28,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     topics = args.topics or DEFAULT_TOPICS
     started = time.perf_counter()
-    briefer = Briefer(Assistant.from_settings(Settings(index_dir=args.index)))
+    briefer = Briefer(open_library(Settings(index_dir=args.index)))
     print(f"open index and models: {time.perf_counter() - started:.2f} s")
     for topic in topics:
         times = []

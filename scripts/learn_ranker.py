@@ -35,11 +35,10 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from qa.config import Settings
-from qa.embed import query_embedder
 from qa.evaluate import contains
 from qa.extractive import DEFAULT_POLICY, choose_sentences
 from qa.features import FEATURES, Candidate, feature_matrix
-from qa.index import VectorIndex
+from qa.library import Library, open_library
 from qa.question import Question, analyse, names_in
 from qa.ranker import (
     ANSWER,
@@ -51,7 +50,7 @@ from qa.ranker import (
     Model,
     confidence_row,
 )  # fmt: skip
-from qa.retrieve import Ranking, Retriever
+from qa.retrieve import Ranking
 from qa.store import Store
 from qa.types import Retrieved
 
@@ -117,7 +116,7 @@ def swapped_names(rows: list[dict[str, object]], corpus: Path) -> list[dict[str,
 
 
 def load_items(
-    retriever: Retriever, corpus: Path, paths: list[Path], split: str | None, *, swap: bool = False
+    library: Library, corpus: Path, paths: list[Path], split: str | None, *, swap: bool = False
 ) -> list[Item]:
     rows = [
         json.loads(line)
@@ -130,8 +129,8 @@ def load_items(
     items = []
     for row in rows:
         question = analyse(row["question"])
-        pool = retriever.candidates(row["question"])
-        keys = gold_keys(retriever.store, corpus, row)
+        pool = library.retriever.candidates(row["question"])
+        keys = gold_keys(library.store, corpus, row)
         if row["answerable"] and not keys:
             print("gold sentence not found in the store:", row["id"])
             continue
@@ -389,13 +388,9 @@ def main() -> None:
             it.question = analyse(it.question.text)
             it.matrix = feature_matrix(it.question, it.pool)
     else:
-        settings = Settings(index_dir=args.index)
-        store = Store.open(settings.store_path, create=False)
-        retriever = Retriever(
-            store, VectorIndex.open(settings.chroma), query_embedder(settings.embedding)
-        )
-        train_items = load_items(retriever, args.corpus, args.train, None, swap=True)
-        measure_items = load_items(retriever, args.corpus, args.measure, "measure")
+        library = open_library(Settings(index_dir=args.index))
+        train_items = load_items(library, args.corpus, args.train, None, swap=True)
+        measure_items = load_items(library, args.corpus, args.measure, "measure")
         if args.cache:
             args.cache.write_bytes(pickle.dumps((train_items, measure_items)))
     rows = [json.loads(line) for path in args.answers

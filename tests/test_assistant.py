@@ -17,6 +17,7 @@ from qa.errors import IndexMismatchError, NewsqaError, QuestionError
 from qa.evaluate import run_case, summarize
 from qa.fixtures import load_cases
 from qa.ingest.sources import sample_dir
+from qa.library import Library, open_library
 from qa.store import Store
 
 FIXTURES = Path(__file__).parent / "qa" / "sample_questions.yaml"
@@ -24,8 +25,13 @@ TODAY = date(2026, 4, 20)
 
 
 @pytest.fixture(scope="module")
-def assistant(sample_settings: Settings) -> Assistant:
-    return Assistant.from_settings(sample_settings, today=TODAY)
+def library(sample_settings: Settings) -> Library:
+    return open_library(sample_settings, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def assistant(library: Library) -> Assistant:
+    return Assistant(library)
 
 
 def ask_json(settings: Settings, *args: str, stdin: str | None = None) -> list[dict[str, object]]:
@@ -83,8 +89,10 @@ def test_off_topic_question_abstains_and_offers_related_reading(assistant: Assis
     assert 1 <= len(answer.related) <= 3
 
 
-def test_wire_sentence_cites_one_copy_and_names_the_other(assistant: Assistant) -> None:
-    store = assistant.store
+def test_wire_sentence_cites_one_copy_and_names_the_other(
+    assistant: Assistant, library: Library
+) -> None:
+    store = library.store
     shared = next(
         (s, copies)
         for article_id in store.article_ids()
@@ -209,14 +217,14 @@ def test_empty_index_says_how_to_fill_it(tmp_path: Path) -> None:
         Assistant.from_settings(Settings(index_dir=tmp_path / "index"))
 
 
-def test_fixture_suite_holds_its_measured_level(assistant: Assistant) -> None:
+def test_fixture_suite_holds_its_measured_level(library: Library) -> None:
     """The sample fixtures as a regression floor (figures in CHANGELOG); boilerplate is never
     cited."""
-    results = [run_case(assistant, case) for case in load_cases(FIXTURES)]
+    results = [run_case(library, case) for case in load_cases(FIXTURES)]
     removed = {
         r.text
-        for a in assistant.store.article_ids()
-        for r in assistant.store.article(a).removed  # type: ignore[union-attr]
+        for a in library.store.article_ids()
+        for r in library.store.article(a).removed  # type: ignore[union-attr]
     }
     assert not [c for r in results for c in r.answer.citations if c.sentence in removed]
     metrics = summarize(results)

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from qa.assistant import Assistant
 from qa.brief import Briefer, Briefing, event_date, figures_in, speakers
 from qa.cli import main
 from qa.config import Settings
 from qa.errors import QuestionError
 from qa.export import briefing_markdown
+from qa.library import open_library
 from qa.types import Filters
 
 BORDER = "Tarnov Pass border clash between Valdoria and Kestrania"
@@ -25,7 +25,7 @@ FLOOD = "Storm Ione flood in Port Elara"
 
 @pytest.fixture(scope="module")
 def briefer(sample_settings: Settings) -> Briefer:
-    return Briefer(Assistant.from_settings(sample_settings))
+    return Briefer(open_library(sample_settings))
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +208,7 @@ def test_model_key_points_are_checked_and_cited(sample_settings: Settings) -> No
     with ScriptedLLM([Reply(compute=reply)]) as server:
         settings = Settings(index_dir=sample_settings.index_dir, llm_base_url=server.url,
                             llm_model=server.model, llm_api_key=server.key)  # fmt: skip
-        briefing = Briefer(Assistant.from_settings(settings)).brief(BORDER, mode="llm")
+        briefing = Briefer(open_library(settings)).brief(BORDER, mode="llm")
     texts = [p.text for p in briefing.key_points]
     # Checked like answers; a point no sentence supports has no source, so it is left out.
     assert texts == ["Three Valdorian soldiers were killed at the Tarnov Pass."]
@@ -223,8 +223,8 @@ def test_a_failing_model_leaves_the_offline_key_points(sample_settings: Settings
     with ScriptedLLM([Reply("No markers in this reply at all.")]) as server:
         settings = Settings(index_dir=sample_settings.index_dir, llm_base_url=server.url,
                             llm_model=server.model, llm_api_key=server.key)  # fmt: skip
-        assistant = Assistant.from_settings(settings)
-        offline = Briefer(assistant).brief(BORDER, new_since="2026-03-10")
-        fallback = Briefer(assistant).brief(BORDER, new_since="2026-03-10", mode="llm")
+        library = open_library(settings)
+        offline = Briefer(library).brief(BORDER, new_since="2026-03-10")
+        fallback = Briefer(library).brief(BORDER, new_since="2026-03-10", mode="llm")
     assert fallback.key_points == offline.key_points
     assert "cites no sentence" in fallback.notices[-1]

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qa.assistant import Assistant
 from qa.cli import main
 from qa.config import Settings
 from qa.evaluate import CaseResult, judge_sentences, missed_bounds, run_case, summarize
 from qa.fixtures import Case, FixtureError, SentenceRef, check_file, load_cases, record_case
+from qa.library import Library, open_library
 from qa.types import Answer, Citation
 
 FLOOD_TITLE = "Storm Ione floods Port Elara's Lower Quay as 4,200 residents are evacuated"
@@ -193,19 +193,33 @@ def test_aggregates_by_hand() -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_assistant(sample_settings: Settings) -> Assistant:
-    return Assistant.from_settings(sample_settings)
+def sample_library(sample_settings: Settings) -> Library:
+    return open_library(sample_settings)
 
 
 def test_runner_scores_answers_and_scripted_model_replies(
-    tmp_path: Path, sample_assistant: Assistant
+    tmp_path: Path, sample_library: Library
 ) -> None:
     cases = load_cases(write(tmp_path / "f.yaml", GOOD))
-    results = [run_case(sample_assistant, case) for case in cases]
+    results = [run_case(sample_library, case) for case in cases]
     assert [r.failures for r in results[:2]] == [(), ()], [r.failures for r in results]
     assert results[0].gold_ranks == (0,) and results[1].answer.mode == "llm"
     assert results[1].answer.text == "Officials said 4,200 residents were evacuated. [1]"
     assert results[2].passed is (results[2].answer.abstained is True)
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.999])
+def test_scripted_replies_are_checked_with_the_configured_threshold_without_a_model(
+    tmp_path: Path, sample_settings: Settings, threshold: float
+) -> None:
+    # No model is configured, yet NEWSQA_SUPPORT_THRESHOLD must reach a fixture's scripted
+    # reply: the deployment's check is what the fixture tests.
+    settings = sample_settings.model_copy(update={"support_threshold": threshold})
+    scripted = load_cases(write(tmp_path / "f.yaml", GOOD))[1]
+    result = run_case(open_library(settings), scripted)
+    # Its sentence is backed well, but not at 0.999: there it is not shown as checked.
+    shown = result.answer.text == "Officials said 4,200 residents were evacuated. [1]"
+    assert shown is (threshold < 0.9), (threshold, result.answer.text)
 
 
 def test_eval_command_reports_and_exit_codes(tmp_path: Path, sample_settings: Settings) -> None:

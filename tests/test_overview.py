@@ -6,14 +6,16 @@ from datetime import date
 
 from qa.assistant import Assistant
 from qa.config import Settings
+from qa.library import open_library
 from qa.overview import stories
 
 
 def test_the_sample_stories_are_found_with_their_outlets_dates_and_working_questions(
     sample_settings: Settings,
 ) -> None:
-    assistant = Assistant.from_settings(sample_settings, today=date(2026, 4, 20))
-    found = stories(assistant, limit=5)
+    library = open_library(sample_settings, today=date(2026, 4, 20))
+    assistant = Assistant(library)
+    found = stories(library, limit=5)
     titles = " ".join(s.title for s in found)
     for story in ("Northern Link", "Aerolis", "Tarnov Pass", "Halcyon-2", "Port Elara"):
         assert story in titles

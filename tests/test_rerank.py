@@ -221,14 +221,15 @@ def test_the_assistant_reorders_its_candidates_with_a_configured_reranker(
     sample_settings: Settings, cross_encoder_dir: Path
 ) -> None:
     from qa.assistant import Assistant
+    from qa.library import open_library
 
     settings = sample_settings.model_copy(update={"reranker": str(cross_encoder_dir)})
-    assistant = Assistant.from_settings(settings)
-    assert isinstance(assistant.reranker, CrossEncoderReranker)
-    plain = assistant.retriever.retrieve("Who won the ballot?")
-    reranked = assistant.ask("Who won the ballot?").retrieved
+    library = open_library(settings)
+    assert isinstance(library.reranker, CrossEncoderReranker)
+    plain = library.retriever.retrieve("Who won the ballot?")
+    reranked = Assistant(library).ask("Who won the ballot?").retrieved
     # The shown candidates come in the cross-encoder's order, not the ranker's.
-    scores = assistant.reranker.scores("Who won the ballot?", [r.text for r in reranked])
+    scores = library.reranker.scores("Who won the ballot?", [r.text for r in reranked])
     assert scores == sorted(scores, reverse=True)
     assert [r.text for r in reranked] != [r.text for r in plain[: len(reranked)]]
 

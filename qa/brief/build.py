@@ -1,6 +1,6 @@
 """Briefings: a sourced, dated overview of a story, built offline from cited sentences.
 
-    briefer = Briefer(assistant)
+    briefer = Briefer(open_library(settings))
     briefing = briefer.brief("Tarnov Pass border clash", filters=Filters(since="2026-03-01"))
     print(briefing_markdown(briefing))
 
@@ -51,10 +51,11 @@ from qa.brief.types import (
 from qa.cite import cite
 from qa.errors import QuestionError
 from qa.index import chroma_where
-from qa.types import Citation, Filters, Retrieved
+from qa.types import Citation, Filters, Mode, Retrieved
 
 if TYPE_CHECKING:
-    from qa.assistant import Assistant
+    from qa.library import Library
+    from qa.store import Store
 
 MAX_ARTICLES = 50
 MIN_TOPIC_COSINE = 0.3  # below this the best sentence is not about the topic
@@ -77,10 +78,10 @@ class _Sentence:
 
 
 class Briefer:
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
-        self.store = assistant.store
-        self.retriever = assistant.retriever
+    def __init__(self, library: Library) -> None:
+        self.lib = library
+        self.store = library.store
+        self.vectors = library.vectors
 
     def brief(
         self,
@@ -89,7 +90,15 @@ class Briefer:
         filters: Filters | None = None,
         new_since: str | None = None,
         max_articles: int = MAX_ARTICLES,
-        mode: str = "extractive",
+        mode: Mode = "extractive",
+    ) -> Briefing:
+        # Under the library's lock: a briefing reads the shared store and records when it was
+        # last written, while other readers ask questions.
+        with self.lib.lock:
+            return self._brief(topic, filters or Filters(), new_since, max_articles, mode)
+
+    def _brief(
+        self, topic: str, filters: Filters, new_since: str | None, max_articles: int, mode: Mode
     ) -> Briefing:
         import time
 
@@ -99,9 +108,8 @@ class Briefer:
             raise QuestionError("the topic is empty: name a story, e.g. 'Tarnov Pass border clash'")
         if len(topic) > 300:
             raise QuestionError("the topic is over 300 characters: name the story in a few words")
-        filters = filters or Filters()
         self._check_dates(filters)
-        query = self.retriever.embedder.embed([topic])[0]
+        query = self.lib.embedder.embed([topic])[0]
         ranked_articles, left_out = self._articles(topic, query, filters, max_articles)
         briefing = Briefing(topic, _filters_dict(filters), len(ranked_articles))
         if left_out:
@@ -110,7 +118,7 @@ class Briefer:
                 f"{max_articles} most relevant; narrow it with --since/--until or --source"
             )
         pool = self._sentences(ranked_articles, query)
-        registry = _Registry(self.assistant)
+        registry = _Registry(self.store)
         briefing.key_points = self._key_points(pool, registry)
         if mode == "llm":
             briefing.key_points = self._model_key_points(topic, pool, registry, briefing)
@@ -144,7 +152,7 @@ class Briefer:
     def _articles(
         self, topic: str, query: np.ndarray, filters: Filters, max_articles: int
     ) -> tuple[list[tuple[str, float]], int]:
-        hits = self.retriever.vector_index.query(query, k=400, where=chroma_where(filters))
+        hits = self.vectors.query(query, k=400, where=chroma_where(filters))
         best: dict[str, float] = defaultdict(float)
         for article_id, _, cosine in hits:
             best[article_id] = max(best[article_id], cosine)
@@ -167,7 +175,7 @@ class Briefer:
             for sentence in self.store.sentences(article_id):
                 keys.append((article_id, sentence.index))
                 texts[(article_id, sentence.index)] = sentence.text
-        vectors = self.retriever.vector_index.vectors(keys)
+        vectors = self.vectors.vectors(keys)
         days = self.store.published_days({a for a, _ in articles})
         pool = []
         for key in keys:
@@ -205,9 +213,9 @@ class Briefer:
         from qa.markers import split_claims
 
         offline = briefing.key_points
-        llm = self.assistant.llm
+        llm = self.lib.llm
         if llm is None:
-            reason = self.assistant.llm_unavailable or "no language model is configured"
+            reason = self.lib.llm_unavailable or "no language model is configured"
             briefing.notices.append(f"key points are article sentences: {reason}")
             return offline
         ranked = [
@@ -215,7 +223,7 @@ class Briefer:
             for s in sorted(pool, key=lambda s: (-s.relevance, s.article_id, s.index))
         ]
         question = prompts.BRIEF_QUESTION.format(topic=topic)
-        today = (self.assistant.today or date.today()).isoformat()
+        today = self.lib.day().isoformat()
         try:
             checked = llm.answer(question, ranked, today=today, limit=KEY_POINT_EVIDENCE)
         except LLMError as exc:
@@ -410,8 +418,8 @@ class Briefer:
 class _Registry:
     """Citations numbered in order of first use across the whole briefing."""
 
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self.citations: list[Citation] = []
         self._numbers: dict[tuple[str, int], int] = {}
 
@@ -422,7 +430,7 @@ class _Registry:
             found = Retrieved(
                 sentence.article_id, sentence.index, sentence.text, sentence.relevance
             )
-            self.citations.append(cite(self.assistant.store, n, found))
+            self.citations.append(cite(self.store, n, found))
             self._numbers[key] = n
         return self._numbers[key]
 
