@@ -305,11 +305,11 @@ def list_articles(limit: int, index_dir: Path | None) -> None:
     from qa.store import Store
 
     store = Store.open(_settings(index_dir).store_path, create=False)
-    for row in store.list_articles(limit):
-        date = (row["published"] or "")[:10] or "-"
+    for summary in store.list_articles(limit):
+        date = (summary.published or "")[:10] or "-"
         click.echo(
-            f"{row['id']}  {date:10}  {(row['outlet'] or '-')[:20]:20}  "
-            f"{row['sentences']:4d}  {row['title'] or '(untitled)'}"
+            f"{summary.id}  {date:10}  {(summary.outlet or '-')[:20]:20}  "
+            f"{summary.sentences:4d}  {summary.title or '(untitled)'}"
         )
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from qa.errors import IndexMismatchError, StoreError
-from qa.store import SourceRef, Store
+from qa.store import ArticleSummary, SourceRef, Store
 from tests.helpers import make_article
 
 WIRE = [
@@ -107,6 +107,20 @@ def test_lexical_search_ranks_with_bm25_and_ignores_query_syntax(store: Store) -
     hits = store.lexical_search('ceasefire AND "border" NEAR( OR *')
     assert hits[0][:2] == (a.id, 0) and hits[0][2] > 0
     assert store.lexical_search("?!") == []
+
+
+def test_listing_is_newest_first_as_plain_records(store: Store) -> None:
+    old = make_article("An older report on the harbour.", title="Old", published="2026-03-01")
+    new = make_article("A newer report on the harbour.", title="New", published="2026-03-02")
+    undated = make_article("A report without a date.", title="Undated")
+    for key, article in (("o", old), ("n", new), ("u", undated)):
+        store.save_container(key, "h", [(ref(key), article)], drop_missing=True)
+    assert store.list_articles() == [
+        ArticleSummary(new.id, "New", None, new.published, 1),
+        ArticleSummary(old.id, "Old", None, old.published, 1),
+        ArticleSummary(undated.id, "Undated", None, None, 1),
+    ]
+    assert [s.id for s in store.list_articles(limit=1)] == [new.id]
 
 
 def test_failed_transaction_leaves_nothing(store: Store) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from qa.errors import StoreError
 from qa.store.protocols import ArticleReader
+from qa.store.rows import ArticleSummary
 from qa.store.sqlite.database import SqlitePart
 from qa.types import Article, RemovedText, Sentence
 
@@ -147,13 +148,15 @@ class SqliteArticles(SqlitePart, ArticleReader):
     def article_ids(self) -> list[str]:
         return [str(r[0]) for r in self._db.rows("SELECT id FROM articles ORDER BY rowid")]
 
-    def list_articles(self, limit: int = 50) -> list[sqlite3.Row]:
-        return self._db.rows(
+    def list_articles(self, limit: int = 50) -> list[ArticleSummary]:
+        """The newest articles first (undated ones last), with their sentence counts."""
+        rows = self._db.rows(
             "SELECT a.id, a.title, a.outlet, a.published, "
             "(SELECT COUNT(*) FROM sentences WHERE article_id = a.id) AS sentences "
             "FROM articles AS a ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ?",
             (limit,),
         )
+        return [ArticleSummary(str(r[0]), r[1], r[2], r[3], int(r[4])) for r in rows]
 
 
 def _article(
