@@ -498,9 +498,9 @@ def export_fixtures(out: Path, index_dir: Path | None) -> None:
     log.close()
     from qa.fixtures import record_case
 
-    for row in saved:
-        answer = Answer.from_dict(row["answer"])
-        case = row["fixture"] or record_case(answer, case_id=f"page-{row['id']}")
+    for record in saved:
+        answer = Answer.from_dict(record["answer"])
+        case = record["fixture"] or record_case(answer, case_id=f"page-{record['id']}")
         append_case(out, case)
     click.echo(f"{len(saved)} case(s) appended to {out}")
 

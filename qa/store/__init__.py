@@ -2,7 +2,9 @@
 
 One `Protocol` per storage job (`protocols`): reading articles (`ArticleReader`), ingest's
 writes (`ArticleWriter`), lexical search over sentences (`SentenceSearch`), what the vector
-index still has to catch up with (`VectorOutbox`), `StatsReader` and `MetaStore`. Records cross
+index still has to catch up with (`VectorOutbox`), `StatsReader` and `MetaStore`; and for the
+tables the page keeps in the same file, `FeedbackStore` (`qa.feedback`) and `ConversationStore`
+(`qa.conversations`), which open their own connection through `connect`. Records cross
 the boundary as the frozen dataclasses of `rows`, never as an engine's rows. The SQLite engine
 (`qa.store.sqlite`) does each job in a module of its own over one shared `Database`; `Store` is
 all of them over one file, with FTS5 for BM25. Chroma only holds vectors (`qa.index`).
@@ -24,12 +26,14 @@ from qa.store.clock import timestamp
 from qa.store.protocols import (
     ArticleReader,
     ArticleWriter,
+    ConversationStore,
+    FeedbackStore,
     MetaStore,
     SentenceSearch,
     StatsReader,
     VectorOutbox,
 )
-from qa.store.rows import ArticleSummary, SaveResult, SourceRef, StoreStats
+from qa.store.rows import ArticleSummary, ConversationInfo, SaveResult, SourceRef, StoreStats
 from qa.store.sqlite.database import connect
 from qa.store.sqlite.schema import SCHEMA_VERSION
 from qa.store.sqlite.store import Store
@@ -39,6 +43,9 @@ __all__ = [
     "ArticleReader",
     "ArticleSummary",
     "ArticleWriter",
+    "ConversationInfo",
+    "ConversationStore",
+    "FeedbackStore",
     "MetaStore",
     "SaveResult",
     "SentenceSearch",

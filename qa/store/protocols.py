@@ -13,11 +13,12 @@ of them over one file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from qa.store.rows import (
         ArticleSummary,
+        ConversationInfo,
         SaveResult,
         SourceRef,
         StoreStats,
@@ -90,3 +91,31 @@ class VectorOutbox(Protocol):
 
 class StatsReader(Protocol):
     def stats(self) -> StoreStats: ...
+
+
+class FeedbackStore(Protocol):
+    """Readers' verdicts on answers, and answers kept as test cases (`qa.feedback`)."""
+
+    def save(
+        self,
+        answer: dict[str, Any],
+        *,
+        kind: str,
+        rating: int | None,
+        comment: str | None,
+        fixture: dict[str, Any] | None = None,
+    ) -> int: ...
+    def records(self, kind: str | None = None) -> list[dict[str, Any]]: ...
+    def close(self) -> None: ...
+
+
+class ConversationStore(Protocol):
+    """Readers' saved conversations, each owned by the reader who saved it first."""
+
+    def save(self, conversation_id: str, answers: list[dict[str, Any]], *, reader: str) -> None: ...
+    def reader_of(self, conversation_id: str) -> str | None: ...
+    def load(self, conversation_id: str) -> list[dict[str, Any]] | None: ...
+    def recent(self, reader: str, limit: int = 20) -> list[ConversationInfo]: ...
+    def rename(self, conversation_id: str, title: str, *, reader: str) -> None: ...
+    def delete(self, conversation_id: str, *, reader: str) -> None: ...
+    def close(self) -> None: ...

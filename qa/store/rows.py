@@ -53,3 +53,13 @@ class StoreStats:
     near_duplicate_pairs: int
     removed_pieces: int
     size_bytes: int
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    """One saved conversation as a reader's list shows it."""
+
+    id: str
+    title: str  # the name the reader gave it, else its first question
+    updated_at: str
+    turns: int
