@@ -20,18 +20,16 @@ from qa.types import Article, RemovedText, Sentence
 
 class SqliteArticles(SqlitePart, ArticleReader):
     def article(self, article_id: str, *, with_sentences: bool = True) -> Article | None:
-        row = self._db.row("SELECT * FROM articles WHERE id = ?", (article_id,))
-        if row is None:
-            return None
-        sources = tuple(
-            str(r[0])
-            for r in self._db.rows(
+        with self._db.lock:  # the article, its sources and sentences as one thread left them
+            row = self._db.row("SELECT * FROM articles WHERE id = ?", (article_id,))
+            if row is None:
+                return None
+            sources = self._db.rows(
                 "SELECT origin FROM sources WHERE article_id = ? ORDER BY seen_at, key",
                 (article_id,),
             )
-        )
-        sentences = self.sentences(article_id) if with_sentences else ()
-        return _article(row, tuple(sentences), sources)
+            sentences = self.sentences(article_id) if with_sentences else []
+        return _article(row, tuple(sentences), tuple(str(r[0]) for r in sources))
 
     def find_article_ids(self, prefix: str) -> list[str]:
         """Ids starting with `prefix`, so people can type a short id as with git."""

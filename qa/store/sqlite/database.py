@@ -1,8 +1,11 @@
 """The index's SQLite file: one connection, its schema and meta table, and transactions.
 
 Every statement of the SQLite store goes through one `Database`, which the store's parts
-(`articles`, `writer`, `search`, `outbox`, `stats`) share. Rows stay `sqlite3.Row` in here and
-leave the package as `Article`s, `Sentence`s or the records of `qa.store.rows`.
+(`articles`, `writer`, `search`, `outbox`, `stats`) share. Its one `threading.RLock` is held
+by every statement, and by a transaction from BEGIN to COMMIT or ROLLBACK, so threads sharing a
+store (the page's visitors) never run a statement inside another thread's transaction or
+interleave their transactions on the one connection. Rows stay `sqlite3.Row` in here and leave
+the package as `Article`s, `Sentence`s or the records of `qa.store.rows`.
 
 Other modules keep their own tables in the same file and create them themselves through
 `connect` (the page's feedback in `qa.feedback`, saved conversations in `qa.conversations`):
@@ -16,6 +19,7 @@ the article store neither reads nor needs them.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,25 +35,33 @@ Params = Sequence[Any]
 class Database:
     """One connection to the index's SQLite file, in autocommit mode outside `transaction`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path, lock: threading.RLock | None = None
+    ) -> None:
         self._connection = connection
         self.path = path
+        # Reentrant: a transaction's statements, and reads made of several statements, take it
+        # again inside.
+        self.lock = lock if lock is not None else threading.RLock()
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> Database:
-        """The file at `path` with the article tables; with `create`, made when missing."""
+    def open(
+        cls, path: Path, *, create: bool = True, lock: threading.RLock | None = None
+    ) -> Database:
+        """The file at `path` with the article tables; with `create`, made when missing.
+        `lock` is the one every statement holds (a new one when None)."""
         if not create and not path.is_file():
             raise missing_index(path)
         _make_folder(path)
         connection: sqlite3.Connection | None = None
         try:
             # Usable from the thread that did not open it (Streamlit reruns a page in a new
-            # thread); callers that share a Store across threads serialise its use.
+            # thread); `lock` serialises its use.
             connection = sqlite3.connect(
                 path, timeout=30, isolation_level=None, check_same_thread=False
             )
             _prepare(connection)
-            db = cls(connection, path)
+            db = cls(connection, path, lock)
             db._check_schema()
             if create:
                 # A read-only file or folder opens fine and fails at the first write, deep in
@@ -62,24 +74,29 @@ class Database:
         return db
 
     def close(self) -> None:
-        self._connection.close()
+        with self.lock:
+            self._connection.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything inside is written together or not at all."""
-        self._connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._connection.execute("ROLLBACK")
-            raise
-        self._connection.execute("COMMIT")
+        """Everything inside is written together or not at all; no other thread's statement
+        runs in between."""
+        with self.lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
 
     def rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return self._connection.execute(sql, params).fetchall()
+        with self.lock:
+            return self._connection.execute(sql, params).fetchall()
 
     def row(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self._connection.execute(sql, params).fetchone()
+        with self.lock:
+            row: sqlite3.Row | None = self._connection.execute(sql, params).fetchone()
         return row
 
     def value(self, sql: str, params: Params = ()) -> Any:
@@ -88,10 +105,12 @@ class Database:
         return None if row is None else row[0]
 
     def run(self, sql: str, params: Params = ()) -> None:
-        self._connection.execute(sql, params)
+        with self.lock:
+            self._connection.execute(sql, params)
 
     def run_many(self, sql: str, params: Iterable[Params]) -> None:
-        self._connection.executemany(sql, params)
+        with self.lock:
+            self._connection.executemany(sql, params)
 
     def get_meta(self, key: str) -> str | None:
         value = self.value("SELECT value FROM meta WHERE key = ?", (key,))

@@ -15,6 +15,10 @@ from qa.store.sqlite.database import SqlitePart
 
 class SqliteStats(SqlitePart, StatsReader):
     def stats(self) -> StoreStats:
+        with self._db.lock:  # every figure of the same moment
+            return self._stats()
+
+    def _stats(self) -> StoreStats:
         one = self._db.value
         outlets = self._db.rows(
             "SELECT COALESCE(outlet, '(unknown)'), COUNT(*) FROM articles GROUP BY 1 "

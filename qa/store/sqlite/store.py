@@ -10,6 +10,7 @@ the whole index keep one object, and callers typed with one job take it as that 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,12 +25,15 @@ from qa.store.sqlite.writer import SqliteWriter
 
 
 class Store(SqliteArticles, SqliteWriter, SqliteSearch, SqliteOutbox, SqliteStats, MetaStore):
-    """Articles, sentences and their bookkeeping in one SQLite file."""
+    """Articles, sentences and their bookkeeping in one SQLite file; safe to share between
+    threads."""
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> Store:
-        """The store at `path`; without `create`, a missing file is an error naming ingest."""
-        return cls(Database.open(path, create=create))
+    def open(cls, path: Path, *, create: bool = True, lock: threading.RLock | None = None) -> Store:
+        """The store at `path`; without `create`, a missing file is an error naming ingest.
+        Threads may share it: every statement holds `lock` (the application's one lock, or a
+        new one)."""
+        return cls(Database.open(path, create=create, lock=lock))
 
     @property
     def path(self) -> Path:
