@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.features import Candidate, feature_matrix
-from qa.index import chroma_where
 from qa.question import Question, analyse
 from qa.ranker import Model, Outcome, confidence_row, load_model
 from qa.types import Filters, Retrieved
@@ -118,7 +117,7 @@ class Retriever:
     def candidates(self, question: str, filters: Filters | None = None) -> list[Candidate]:
         """The union of the dense and lexical rankings, read with their context."""
         query = self.embedder.embed([question])[0]
-        dense = self.vector_index.query(query, k=self.depth, where=chroma_where(filters))
+        dense = self.vector_index.query(query, k=self.depth, filters=filters)
         lexical = self.store.lexical_search(question, limit=self.depth, filters=filters)
         keys = list(dict.fromkeys([(a, i) for a, i, _ in dense] + [(a, i) for a, i, _ in lexical]))
         if not keys:

@@ -50,7 +50,6 @@ from qa.brief.types import (
 )  # fmt: skip
 from qa.cite import cite
 from qa.errors import QuestionError
-from qa.index import chroma_where
 from qa.types import Citation, Filters, Retrieved
 
 if TYPE_CHECKING:
@@ -144,7 +143,7 @@ class Briefer:
     def _articles(
         self, topic: str, query: np.ndarray, filters: Filters, max_articles: int
     ) -> tuple[list[tuple[str, float]], int]:
-        hits = self.retriever.vector_index.query(query, k=400, where=chroma_where(filters))
+        hits = self.retriever.vector_index.query(query, k=400, filters=filters)
         best: dict[str, float] = defaultdict(float)
         for article_id, _, cosine in hits:
             best[article_id] = max(best[article_id], cosine)
