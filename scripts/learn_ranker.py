@@ -52,7 +52,7 @@ from qa.ranker import (
     confidence_row,
 )  # fmt: skip
 from qa.retrieve import Ranking, Retriever
-from qa.store import Store
+from qa.store import ArticleReader, Store
 from qa.types import Retrieved
 
 FALSE_ABSTENTION = 0.03
@@ -80,7 +80,7 @@ def norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def gold_keys(store: Store, corpus: Path, row: dict[str, object]) -> set[Key]:
+def gold_keys(store: ArticleReader, corpus: Path, row: dict[str, object]) -> set[Key]:
     """The stored sentence(s) that hold the answering sentence (the splitter may cut it)."""
     article_id = store.article_id_from(str(corpus / str(row["article"])))
     if article_id is None or not row.get("sentence"):
