@@ -7,14 +7,18 @@ tables the page keeps in the same file, `FeedbackStore` (`qa.feedback`) and `Con
 (`qa.conversations`), which open their own connection through `connect`. Records cross
 the boundary as the frozen dataclasses of `rows`, never as an engine's rows. The SQLite engine
 (`qa.store.sqlite`) does each job in a module of its own over one shared `Database`; `Store` is
-all of them over one file, with FTS5 for BM25. Chroma only holds vectors (`qa.index`).
+all of them over one file, with FTS5 for BM25, and safe to share between threads: every
+statement and transaction holds one `threading.RLock` (`Store.open(path, lock=app_lock)`).
+Chroma only holds vectors (`qa.index`); `articles.indexed` and the `vector_deletes` outbox say
+what it still has to catch up with.
 
-Adding an engine is one new module per interface, not a change to callers: e.g. a text search
-on another index is a class with `lexical_search` (`SentenceSearch`), passed where search is
-needed; a PostgreSQL store is a `qa/store/postgres/` package with a module per job
-(`articles.py` implementing `ArticleReader`, `writer.py` `ArticleWriter`, ...) over its own
-connection, and a `Store` composing them as `qa.store.sqlite.store` does. Filters are
-translated to an engine's query language inside that engine's search module.
+Adding an engine is one new module per interface, not a change to callers, which are typed
+with these Protocols. Another text search: a module with a class that implements
+`SentenceSearch` (`lexical_search`, translating `Filters` itself), composed into a store in
+place of `SqliteSearch`. A PostgreSQL store: `qa/store/postgres/` with its connection (as
+`sqlite/database.py`) and a module per job (`articles.py` an `ArticleReader`, `writer.py` an
+`ArticleWriter`, `search.py`, `outbox.py`, `stats.py`), composed as `qa/store/sqlite/store.py`
+composes the SQLite parts.
 
     store = Store.open(Path("index/newsqa.sqlite3"))
     article = store.article("3f2a9c0d1e2b4a5c")
