@@ -30,7 +30,7 @@ from qa.feedback import FeedbackLog
 from qa.fixtures import record_case
 from qa.inspect import collection_stats
 from qa.library import Library, open_library
-from qa.store import Store
+from qa.store import ArticleReader
 from qa.types import Answer, Citation, Delta, Filters, Mode
 
 st.set_page_config(page_title="newsqa", layout="centered")
@@ -76,14 +76,6 @@ def llm_status(settings: Settings) -> tuple[bool, str]:
         return False, failed[0].detail
     model = next((c.detail for c in checks if c.name == "model"), "")
     return True, f"{model} is answering"
-
-
-def session_store(settings: Settings) -> Store:
-    # One connection per browser session: the articles its answers and briefings cite.
-    if "store" not in st.session_state:
-        st.session_state.store = Store.open(settings.store_path)
-    store: Store = st.session_state.store
-    return store
 
 
 # -- adding articles ---------------------------------------------------------------------------
@@ -158,7 +150,7 @@ def add_articles_form(settings: Settings) -> None:
 
 
 @st.dialog("Article", width="large")
-def show_article(store: Store, article_id: str, highlight: list[int]) -> None:
+def show_article(store: ArticleReader, article_id: str, highlight: list[int]) -> None:
     article = store.article(article_id)
     if article is None:
         st.error("This article is no longer in the index.")
@@ -169,7 +161,7 @@ def show_article(store: Store, article_id: str, highlight: list[int]) -> None:
     st.html(SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
 
 
-def render_sources(store: Store, citations: tuple[Citation, ...], turn: int | str) -> None:
+def render_sources(store: ArticleReader, citations: tuple[Citation, ...], turn: int | str) -> None:
     # One card per article, listing the numbered sentences cited from it.
     for group in render.by_article(citations):
         first = group[0]
@@ -186,7 +178,7 @@ def render_sources(store: Store, citations: tuple[Citation, ...], turn: int | st
             show_article(store, first.article_id, [c.sentence_index for c in group])
 
 
-def render_answer(store: Store, answer: Answer, turn: int) -> None:
+def render_answer(store: ArticleReader, answer: Answer, turn: int) -> None:
     st.html(render.answer_html(answer, turn=turn))
     if answer.fallback_reason:
         st.warning(f"Model answer not used: {answer.fallback_reason}", icon=None)
@@ -462,7 +454,7 @@ def main() -> None:
     except NewsqaError as exc:
         st.error(str(exc))
         filters, mode = Filters(), library.default_mode
-    store = session_store(settings)
+    store = library.store  # shared by every visitor: each statement holds the library's lock
     # A question edited and sent again, or regenerated, from an earlier answer's actions.
     question = question or st.session_state.pop("pending_question", None)
     if question:  # asked from the Briefing view too: the chat shows its answer
@@ -517,7 +509,7 @@ def first_view(settings: Settings, stats: dict[str, Any]) -> None:
                     st.rerun()
 
 
-def briefing_view(library: Library, store: Store, filters: Filters, mode: Mode) -> None:
+def briefing_view(library: Library, store: ArticleReader, filters: Filters, mode: Mode) -> None:
     from qa.brief import Briefer
     from qa.export import briefing_markdown
 
@@ -547,7 +539,7 @@ def briefing_view(library: Library, store: Store, filters: Filters, mode: Mode) 
 
 def answer_question(
     assistant: Assistant,
-    store: Store,
+    store: ArticleReader,
     answers: list[Answer],
     question: str,
     filters: Filters,

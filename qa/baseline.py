@@ -22,6 +22,7 @@ from qa.store import Store
 
 if TYPE_CHECKING:
     from qa.config import EmbeddingConfig
+    from qa.store import ArticleReader
 
 TOP_K = 3
 
@@ -85,7 +86,7 @@ def _contains_any(node: Any, spans: set[tuple[str, int, int]]) -> bool:
     return any(a == node.ref_doc_id and start <= s and e <= end for a, s, e in spans)
 
 
-def _sentences_inside(store: Store, node: Any) -> set[tuple[str, int]]:
+def _sentences_inside(store: ArticleReader, node: Any) -> set[tuple[str, int]]:
     start, end = node.start_char_idx, node.end_char_idx
     if start is None or end is None:
         return set()

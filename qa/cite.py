@@ -15,10 +15,10 @@ from qa.errors import NewsqaError
 from qa.types import Citation, Retrieved
 
 if TYPE_CHECKING:
-    from qa.store import Store
+    from qa.store import ArticleReader
 
 
-def cite(store: Store, n: int, found: Retrieved) -> Citation:
+def cite(store: ArticleReader, n: int, found: Retrieved) -> Citation:
     """Citation number `n` for a retrieved sentence."""
     article = store.article(found.article_id, with_sentences=False)
     if article is None:  # deleted between retrieval and now by a concurrent ingest

@@ -308,11 +308,11 @@ def list_articles(limit: int, index_dir: Path | None) -> None:
     from qa.store import Store
 
     store = Store.open(_settings(index_dir).store_path, create=False)
-    for row in store.list_articles(limit):
-        date = (row["published"] or "")[:10] or "-"
+    for summary in store.list_articles(limit):
+        date = (summary.published or "")[:10] or "-"
         click.echo(
-            f"{row['id']}  {date:10}  {(row['outlet'] or '-')[:20]:20}  "
-            f"{row['sentences']:4d}  {row['title'] or '(untitled)'}"
+            f"{summary.id}  {date:10}  {(summary.outlet or '-')[:20]:20}  "
+            f"{summary.sentences:4d}  {summary.title or '(untitled)'}"
         )
 
 
@@ -501,9 +501,9 @@ def export_fixtures(out: Path, index_dir: Path | None) -> None:
     log.close()
     from qa.fixtures import record_case
 
-    for row in saved:
-        answer = Answer.from_dict(row["answer"])
-        case = row["fixture"] or record_case(answer, case_id=f"page-{row['id']}")
+    for record in saved:
+        answer = Answer.from_dict(record["answer"])
+        case = record["fixture"] or record_case(answer, case_id=f"page-{record['id']}")
         append_case(out, case)
     click.echo(f"{len(saved)} case(s) appended to {out}")
 

@@ -3,7 +3,8 @@ first, renamed and deleted.
 
 They live in the index's SQLite file, in a `conversations` table this module creates on open
 (an index made before keeps its table and rows), so the store of articles does not grow another
-job. A conversation is the list of its answers as `Answer.to_dict` gives them.
+job: `Conversations` is the SQLite `ConversationStore` of `qa.store.protocols`. A conversation is
+the list of its answers as `Answer.to_dict` gives them.
 
 Each conversation belongs to the reader (a browser's random id) who saved it first: only that
 reader sees it listed, renames or deletes it. Its id, as in a shared link, is enough to read it;
@@ -19,12 +20,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qa.errors import StoreError
-from qa.store import connect, timestamp
+from qa.store import ConversationInfo, ConversationStore, connect, timestamp
 
 MAX_TITLE = 80
 
@@ -42,21 +42,13 @@ CREATE TABLE IF NOT EXISTS conversations (
 _ADDED_COLUMNS = ("title", "reader")
 
 
-@dataclass(frozen=True)
-class ConversationInfo:
-    id: str
-    title: str  # the name the reader gave it, else its first question
-    updated_at: str
-    turns: int
-
-
-class Conversations:
+class Conversations(ConversationStore):
     """The saved conversations of the index whose SQLite file is `path` (which must exist)."""
 
     def __init__(self, path: Path) -> None:
         self._db = connect(path, _SCHEMA)
         try:
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(conversations)")}
+            columns = {info[1] for info in self._db.execute("PRAGMA table_info(conversations)")}
             for column in _ADDED_COLUMNS:  # indexes made before it existed
                 if column not in columns:
                     with self._db:
@@ -84,17 +76,17 @@ class Conversations:
 
     def reader_of(self, conversation_id: str) -> str | None:
         """Who saved the conversation (None: nobody yet, or saved before readers had ids)."""
-        row = self._db.execute(
+        (reader,) = self._db.execute(
             "SELECT reader FROM conversations WHERE id = ?", (conversation_id,)
-        ).fetchone()
-        return None if row is None or row[0] is None else str(row[0])
+        ).fetchone() or (None,)
+        return None if reader is None else str(reader)
 
     def load(self, conversation_id: str) -> list[dict[str, Any]] | None:
         """The answers saved under this id, or None if there is no such conversation."""
-        row = self._db.execute(
+        found = self._db.execute(
             "SELECT answers FROM conversations WHERE id = ?", (conversation_id,)
         ).fetchone()
-        return None if row is None else list(json.loads(row[0]))
+        return None if found is None else list(json.loads(found[0]))
 
     def recent(self, reader: str, limit: int = 20) -> list[ConversationInfo]:
         """This reader's latest conversations first."""

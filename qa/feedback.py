@@ -2,8 +2,9 @@
 test case (kind 'fixture', with the case made of it).
 
 Records live in the index's SQLite file, in a `feedback` table this module creates on open (an
-index made before keeps its table and rows). Each record is a row of that table as a dict, with
-`answer` (and `fixture`, when there is one) read back from JSON.
+index made before keeps its table and rows): `FeedbackLog` is the SQLite `FeedbackStore` of
+`qa.store.protocols`. Each record is a row of that table as a dict, with `answer` (and
+`fixture`, when there is one) read back from JSON.
 
     log = FeedbackLog(settings.store_path)
     log.save(answer.to_dict(), kind="feedback", rating=-1, comment="wrong date")
@@ -13,11 +14,10 @@ index made before keeps its table and rows). Each record is a row of that table 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-from qa.store import connect, timestamp
+from qa.store import FeedbackStore, connect, timestamp
 
 # Column names are those of indexes made when the article store kept this table.
 _SCHEMA = """
@@ -34,12 +34,11 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
-class FeedbackLog:
+class FeedbackLog(FeedbackStore):
     """The feedback kept in the index whose SQLite file is `path` (which must exist)."""
 
     def __init__(self, path: Path) -> None:
         self._db = connect(path, _SCHEMA)
-        self._db.row_factory = sqlite3.Row
 
     def save(
         self,
@@ -63,17 +62,20 @@ class FeedbackLog:
 
     def records(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Every record of this kind (all kinds for None), oldest first."""
-        rows = self._db.execute(
+        cursor = self._db.execute(
             "SELECT * FROM feedback WHERE ? IS NULL OR kind = ? ORDER BY id", (kind, kind)
-        ).fetchall()
-        return [
-            dict(row)
-            | {
-                "answer": json.loads(row["answer"]),
-                "fixture": json.loads(row["fixture"]) if row["fixture"] else None,
-            }
-            for row in rows
-        ]
+        )
+        names = [column[0] for column in cursor.description]
+        return [_record(dict(zip(names, values, strict=True))) for values in cursor.fetchall()]
 
     def close(self) -> None:
         self._db.close()
+
+
+def _record(columns: dict[str, Any]) -> dict[str, Any]:
+    """A row of the table as a dict, with the answer (and fixture) read back from JSON."""
+    fixture = columns["fixture"]
+    return columns | {
+        "answer": json.loads(columns["answer"]),
+        "fixture": json.loads(fixture) if fixture else None,
+    }

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from qa.errors import NewsqaError
 
 if TYPE_CHECKING:
-    from qa.store import Store
+    from qa.store import ArticleReader
     from qa.types import Answer, Mode
 
 Key = tuple[str, int]
@@ -248,7 +248,7 @@ def _case(raw: dict[str, Any], source: str) -> Case:
 # -- resolving references ----------------------------------------------------------------------
 
 
-def resolve(store: Store, ref: SentenceRef) -> set[Key]:
+def resolve(store: ArticleReader, ref: SentenceRef) -> set[Key]:
     """The sentence addresses a reference names (every sentence of the article when it gives
     no sentence text); empty when the index does not hold it."""
     articles: list[str] = []

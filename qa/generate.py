@@ -31,7 +31,7 @@ from qa.types import Citation, Delta, Retrieved
 if TYPE_CHECKING:
     from qa.config import AnswerOptions
     from qa.llm import Chat
-    from qa.store import Store
+    from qa.store import ArticleReader
     from qa.support import SupportScorer
 
 # Said when the model abstains although the offline answerer is confident (`qa.assistant`).
@@ -42,7 +42,7 @@ ABSTENTION_OVERRULED = (
 
 class LLMAnswerer:
     def __init__(
-        self, chat: Chat, store: Store, scorer: SupportScorer, options: AnswerOptions
+        self, chat: Chat, store: ArticleReader, scorer: SupportScorer, options: AnswerOptions
     ) -> None:
         self.chat = chat
         self.store = store

@@ -7,6 +7,9 @@ embedder and passed in: given bare documents Chroma would fetch a model of its o
 
     index = VectorIndex.open(settings.chroma)
     hits = index.query(vector, k=20)            # [(article_id, sentence_index, cosine)]
+
+Our `Filters` become Chroma's `where` here and nowhere else (`_chroma_where`), as the SQLite
+store translates them to SQL inside its search module.
 """
 
 from __future__ import annotations
@@ -109,9 +112,11 @@ class VectorIndex:
             )
 
     def query(
-        self, vector: np.ndarray, *, k: int = 20, where: dict[str, Any] | None = None
+        self, vector: np.ndarray, *, k: int = 20, filters: Filters | None = None
     ) -> list[tuple[str, int, float]]:
-        """Nearest sentences as (article_id, sentence index, cosine similarity), best first."""
+        """Nearest sentences as (article_id, sentence index, cosine similarity), best first,
+        among the articles `filters` allow."""
+        where = _chroma_where(filters)
         kwargs: dict[str, Any] = {"where": where} if where else {}
         found = self._call(
             "query",
@@ -190,7 +195,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:300]
 
 
-def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
+def _chroma_where(filters: Filters | None) -> dict[str, Any] | None:
     """The Chroma metadata filter for our Filters (dates as YYYYMMDD numbers)."""
     if not filters:
         return None

@@ -63,7 +63,7 @@ def open_library(settings: Settings, *, today: date | None = None) -> Library:
     """The parts for an index that holds articles; raises `NewsqaError` naming the command to
     run when it holds none, and `IndexMismatchError` when it was built with another model."""
     lock = threading.RLock()
-    store = Store.open(settings.store_path, create=False)  # TODO(store-split): lock=lock
+    store = Store.open(settings.store_path, create=False, lock=lock)
     store.bind_embedding_model(settings.embed_model)  # refuses an index of another model
     if store.article_count() == 0:
         store.close()

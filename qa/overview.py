@@ -60,12 +60,12 @@ def stories(library: Library, *, limit: int = 6, per_story: int = 2) -> list[Sto
     rows = library.store.list_articles(limit=MAX_ARTICLES)
     if not rows:
         return []
-    ids = [str(r["id"]) for r in rows]
+    ids = [r.id for r in rows]
     found = library.vectors.vectors([(i, 0) for i in ids])
-    rows = [r for r in rows if (str(r["id"]), 0) in found]
+    rows = [r for r in rows if (r.id, 0) in found]
     if not rows:
         return []
-    vectors = np.vstack([found[(str(r["id"]), 0)] for r in rows])
+    vectors = np.vstack([found[(r.id, 0)] for r in rows])
     groups = _cluster(vectors)
     groups.sort(key=lambda g: (-len(g), g[0]))
     out = []
@@ -73,16 +73,16 @@ def stories(library: Library, *, limit: int = 6, per_story: int = 2) -> list[Sto
         members = [rows[i] for i in group]
         centre = vectors[group].mean(axis=0)
         nearest = members[int(np.argmax(vectors[group] @ centre))]
-        published = sorted(str(m["published"])[:10] for m in members if m["published"])
+        published = sorted(str(m.published)[:10] for m in members if m.published)
         out.append(
             Story(
-                title=str(nearest["title"] or "(untitled)"),
+                title=nearest.title or "(untitled)",
                 articles=len(members),
-                outlets=tuple(sorted({str(m["outlet"]) for m in members if m["outlet"]})),
+                outlets=tuple(sorted({m.outlet for m in members if m.outlet})),
                 dates=date_span(
                     published[0] if published else None, published[-1] if published else None
                 ),  # fmt: skip
-                questions=_questions(library, [str(m["id"]) for m in members], per_story),
+                questions=_questions(library, [m.id for m in members], per_story),
             )
         )
     return out

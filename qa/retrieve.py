@@ -15,23 +15,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from qa.features import Candidate, feature_matrix
-from qa.index import chroma_where
 from qa.question import Question, analyse
 from qa.ranker import Model, Outcome, confidence_row, load_model
+from qa.store.protocols import ArticleReader, SentenceSearch
 from qa.types import Filters, Retrieved
 
 if TYPE_CHECKING:
     from qa.embed import Embedder
     from qa.index import VectorIndex
-    from qa.store import Store
 
 Key = tuple[str, int]
 DEPTH = 60  # how many sentences each ranking contributes
+
+
+class RetrievalStore(ArticleReader, SentenceSearch, Protocol):
+    """The two storage jobs retrieval does: reading sentences and their articles, and lexical
+    search over sentences (`qa.store.Store` does both)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ class Ranking:
 class Retriever:
     def __init__(
         self,
-        store: Store,
+        store: RetrievalStore,
         vector_index: VectorIndex,
         embedder: Embedder,
         *,
@@ -118,7 +122,7 @@ class Retriever:
     def candidates(self, question: str, filters: Filters | None = None) -> list[Candidate]:
         """The union of the dense and lexical rankings, read with their context."""
         query = self.embedder.embed([question])[0]
-        dense = self.vector_index.query(query, k=self.depth, where=chroma_where(filters))
+        dense = self.vector_index.query(query, k=self.depth, filters=filters)
         lexical = self.store.lexical_search(question, limit=self.depth, filters=filters)
         keys = list(dict.fromkeys([(a, i) for a, i, _ in dense] + [(a, i) for a, i, _ in lexical]))
         if not keys:

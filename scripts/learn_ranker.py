@@ -51,7 +51,7 @@ from qa.ranker import (
     confidence_row,
 )  # fmt: skip
 from qa.retrieve import Ranking
-from qa.store import Store
+from qa.store import ArticleReader
 from qa.types import Retrieved
 
 FALSE_ABSTENTION = 0.03
@@ -79,7 +79,7 @@ def norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def gold_keys(store: Store, corpus: Path, row: dict[str, object]) -> set[Key]:
+def gold_keys(store: ArticleReader, corpus: Path, row: dict[str, object]) -> set[Key]:
     """The stored sentence(s) that hold the answering sentence (the splitter may cut it)."""
     article_id = store.article_id_from(str(corpus / str(row["article"])))
     if article_id is None or not row.get("sentence"):

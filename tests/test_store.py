@@ -1,11 +1,14 @@
 import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from qa.errors import IndexMismatchError, StoreError
-from qa.store import SourceRef, Store
+from qa.store import ArticleSummary, SourceRef, Store
 from tests.helpers import make_article
 
 WIRE = [
@@ -109,12 +112,82 @@ def test_lexical_search_ranks_with_bm25_and_ignores_query_syntax(store: Store) -
     assert store.lexical_search("?!") == []
 
 
+def test_listing_is_newest_first_as_plain_records(store: Store) -> None:
+    old = make_article("An older report on the harbour.", title="Old", published="2026-03-01")
+    new = make_article("A newer report on the harbour.", title="New", published="2026-03-02")
+    undated = make_article("A report without a date.", title="Undated")
+    for key, article in (("o", old), ("n", new), ("u", undated)):
+        store.save_container(key, "h", [(ref(key), article)], drop_missing=True)
+    assert store.list_articles() == [
+        ArticleSummary(new.id, "New", None, new.published, 1),
+        ArticleSummary(old.id, "Old", None, old.published, 1),
+        ArticleSummary(undated.id, "Undated", None, None, 1),
+    ]
+    assert [s.id for s in store.list_articles(limit=1)] == [new.id]
+
+
 def test_failed_transaction_leaves_nothing(store: Store) -> None:
     good = make_article("A good article.")
     with pytest.raises(RuntimeError), store.transaction():
         store._insert_article(good)
         raise RuntimeError("killed mid-write")
     assert store.stats().articles == 0 and store.stats().sentences == 0
+
+
+def test_one_store_shared_by_threads_loses_nothing_and_fails_nowhere(tmp_path: Path) -> None:
+    # The page shares one Store between visitors' threads: readers, two ingests and the vector
+    # bookkeeping at once. Without the store's lock one thread's BEGIN lands inside another's
+    # transaction ("cannot start a transaction within a transaction"), or its COMMIT ends it.
+    store = Store.open(tmp_path / "s.sqlite3", lock=threading.RLock())
+    writers, per_writer = 2, 20
+    saving = threading.Event()
+
+    def write(w: int) -> None:
+        for n in range(per_writer):
+            article = make_article(
+                f"Harbour flood report {w}-{n} from the quay. Pumps ran all night long at the "
+                f"dock {n}. Residents {w} were moved to the school hall on the hill."
+            )
+            store.save_container(f"{w}-{n}", "h", [(ref(f"{w}-{n}"), article)], drop_missing=True)
+
+    def read() -> None:
+        while saving.is_set():
+            for article_id, index, _ in store.lexical_search("harbour flood pumps", limit=20):
+                article = store.article(article_id)
+                assert article is not None and len(article.sentences) == 3
+                assert store.sentence_texts([(article_id, index)])
+            store.stats()
+            store.list_articles(limit=5)
+
+    def mark() -> None:
+        while saving.is_set():
+            store.mark_indexed(store.unindexed_article_ids())
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        saving.set()
+        background = [pool.submit(read), pool.submit(read), pool.submit(mark)]
+        try:
+            for saved in [pool.submit(write, w) for w in range(writers)]:
+                saved.result()  # raises what the thread raised
+        finally:
+            saving.clear()
+        for done in background:
+            done.result()
+    assert store.article_count() == writers * per_writer
+    assert store.sentence_count() == writers * per_writer * 3
+    store.mark_indexed(store.unindexed_article_ids())
+    assert store.stats().unindexed == 0
+
+
+def test_every_statement_holds_the_lock_the_store_was_given(tmp_path: Path) -> None:
+    lock = threading.RLock()  # the application's one lock
+    store = Store.open(tmp_path / "s.sqlite3", lock=lock)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with lock:
+            counted = pool.submit(store.article_count)
+            time.sleep(0.2)
+            assert not counted.done()  # waiting for the lock this thread holds
+        assert counted.result(timeout=10) == 0
 
 
 def test_embedding_model_is_bound_to_the_index(store: Store) -> None:

@@ -50,12 +50,11 @@ from qa.brief.types import (
 )  # fmt: skip
 from qa.cite import cite
 from qa.errors import QuestionError
-from qa.index import chroma_where
 from qa.types import Citation, Filters, Mode, Retrieved
 
 if TYPE_CHECKING:
     from qa.library import Library
-    from qa.store import Store
+    from qa.store import ArticleReader
 
 MAX_ARTICLES = 50
 MIN_TOPIC_COSINE = 0.3  # below this the best sentence is not about the topic
@@ -152,7 +151,7 @@ class Briefer:
     def _articles(
         self, topic: str, query: np.ndarray, filters: Filters, max_articles: int
     ) -> tuple[list[tuple[str, float]], int]:
-        hits = self.vectors.query(query, k=400, where=chroma_where(filters))
+        hits = self.vectors.query(query, k=400, filters=filters)
         best: dict[str, float] = defaultdict(float)
         for article_id, _, cosine in hits:
             best[article_id] = max(best[article_id], cosine)
@@ -418,7 +417,7 @@ class Briefer:
 class _Registry:
     """Citations numbered in order of first use across the whole briefing."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: ArticleReader) -> None:
         self.store = store
         self.citations: list[Citation] = []
         self._numbers: dict[tuple[str, int], int] = {}

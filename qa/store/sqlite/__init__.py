@@ -1,0 +1,1 @@
+"""The SQLite engine of the store: one module per storage job, over one shared `Database`."""

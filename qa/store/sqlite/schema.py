@@ -1,0 +1,63 @@
+"""The article tables of the index's SQLite file, and the version that names their shape.
+
+Tables other modules keep in this file are created by them, and an older newsqa creates the
+ones it expects (`IF NOT EXISTS`), so they need no version here.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT, outlet TEXT, author TEXT, published TEXT, published_raw TEXT, url TEXT,
+    origin TEXT NOT NULL, item TEXT,
+    content_hash TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    removed TEXT NOT NULL DEFAULT '[]',
+    indexed INTEGER NOT NULL DEFAULT 0,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_unindexed ON articles(indexed) WHERE indexed = 0;
+CREATE TABLE IF NOT EXISTS sources (
+    key TEXT PRIMARY KEY,
+    origin TEXT NOT NULL,
+    container TEXT NOT NULL,
+    item TEXT,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    raw_hash TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_container ON sources(container);
+CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    norm_hash TEXT,
+    UNIQUE (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS sentences_norm ON sentences(norm_hash) WHERE norm_hash IS NOT NULL;
+CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
+    text, content='sentences', content_rowid='rowid', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS sentences_ai AFTER INSERT ON sentences BEGIN
+    INSERT INTO sentences_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS sentences_ad AFTER DELETE ON sentences BEGIN
+    INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TABLE IF NOT EXISTS article_links (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    other_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (article_id, other_id)
+);
+CREATE TABLE IF NOT EXISTS vector_deletes (article_id TEXT PRIMARY KEY);
+"""

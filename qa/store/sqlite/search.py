@@ -1,0 +1,61 @@
+"""Lexical search over sentences with SQLite's FTS5 (BM25), and the one translation of our
+`Filters` into SQL.
+
+    search = SqliteSearch(Database.open(path, create=False))
+    search.lexical_search("flood evacuated", limit=60, filters=Filters(since="2026-03-01"))
+"""
+
+from __future__ import annotations
+
+from qa.lexicon import STOPWORDS
+from qa.store.protocols import SentenceSearch
+from qa.store.sqlite.database import SqlitePart
+from qa.types import Filters
+
+
+class SqliteSearch(SqlitePart, SentenceSearch):
+    def lexical_search(
+        self, query: str, *, limit: int = 50, filters: Filters | None = None
+    ) -> list[tuple[str, int, float]]:
+        """BM25 over sentences: (article_id, sentence index, score), best first."""
+        terms = _fts_terms(query)
+        if not terms:
+            return []
+        where, params = _filter_sql(filters)
+        join = " JOIN articles AS a ON a.id = s.article_id" if where else ""
+        rows = self._db.rows(
+            "SELECT s.article_id, s.idx, bm25(sentences_fts) AS rank FROM sentences_fts "
+            f"JOIN sentences AS s ON s.rowid = sentences_fts.rowid{join} "
+            f"WHERE sentences_fts MATCH ?{where} ORDER BY rank LIMIT ?",
+            (" OR ".join(terms), *params, limit),
+        )
+        # FTS5's bm25() is lower-is-better; flip it so every score in newsqa is higher-is-better.
+        return [(str(r[0]), int(r[1]), -float(r[2])) for r in rows]
+
+
+def _fts_terms(query: str) -> list[str]:
+    # Quote every word so FTS5 syntax in a question (AND, NEAR, "*", ":") is read as text.
+    words = "".join(c if c.isalnum() else " " for c in query).split()
+    kept = [w for w in words if w.lower() not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [f'"{w}"' for w in kept]
+
+
+def _filter_sql(filters: Filters | None) -> tuple[str, list[str]]:
+    """An AND-clause over `articles AS a` for the filters (empty when there are none)."""
+    if not filters:
+        return "", []
+    clauses: list[str] = []
+    params: list[str] = []
+    if filters.sources:
+        clauses.append(f"a.outlet IN ({', '.join('?' * len(filters.sources))})")
+        params += filters.sources
+    if filters.article_ids:
+        clauses.append(f"a.id IN ({', '.join('?' * len(filters.article_ids))})")
+        params += filters.article_ids
+    if filters.since:
+        clauses.append("substr(a.published, 1, 10) >= ?")
+        params.append(filters.since)
+    if filters.until:
+        clauses.append("substr(a.published, 1, 10) <= ?")
+        params.append(filters.until)
+    return " AND " + " AND ".join(clauses), params

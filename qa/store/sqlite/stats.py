@@ -1,0 +1,49 @@
+"""What `newsqa stats` shows about the index's SQLite file, in one `StoreStats`.
+
+print(SqliteStats(Database.open(path, create=False)).stats().articles)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qa.store.protocols import StatsReader
+from qa.store.rows import StoreStats
+from qa.store.sqlite.database import SqlitePart
+
+
+class SqliteStats(SqlitePart, StatsReader):
+    def stats(self) -> StoreStats:
+        with self._db.lock:  # every figure of the same moment
+            return self._stats()
+
+    def _stats(self) -> StoreStats:
+        one = self._db.value
+        outlets = self._db.rows(
+            "SELECT COALESCE(outlet, '(unknown)'), COUNT(*) FROM articles GROUP BY 1 "
+            "ORDER BY 2 DESC, 1"
+        )
+        span = self._db.row("SELECT MIN(published), MAX(published) FROM articles")
+        first, last = span or (None, None)
+        return StoreStats(
+            articles=int(one("SELECT COUNT(*) FROM articles")),
+            sentences=int(one("SELECT COUNT(*) FROM sentences")),
+            sources=one("SELECT COUNT(*) FROM sources"),
+            outlets=tuple((str(o), int(n)) for o, n in outlets),
+            first_published=first,
+            last_published=last,
+            unindexed=one("SELECT COUNT(*) FROM articles WHERE indexed = 0"),
+            near_duplicate_pairs=one("SELECT COUNT(*) FROM article_links") // 2,
+            removed_pieces=self._removed_pieces(),
+            size_bytes=_size(self._db.path),
+        )
+
+    def _removed_pieces(self) -> int:
+        rows = self._db.rows("SELECT removed FROM articles WHERE removed != '[]'")
+        return sum(len(json.loads(r[0])) for r in rows)
+
+
+def _size(path: Path) -> int:
+    """Bytes of the file with its WAL and shared-memory files beside it."""
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))

@@ -1,0 +1,55 @@
+"""`Store`: every storage job of `qa.store.protocols` done on one SQLite file.
+
+The parts (`SqliteArticles`, `SqliteWriter`, `SqliteSearch`, `SqliteOutbox`, `SqliteStats`)
+each do one job on the `Database` they share; the Store inherits them all, so callers that open
+the whole index keep one object, and callers typed with one job take it as that job.
+
+    store = Store.open(Path("index/newsqa.sqlite3"))
+    article = store.article("3f2a9c0d1e2b4a5c")
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qa.store.protocols import MetaStore
+from qa.store.sqlite.articles import SqliteArticles
+from qa.store.sqlite.database import Database
+from qa.store.sqlite.outbox import SqliteOutbox
+from qa.store.sqlite.search import SqliteSearch
+from qa.store.sqlite.stats import SqliteStats
+from qa.store.sqlite.writer import SqliteWriter
+
+
+class Store(SqliteArticles, SqliteWriter, SqliteSearch, SqliteOutbox, SqliteStats, MetaStore):
+    """Articles, sentences and their bookkeeping in one SQLite file; safe to share between
+    threads."""
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True, lock: threading.RLock | None = None) -> Store:
+        """The store at `path`; without `create`, a missing file is an error naming ingest.
+        Threads may share it: every statement holds `lock` (the application's one lock, or a
+        new one)."""
+        return cls(Database.open(path, create=create, lock=lock))
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes inside are kept together or not at all."""
+        with self._db.transaction():
+            yield
+
+    def get_meta(self, key: str) -> str | None:
+        return self._db.get_meta(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.set_meta(key, value)

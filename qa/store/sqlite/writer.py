@@ -1,0 +1,178 @@
+"""Ingest's writes to SQLite: every article of one container in one transaction, wire copies
+linked as they arrive, orphaned articles deleted and queued for the vector index to drop.
+
+SQLite gives what local Chroma lacks: transactions (an interrupted ingest leaves every article
+either fully stored or absent) and, through the triggers of `schema`, an FTS5 index that
+follows every sentence written or deleted here.
+
+    writer = SqliteWriter(Database.open(path))
+    results, orphans = writer.save_container(key, raw_hash, [(ref, article)], drop_missing=True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+from qa.errors import IndexMismatchError
+from qa.store.clock import timestamp
+from qa.store.protocols import ArticleWriter
+from qa.store.rows import SaveResult, SourceRef
+from qa.store.sqlite.database import SqlitePart
+from qa.types import Article
+
+
+class SqliteWriter(SqlitePart, ArticleWriter):
+    def bind_embedding_model(self, model_id: str) -> None:
+        """Record the embedding model on first use; refuse to mix vectors of two models."""
+        current = self._db.get_meta("embedding_model")
+        if current is None:
+            self._db.set_meta("embedding_model", model_id)
+        elif current != model_id:
+            raise IndexMismatchError(
+                f"the index at {self._db.path.parent} was built with embedding model "
+                f"'{current}', not '{model_id}': set NEWSQA_EMBED_MODEL={current} or use a new "
+                "--index"
+            )
+
+    def container_hash(self, container: str) -> str | None:
+        """The raw-bytes hash last stored for a file or feed, to skip unchanged inputs fast."""
+        found = self._db.value(
+            "SELECT raw_hash FROM sources WHERE container = ? LIMIT 1", (container,)
+        )
+        return None if found is None else str(found)
+
+    def save_container(
+        self,
+        container: str,
+        raw_hash: str,
+        articles: Sequence[tuple[SourceRef, Article]],
+        *,
+        drop_missing: bool,
+        near_duplicate_threshold: float = 0.5,
+    ) -> tuple[list[SaveResult], list[str]]:
+        """Store every article read from one container in one transaction.
+
+        With `drop_missing`, sources of this container that were not read again (a JSON line
+        removed from its file) are dropped; feeds pass False, since items roll off a feed.
+        Returns the per-article results and the ids of articles deleted as orphans.
+        """
+        with self._db.transaction():
+            results = [
+                self._save_article(ref, article, raw_hash, near_duplicate_threshold)
+                for ref, article in articles
+            ]
+            seen = {ref.key for ref, _ in articles}
+            rows = self._db.rows(
+                "SELECT key, article_id FROM sources WHERE container = ?", (container,)
+            )
+            stale = [row for row in rows if row["key"] not in seen] if drop_missing else []
+            for row in stale:
+                self._db.run("DELETE FROM sources WHERE key = ?", (row["key"],))
+            self._db.run(
+                "UPDATE sources SET raw_hash = ? WHERE container = ?", (raw_hash, container)
+            )
+            candidates = {r.article_id for r in results} | {row["article_id"] for row in rows}
+            candidates |= {r.previous_id for r in results if r.previous_id is not None}
+            orphans = self._delete_orphans(candidates)
+        return results, orphans
+
+    def _save_article(
+        self, ref: SourceRef, article: Article, raw_hash: str, threshold: float
+    ) -> SaveResult:
+        previous = self._db.value("SELECT article_id FROM sources WHERE key = ?", (ref.key,))
+        exists = self._db.row("SELECT 1 FROM articles WHERE id = ?", (article.id,))
+        if not exists:
+            self._insert_article(article)
+            self._link_near_duplicates(article.id, threshold)
+        self._db.run(
+            "INSERT INTO sources(key, origin, container, item, article_id, raw_hash, seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+            "origin = excluded.origin, article_id = excluded.article_id, "
+            "raw_hash = excluded.raw_hash, seen_at = excluded.seen_at",
+            (ref.key, ref.origin, ref.container, ref.item, article.id, raw_hash, timestamp()),
+        )
+        if previous == article.id:
+            return SaveResult("unchanged", article.id, ref)
+        if previous is not None:
+            return SaveResult("updated", article.id, ref, previous_id=str(previous))
+        return SaveResult("duplicate" if exists else "added", article.id, ref)
+
+    def _insert_article(self, article: Article) -> None:
+        removed = json.dumps([{"text": r.text, "reason": r.reason} for r in article.removed])
+        self._db.run(
+            "INSERT INTO articles(id, title, outlet, author, published, published_raw, url, "
+            "origin, item, content_hash, text, removed, indexed, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
+            (
+                article.id, article.title, article.outlet, article.author, article.published,
+                article.published_raw, article.url, article.origin, article.item,
+                article.content_hash, article.text, removed, timestamp(),
+            ),
+        )  # fmt: skip
+        self._db.run_many(
+            'INSERT INTO sentences(article_id, idx, start, "end", paragraph, text, norm_hash) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (s.article_id, s.index, s.start, s.end, s.paragraph, s.text, _norm_hash(s.text))
+                for s in article.sentences
+            ],
+        )
+
+    def _link_near_duplicates(self, article_id: str, threshold: float) -> None:
+        # Wire copies share most sentences word for word; containment of normalised sentence
+        # hashes finds them with one indexed join, and tolerates an edited intro or added line.
+        rows = self._db.rows(
+            "SELECT other.article_id AS other_id, COUNT(DISTINCT other.norm_hash) AS shared, "
+            "(SELECT COUNT(DISTINCT norm_hash) FROM sentences WHERE article_id = other.article_id"
+            " AND norm_hash IS NOT NULL) AS other_total "
+            "FROM sentences AS mine JOIN sentences AS other ON other.norm_hash = mine.norm_hash "
+            "WHERE mine.article_id = ? AND other.article_id != ? GROUP BY other.article_id",
+            (article_id, article_id),
+        )
+        own_total = self._db.value(
+            "SELECT COUNT(DISTINCT norm_hash) FROM sentences WHERE article_id = ? "
+            "AND norm_hash IS NOT NULL",
+            (article_id,),
+        )
+        for row in rows:
+            smaller = min(own_total, row["other_total"]) or 1
+            score = row["shared"] / smaller
+            if score >= threshold:
+                for a, b in ((article_id, row["other_id"]), (row["other_id"], article_id)):
+                    self._db.run(
+                        "INSERT OR REPLACE INTO article_links(article_id, other_id, kind, score) "
+                        "VALUES (?, ?, 'near_duplicate', ?)",
+                        (a, b, round(score, 4)),
+                    )
+
+    def _delete_orphans(self, candidates: Iterable[str]) -> list[str]:
+        orphans = []
+        for article_id in sorted(candidates):
+            used = self._db.row("SELECT 1 FROM sources WHERE article_id = ? LIMIT 1", (article_id,))
+            if used is None:
+                self._delete_article(article_id)
+                orphans.append(article_id)
+        return orphans
+
+    def _delete_article(self, article_id: str) -> None:
+        # Sentences first, so the FTS delete trigger sees each row; then queue the vectors.
+        self._db.run("DELETE FROM sentences WHERE article_id = ?", (article_id,))
+        self._db.run(
+            "DELETE FROM article_links WHERE article_id = ? OR other_id = ?",
+            (article_id, article_id),
+        )
+        self._db.run("DELETE FROM articles WHERE id = ?", (article_id,))
+        self._db.run("INSERT OR IGNORE INTO vector_deletes(article_id) VALUES (?)", (article_id,))
+
+
+def _norm_hash(text: str) -> str | None:
+    """Hash of a sentence with case, punctuation and spacing folded; None for short ones.
+
+    Short sentences ("He said no.") recur across unrelated articles and would fake wire copies.
+    """
+    words = "".join(c if c.isalnum() else " " for c in text.lower()).split()
+    if len(words) < 6:
+        return None
+    return hashlib.blake2b(" ".join(words).encode(), digest_size=8).hexdigest()
