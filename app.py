@@ -30,7 +30,7 @@ from qa.feedback import FeedbackLog
 from qa.fixtures import record_case
 from qa.inspect import collection_stats
 from qa.store import Store
-from qa.types import Answer, Citation, Delta, Filters
+from qa.types import Answer, Citation, Delta, Filters, Outcome
 
 st.set_page_config(page_title="newsqa", layout="centered")
 st.html(render.CSS)
@@ -192,7 +192,7 @@ def render_answer(store: Store, answer: Answer, turn: int) -> None:
         st.caption(f"Checked - {repair.action.replace('_', ' ')}: {repair.detail}")
     if answer.citations:
         # Closest evidence is offered as such, never as the answer's sources.
-        st.caption("Sources" if answer.confidence == "answer" else "Closest passages")
+        st.caption("Sources" if answer.outcome is Outcome.ANSWER else "Closest passages")
         render_sources(store, answer.citations, turn)
     elif answer.related:
         st.caption("Related reading")

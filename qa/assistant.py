@@ -28,11 +28,10 @@ from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, comp
 from qa.followup import follow_up, rewrite, standalone_question
 from qa.index import VectorIndex
 from qa.question import Question, analyse
-from qa.ranker import NONE
 from qa.retrieve import Ranking, Retriever
 from qa.store import Store
 from qa.timeparse import read_time
-from qa.types import Answer, Delta, Filters, Retrieved
+from qa.types import Answer, Delta, Filters, Outcome, Retrieved
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -184,7 +183,7 @@ class Assistant:
                 "The indexed articles and the matching model are English: ask in English "
                 "for answers you can trust."
             )
-            answer = Answer(question, text, (), True, timings_ms={"total": 0.0})
+            answer = Answer(question, text, (), Outcome.NONE, timings_ms={"total": 0.0})
             yield Delta(answer.text)
             yield answer
             return
@@ -252,7 +251,7 @@ class Assistant:
         if checked is None:  # the answerer always ends with its check; never reached
             return replace(extractive, fallback_reason="the model gave no reply")
         shown = extractive.retrieved
-        if checked.abstained and extractive.confidence == "answer" and extractive.citations:
+        if checked.abstained and extractive.outcome is Outcome.ANSWER and extractive.citations:
             # Retrieval is confident: the model's "the articles don't say" does not replace it.
             return replace(
                 extractive, fallback_reason=f"{ABSTENTION_OVERRULED}; answered extractively"
@@ -261,8 +260,8 @@ class Assistant:
             related = tuple(
                 cite(self.store, n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
             )
-            return Answer(question, _abstention(question, None), (), True, mode="llm",
-                          retrieved=shown, related=related, confidence=NONE)  # fmt: skip
+            return Answer(question, _abstention(question, None), (), Outcome.NONE, mode="llm",
+                          retrieved=shown, related=related)  # fmt: skip
         citations = tuple(
             replace(cite(self.store, n, item.found), support=support)
             for n, (item, support) in enumerate(
@@ -273,7 +272,7 @@ class Assistant:
             question,
             checked.text,
             citations,
-            False,
+            Outcome.ANSWER,
             mode="llm",
             retrieved=shown,
             repairs=checked.repairs,
@@ -300,19 +299,19 @@ class Assistant:
         filters: Filters,
     ) -> Answer:
         shown = tuple(ranking.ranked[:SHOWN_RETRIEVED])
-        outcome = choice.outcome
+        verdict = choice.verdict
         if not choice.sentences:
             related = tuple(
                 cite(self.store, n, r)
                 for n, r in enumerate(_one_per_article(ranking.ranked), start=1)
             )
             text = _abstention(question, filters)
-            return Answer(question, text, (), True, retrieved=shown, related=related,
-                          confidence=NONE, probability=outcome.probability)  # fmt: skip
+            return Answer(question, text, (), Outcome.NONE, retrieved=shown, related=related,
+                          probability=verdict.probability)  # fmt: skip
         citations = tuple(cite(self.store, n, r) for n, r in enumerate(choice.sentences, start=1))
-        text = compose(outcome.level, citations, latest=ranking.question.latest)
-        return Answer(question, text, citations, False, retrieved=shown,
-                      confidence=outcome.level, probability=outcome.probability)  # fmt: skip
+        text = compose(verdict.outcome, citations, latest=ranking.question.latest)
+        return Answer(question, text, citations, verdict.outcome, retrieved=shown,
+                      probability=verdict.probability)  # fmt: skip
 
 
 def _analysed(question: str, search_text: str) -> Question:

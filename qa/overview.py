@@ -23,6 +23,7 @@ import numpy as np
 
 from qa.brief.extract import figures_in, speakers
 from qa.escape import date_span
+from qa.types import Outcome
 
 if TYPE_CHECKING:
     from qa.assistant import Assistant
@@ -126,7 +127,7 @@ def _questions(assistant: Assistant, article_ids: list[str], wanted: int) -> tup
     for question in dict.fromkeys(candidates):
         if len(chosen) == wanted:
             break
-        if assistant.ask(question).confidence == "answer":
+        if assistant.ask(question).outcome is Outcome.ANSWER:
             chosen.append(question)
     return tuple(chosen)
 

@@ -14,6 +14,7 @@ from qa.embed import SentenceTransformerEmbedder
 from qa.feedback import FeedbackLog
 from qa.ingest.pipeline import Ingestor
 from qa.store import Store
+from qa.types import Outcome
 from tests.helpers import article_file
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -352,5 +353,5 @@ def test_the_first_view_shows_the_stories_and_asks_an_example_in_one_click(
     question = examples[0].label
     examples[0].click().run()
     assert [a.question for a in app.session_state.answers] == [question]
-    assert app.session_state.answers[0].confidence == "answer"
+    assert app.session_state.answers[0].outcome is Outcome.ANSWER
     assert "In this collection" not in [h.value for h in app.subheader]

@@ -18,6 +18,7 @@ from qa.evaluate import run_case, summarize
 from qa.fixtures import load_cases
 from qa.ingest.sources import sample_dir
 from qa.store import Store
+from qa.types import Outcome
 
 FIXTURES = Path(__file__).parent / "qa" / "sample_questions.yaml"
 TODAY = date(2026, 4, 20)
@@ -152,6 +153,8 @@ def test_question_in_another_language_says_to_ask_in_english(
 ) -> None:
     answer = assistant.ask(question)
     assert answer.abstained and "ask in English" in answer.text
+    # It abstains, so its outcome says so too (it used to say "answer" beside abstained: true).
+    assert answer.outcome is Outcome.NONE and answer.to_dict()["confidence"] == "none"
 
 
 @pytest.mark.parametrize("question", ["Halcyon-2 launch date?", "Who is Ewa Randall?"])

@@ -7,6 +7,7 @@ from datetime import date
 from qa.assistant import Assistant
 from qa.config import Settings
 from qa.overview import stories
+from qa.types import Outcome
 
 
 def test_the_sample_stories_are_found_with_their_outlets_dates_and_working_questions(
@@ -21,4 +22,4 @@ def test_the_sample_stories_are_found_with_their_outlets_dates_and_working_quest
     assert all(" to 2026-" in s.dates for s in found)
     for story in found:
         for question in story.questions:
-            assert assistant.ask(question).confidence == "answer"
+            assert assistant.ask(question).outcome is Outcome.ANSWER
