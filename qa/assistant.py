@@ -135,14 +135,18 @@ class Assistant:
         history: History | None = None,
         mode: str | None = None,
         llm: LLMAnswerer | None = None,
+        retrieved: int = SHOWN_RETRIEVED,
     ) -> Answer:
         """Answer from the indexed articles only, or abstain saying they don't answer it.
 
         `mode` ("extractive" or "llm") overrides the configured one for this question, and
-        `llm` the configured model (evaluation gives one that writes a fixture's reply).
+        `llm` the configured model (evaluation gives one that writes a fixture's reply);
+        `retrieved` is how many of the best candidate sentences `Answer.retrieved` lists.
         """
         answer = None
-        events = self.ask_stream(question, filters=filters, history=history, mode=mode, llm=llm)
+        events = self.ask_stream(
+            question, filters=filters, history=history, mode=mode, llm=llm, retrieved=retrieved
+        )
         for event in events:
             if isinstance(event, Answer):
                 answer = event
@@ -157,13 +161,15 @@ class Assistant:
         history: History | None = None,
         mode: str | None = None,
         llm: LLMAnswerer | None = None,
+        retrieved: int = SHOWN_RETRIEVED,
     ) -> Iterator[Delta | Answer]:
         """`Delta`s as the answer is written (markers numbered for display, the provisional
         citations so far), then the checked `Answer`, which replaces them."""
         with self._lock:
             yield from self._ask(
-                question, filters, history or (), mode or self.default_mode, llm or self.llm
-            )
+                question, filters, history or (), mode or self.default_mode, llm or self.llm,
+                retrieved,
+            )  # fmt: skip
 
     def _ask(
         self,
@@ -172,6 +178,7 @@ class Assistant:
         history: History,
         mode: str,
         llm: LLMAnswerer | None,
+        retrieved: int,
     ) -> Iterator[Delta | Answer]:
         if mode not in ("extractive", "llm"):
             raise QuestionError(f"answer mode {mode!r} is not 'extractive' or 'llm'")
@@ -200,7 +207,7 @@ class Assistant:
             ranking = ranking.reordered(self.reranker.rerank(search_text, ranking.ranked))
         timings["retrieve"] = (time.perf_counter() - started) * 1000 - timings["rewrite"]
         choice = choose_sentences(ranking, search_text, self.policy)
-        answer = self._answer(question, choice, ranking, filters)
+        answer = self._answer(question, choice, ranking, filters, retrieved)
         if mode == "llm":
             answer = yield from self._llm_answer(
                 llm, question, search_text, ranking.ranked, answer, timings
@@ -297,8 +304,9 @@ class Assistant:
         choice: Choice,
         ranking: Ranking,
         filters: Filters,
+        retrieved: int,
     ) -> Answer:
-        shown = tuple(ranking.ranked[:SHOWN_RETRIEVED])
+        shown = tuple(ranking.ranked[:retrieved])
         verdict = choice.verdict
         if not choice.sentences:
             related = tuple(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qa.assistant import Assistant
+from qa.assistant import SHOWN_RETRIEVED, Assistant
 from qa.cli import main
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
@@ -187,6 +187,22 @@ def test_stdin_batch_writes_one_json_object_per_line(sample_settings: Settings) 
         "Who is the mayor of Port Elara?", "What is Halcyon-2?",
     ]  # fmt: skip
     assert all("citations" in line for line in lines)
+
+
+@pytest.mark.parametrize("args", [["--json"], []], ids=["json", "stdin"])
+def test_k_is_how_many_retrieved_sentences_the_json_lists(
+    sample_settings: Settings, args: list[str]
+) -> None:
+    question = "How many residents were evacuated?"
+    given = ([question] if args else []) + args
+    stdin = None if args else question + "\n"
+    (default,) = ask_json(sample_settings, *given, stdin=stdin)
+    assert len(default["retrieved"]) == SHOWN_RETRIEVED  # type: ignore[arg-type]
+    # Beyond the default too: it used to cut the 10 sentences the answer kept, never add any.
+    for k in (3, 25):
+        (answer,) = ask_json(sample_settings, *given, "--k", str(k), stdin=stdin)
+        assert len(answer["retrieved"]) == k  # type: ignore[arg-type]
+        assert answer["retrieved"][:3] == default["retrieved"][:3]  # type: ignore[index]
 
 
 def test_cli_errors_are_one_line(sample_settings: Settings, tmp_path: Path) -> None:
