@@ -28,6 +28,7 @@ from qa.escape import date_span, md_escape
 from qa.export import conversation_markdown
 from qa.feedback import FeedbackLog
 from qa.fixtures import record_case
+from qa.ingest.sources import KIND_BY_SUFFIX
 from qa.inspect import collection_stats
 from qa.store import Store
 from qa.types import Answer, Citation, Delta, Filters, Outcome
@@ -42,7 +43,6 @@ SCROLL_TO_HIGHLIGHT = (
 )
 # A browser's own random id, kept in a cookie: its conversations are listed to it alone.
 READER_COOKIE = "newsqa_reader"
-UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl", "xml", "rss", "atom"]
 
 
 @st.cache_resource(show_spinner="Opening the index...", hash_funcs=SETTINGS_HASH)
@@ -143,7 +143,8 @@ def empty_state(settings: Settings, problem: str) -> None:
 
 def add_articles_form(settings: Settings) -> None:
     with st.form("add", clear_on_submit=True, border=False):
-        uploads = st.file_uploader("Files", accept_multiple_files=True, type=UPLOAD_TYPES)
+        # What ingest reads, dot and all: Streamlit takes a bare "text" for every text/* file.
+        uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(KIND_BY_SUFFIX))
         pasted = st.text_area("Page or feed URLs, one per line", height=80)
         if st.form_submit_button("Add articles") and (uploads or pasted.strip()):
             from qa.ingest.uploads import split_urls
