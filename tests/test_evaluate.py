@@ -231,6 +231,7 @@ def test_eval_command_reports_and_exit_codes(tmp_path: Path, sample_settings: Se
     assert wrong.exit_code == 2 and "one of" in wrong.output
 
 
+@pytest.mark.slow
 def test_baseline_row_is_printed_beside_ours(tmp_path: Path, sample_settings: Settings) -> None:
     fixtures = write(tmp_path / "f.yaml", GOOD)
     run = CliRunner().invoke(
