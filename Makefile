@@ -44,7 +44,7 @@ lint: setup
 	$(BIN)/mypy qa
 
 # The fast tier, after every change: no real servers, browser, llama.cpp or whole-run
-# subprocess tests (tests/conftest.py lists the slow ones).
+# subprocess tests (each marked `slow` or `integration` where it is defined).
 unit: setup
 	$(BIN)/pytest -q -m "not integration and not slow"
 

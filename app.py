@@ -28,10 +28,11 @@ from qa.escape import date_span, md_escape
 from qa.export import conversation_markdown
 from qa.feedback import FeedbackLog
 from qa.fixtures import record_case
+from qa.ingest.sources import KIND_BY_SUFFIX
 from qa.inspect import collection_stats
 from qa.library import Library, open_library
 from qa.store import ArticleReader
-from qa.types import Answer, Citation, Delta, Filters, Mode
+from qa.types import Answer, Citation, Delta, Filters, Mode, Outcome
 
 st.set_page_config(page_title="newsqa", layout="centered")
 st.html(render.CSS)
@@ -43,7 +44,6 @@ SCROLL_TO_HIGHLIGHT = (
 )
 # A browser's own random id, kept in a cookie: its conversations are listed to it alone.
 READER_COOKIE = "newsqa_reader"
-UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl", "xml", "rss", "atom"]
 
 
 @st.cache_resource(show_spinner="Opening the index...", hash_funcs=SETTINGS_HASH)
@@ -137,7 +137,8 @@ def empty_state(settings: Settings, problem: str) -> None:
 
 def add_articles_form(settings: Settings) -> None:
     with st.form("add", clear_on_submit=True, border=False):
-        uploads = st.file_uploader("Files", accept_multiple_files=True, type=UPLOAD_TYPES)
+        # What ingest reads, dot and all: Streamlit takes a bare "text" for every text/* file.
+        uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(KIND_BY_SUFFIX))
         pasted = st.text_area("Page or feed URLs, one per line", height=80)
         if st.form_submit_button("Add articles") and (uploads or pasted.strip()):
             from qa.ingest.uploads import split_urls
@@ -186,7 +187,7 @@ def render_answer(store: ArticleReader, answer: Answer, turn: int) -> None:
         st.caption(f"Checked - {repair.action.replace('_', ' ')}: {repair.detail}")
     if answer.citations:
         # Closest evidence is offered as such, never as the answer's sources.
-        st.caption("Sources" if answer.confidence == "answer" else "Closest passages")
+        st.caption("Sources" if answer.outcome is Outcome.ANSWER else "Closest passages")
         render_sources(store, answer.citations, turn)
     elif answer.related:
         st.caption("Related reading")

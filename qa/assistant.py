@@ -25,10 +25,9 @@ from qa.errors import LLMError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose
 from qa.followup import follow_up, rewrite, standalone_question
 from qa.question import Question, analyse
-from qa.ranker import NONE
 from qa.retrieve import Ranking
 from qa.timeparse import read_time
-from qa.types import Answer, Delta, Filters, Mode, Retrieved
+from qa.types import Answer, Delta, Filters, Mode, Outcome, Retrieved
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -91,14 +90,18 @@ class Assistant:
         history: History | None = None,
         mode: Mode | None = None,
         llm: LLMAnswerer | None = None,
+        retrieved: int = SHOWN_RETRIEVED,
     ) -> Answer:
         """Answer from the indexed articles only, or abstain saying they don't answer it.
 
         `mode` ("extractive" or "llm") overrides the configured one for this question, and
-        `llm` the configured model (evaluation gives one that writes a fixture's reply).
+        `llm` the configured model (evaluation gives one that writes a fixture's reply);
+        `retrieved` is how many of the best candidate sentences `Answer.retrieved` lists.
         """
         answer = None
-        events = self.ask_stream(question, filters=filters, history=history, mode=mode, llm=llm)
+        events = self.ask_stream(
+            question, filters=filters, history=history, mode=mode, llm=llm, retrieved=retrieved
+        )
         for event in events:
             if isinstance(event, Answer):
                 answer = event
@@ -113,14 +116,16 @@ class Assistant:
         history: History | None = None,
         mode: Mode | None = None,
         llm: LLMAnswerer | None = None,
+        retrieved: int = SHOWN_RETRIEVED,
     ) -> Iterator[Delta | Answer]:
         """`Delta`s as the answer is written (markers numbered for display, the provisional
         citations so far), then the checked `Answer`, which replaces them."""
         lib = self.lib
         with lib.lock:  # the store's connection and the models are shared by every reader
             yield from self._ask(
-                question, filters, history or (), mode or lib.default_mode, llm or lib.llm
-            )
+                question, filters, history or (), mode or lib.default_mode, llm or lib.llm,
+                retrieved,
+            )  # fmt: skip
 
     def _ask(
         self,
@@ -129,6 +134,7 @@ class Assistant:
         history: History,
         mode: Mode,
         llm: LLMAnswerer | None,
+        retrieved: int,
     ) -> Iterator[Delta | Answer]:
         if mode not in ("extractive", "llm"):
             raise QuestionError(f"answer mode {mode!r} is not 'extractive' or 'llm'")
@@ -140,7 +146,7 @@ class Assistant:
                 "The indexed articles and the matching model are English: ask in English "
                 "for answers you can trust."
             )
-            answer = Answer(question, text, (), True, timings_ms={"total": 0.0})
+            answer = Answer(question, text, (), Outcome.NONE, timings_ms={"total": 0.0})
             yield Delta(answer.text)
             yield answer
             return
@@ -157,7 +163,7 @@ class Assistant:
             ranking = ranking.reordered(self.lib.reranker.rerank(search_text, ranking.ranked))
         timings["retrieve"] = (time.perf_counter() - started) * 1000 - timings["rewrite"]
         choice = choose_sentences(ranking, search_text, self.policy)
-        answer = self._answer(question, choice, ranking, filters)
+        answer = self._answer(question, choice, ranking, filters, retrieved)
         if mode == "llm":
             answer = yield from self._llm_answer(
                 llm, question, search_text, ranking.ranked, answer, timings
@@ -208,7 +214,7 @@ class Assistant:
         if checked is None:  # the answerer always ends with its check; never reached
             return replace(extractive, fallback_reason="the model gave no reply")
         shown = extractive.retrieved
-        if checked.abstained and extractive.confidence == "answer" and extractive.citations:
+        if checked.abstained and extractive.outcome is Outcome.ANSWER and extractive.citations:
             # Retrieval is confident: the model's "the articles don't say" does not replace it.
             return replace(
                 extractive, fallback_reason=f"{ABSTENTION_OVERRULED}; answered extractively"
@@ -217,8 +223,8 @@ class Assistant:
             related = tuple(
                 cite(self.lib.store, n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
             )
-            return Answer(question, _abstention(question, None), (), True, mode="llm",
-                          retrieved=shown, related=related, confidence=NONE)  # fmt: skip
+            return Answer(question, _abstention(question, None), (), Outcome.NONE, mode="llm",
+                          retrieved=shown, related=related)  # fmt: skip
         citations = tuple(
             replace(cite(self.lib.store, n, item.found), support=support)
             for n, (item, support) in enumerate(
@@ -229,7 +235,7 @@ class Assistant:
             question,
             checked.text,
             citations,
-            False,
+            Outcome.ANSWER,
             mode="llm",
             retrieved=shown,
             repairs=checked.repairs,
@@ -251,22 +257,23 @@ class Assistant:
         choice: Choice,
         ranking: Ranking,
         filters: Filters,
+        retrieved: int,
     ) -> Answer:
-        shown = tuple(ranking.ranked[:SHOWN_RETRIEVED])
-        outcome = choice.outcome
+        shown = tuple(ranking.ranked[:retrieved])
+        verdict = choice.verdict
         if not choice.sentences:
             related = tuple(
                 cite(self.lib.store, n, r)
                 for n, r in enumerate(_one_per_article(ranking.ranked), start=1)
             )
             text = _abstention(question, filters)
-            return Answer(question, text, (), True, retrieved=shown, related=related,
-                          confidence=NONE, probability=outcome.probability)  # fmt: skip
+            return Answer(question, text, (), Outcome.NONE, retrieved=shown, related=related,
+                          probability=verdict.probability)  # fmt: skip
         store = self.lib.store
         citations = tuple(cite(store, n, r) for n, r in enumerate(choice.sentences, start=1))
-        text = compose(outcome.level, citations, latest=ranking.question.latest)
-        return Answer(question, text, citations, False, retrieved=shown,
-                      confidence=outcome.level, probability=outcome.probability)  # fmt: skip
+        text = compose(verdict.outcome, citations, latest=ranking.question.latest)
+        return Answer(question, text, citations, verdict.outcome, retrieved=shown,
+                      probability=verdict.probability)  # fmt: skip
 
 
 def _analysed(question: str, search_text: str) -> Question:

@@ -1,5 +1,7 @@
 """The citation check: a model's reply and the numbered evidence it was given in, a reply whose
-every citation supports what it is attached to out. Pure: no model, no store.
+every citation supports what it is attached to out. No store and no language model; the
+`SupportScorer` it is given runs the embedding model over the reply's sentences and the
+evidence (`qa.support`).
 
 Markers in any style are read (`qa.markers`); numbers that point at no evidence sentence, or at
 a sentence addressed to an AI (`qa.injection`: articles are data, never instructions), are

@@ -123,7 +123,7 @@ class _ProgressBars:
 @click.option("--since", help="Only articles published on or after this date.")
 @click.option("--until", help="Only articles published on or before this date.")
 @click.option("--k", "shown", type=click.IntRange(1, 100), default=10, show_default=True,
-              help="How many retrieved sentences to report.")  # fmt: skip
+              help="How many retrieved sentences the JSON output lists ('retrieved').")  # fmt: skip
 @click.option("--llm", "mode", flag_value="llm", help="Answer with the configured model.")
 @click.option("--extractive", "mode", flag_value="extractive", help="Answer offline, no model.")
 @index_option
@@ -139,8 +139,6 @@ def ask(
 ) -> None:
     """Answer QUESTION with cited sentences; without QUESTION, one question per stdin line
     (one JSON object per line out)."""
-    from dataclasses import replace
-
     from qa.assistant import Assistant
     from qa.errors import QuestionError
 
@@ -150,12 +148,13 @@ def ask(
     filters = assistant.make_filters(sources=sources, since=since, until=until)
     if question is not None:
         if as_json:
-            answer = assistant.ask(question, filters=filters, mode=mode)
+            answer = assistant.ask(question, filters=filters, mode=mode, retrieved=shown)
         else:
-            answer = _stream_to_terminal(assistant.ask_stream(question, filters=filters, mode=mode))
+            answer = _stream_to_terminal(
+                assistant.ask_stream(question, filters=filters, mode=mode, retrieved=shown)
+            )
         if answer.fallback_reason:
             click.echo(f"note: {answer.fallback_reason}", err=True)
-        answer = replace(answer, retrieved=answer.retrieved[:shown])
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else _human(answer))
         return
     if isinstance(sys.stdin, io.TextIOWrapper):
@@ -165,12 +164,13 @@ def ask(
         if not line.strip():
             continue
         try:
-            answer = assistant.ask(_check_encoding(line.rstrip("\n")), filters=filters, mode=mode)
+            answer = assistant.ask(
+                _check_encoding(line.rstrip("\n")), filters=filters, mode=mode, retrieved=shown
+            )
         except QuestionError as exc:
             asked = _SURROGATE.sub("\ufffd", line.strip()[:200])
             click.echo(json.dumps({"question": asked, "error": str(exc)}))
             continue
-        answer = replace(answer, retrieved=answer.retrieved[:shown])
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False), nl=True)
         sys.stdout.flush()
 

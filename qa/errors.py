@@ -3,11 +3,14 @@
 NewsqaError
 ├── ConfigError        a setting or the config file is wrong
 ├── InputError         one ingest input cannot be read (the batch goes on without it)
+├── QuestionError      a question or briefing topic cannot be asked as given (empty, too long,
+│                      not UTF-8, an unknown outlet, a date that is not one)
 ├── StoreError         the on-disk store is missing, locked, or from another version
 │   ├── IndexMismatchError   the index was built with another embedding model
 │   └── WriteError           a file of the index cannot be written (disk full, read-only)
 ├── VectorIndexError   the Chroma index (embedded or server) cannot be reached or written
-└── LLMError           the language model server failed; the answer falls back to extractive
+├── LLMError           the language model server failed; the answer falls back to extractive
+└── FixtureError       (in qa.fixtures) a fixture file cannot be used; names the line
 """
 
 from __future__ import annotations

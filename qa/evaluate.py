@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from qa.fixtures import Case, Key, resolve
 from qa.lexicon import NUMBER_WORDS
 from qa.markers import split_claims
+from qa.types import Outcome
 
 if TYPE_CHECKING:
     from qa.generate import LLMAnswerer
@@ -216,9 +217,9 @@ def _failures(
     case: Case, answer: Answer, gold: set[Key], ranks: tuple[int, ...], banned: set[Key],
     cited: list[Key], boilerplate: int,
 ) -> tuple[str, ...]:  # fmt: skip
-    if case.confidence and answer.confidence not in case.confidence:
-        allowed = " or ".join(case.confidence)
-        return (f"outcome {answer.confidence!r}, expected {allowed}",)
+    if case.outcomes and answer.outcome not in case.outcomes:
+        allowed = " or ".join(case.outcomes)
+        return (f"outcome {answer.outcome.value!r}, expected {allowed}",)
     if case.abstain:
         return () if answer.abstained else ("answered a question the articles don't answer",)
     if answer.abstained:
@@ -280,12 +281,13 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, float]:
         "answer_match": share(
             with_strings, lambda r: all(contains(r.answer.text, g) for g in r.case.answer_contains)
         ),  # fmt: skip
-        "answer_share": share(results, lambda r: r.answer.confidence == "answer"),
-        "evidence_share": share(results, lambda r: r.answer.confidence == "evidence"),
-        "none_share": share(results, lambda r: r.answer.confidence == "none"),
+        "answer_share": share(results, lambda r: r.answer.outcome is Outcome.ANSWER),
+        "evidence_share": share(results, lambda r: r.answer.outcome is Outcome.EVIDENCE),
+        "none_share": share(results, lambda r: r.answer.outcome is Outcome.NONE),
         # Of the questions given as answers (not as closest evidence), how many cite the gold.
         "answers_right": share(
-            [r for r in with_gold if r.answer.confidence == "answer"], lambda r: 0 in r.gold_ranks
+            [r for r in with_gold if r.answer.outcome is Outcome.ANSWER],
+            lambda r: 0 in r.gold_ranks,
         ),
         "abstention_accuracy": share(unanswerable, lambda r: r.answer.abstained),
         "false_abstention": share(answerable, lambda r: r.answer.abstained),

@@ -3,8 +3,8 @@
 The best retrieved sentences (one copy of each wire sentence, never one addressed to an AI)
 plus the neighbours of the best few, grouped by article under its title, outlet and date, best
 article first. Everything here is pure: what the store holds (neighbouring sentences, article
-headers) is read by the caller and passed in, so the numbering, the prompt and the citation
-check (`qa.check`) can be used and tested without a store or a model.
+headers) is read by the caller and passed in, so the numbering and the prompt can be used and
+tested without a store or a model (the citation check, `qa.check`, without a store).
 
     picked = pick(ranked, limit=fitting_limit(ranked, context_tokens=8192, max_tokens=400))
     evidence = number(picked, neighbours={...}, headers={...})

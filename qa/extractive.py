@@ -8,7 +8,7 @@ The ranking's confidence (`qa.ranker`) picks one of three outcomes:
 - **none**: nothing close: the articles don't say.
 
     choice = choose_sentences(ranking, question)
-    choice.outcome.level, [r.text for r in choice.sentences]
+    choice.verdict.outcome, [r.text for r in choice.sentences]
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.brief.extract import figures_in
-from qa.ranker import ANSWER, EVIDENCE, Outcome
-from qa.types import Citation, Retrieved
+from qa.ranker import Verdict
+from qa.types import Citation, Outcome, Retrieved
 
 if TYPE_CHECKING:
     from qa.retrieve import Ranking
@@ -43,8 +43,8 @@ DEFAULT_POLICY = Policy()
 
 @dataclass(frozen=True)
 class Choice:
-    outcome: Outcome
-    sentences: list[Retrieved]  # empty for "none"
+    verdict: Verdict
+    sentences: list[Retrieved]  # empty for Outcome.NONE
 
 
 _COMPARES = re.compile(
@@ -56,19 +56,19 @@ _COMPARES = re.compile(
 
 def choose_sentences(ranking: Ranking, question: str, policy: Policy = DEFAULT_POLICY) -> Choice:
     """The outcome and the sentences to show for it, best first."""
-    outcome = ranking.outcome()
+    verdict = ranking.verdict()
     ranked = ranking.ranked
-    if outcome.level == ANSWER:
+    if verdict.outcome is Outcome.ANSWER:
         chosen = _answer_sentences(ranked, question, policy)
         if ranking.question.latest:
             chosen = _newest_first(chosen, ranked, ranking.days, policy)
-        return Choice(outcome, chosen)
-    if outcome.level == EVIDENCE:
+        return Choice(verdict, chosen)
+    if verdict.outcome is Outcome.EVIDENCE:
         chosen = _distinct(ranked, policy.evidence)
         if ranking.question.latest:  # newest first, undated last, else best first
             chosen.sort(key=lambda r: -ranking.days.get(r.article_id, 0))
-        return Choice(outcome, chosen)
-    return Choice(outcome, [])
+        return Choice(verdict, chosen)
+    return Choice(verdict, [])
 
 
 def _answer_sentences(ranked: list[Retrieved], question: str, policy: Policy) -> list[Retrieved]:
@@ -100,7 +100,7 @@ def _newest_first(
     return [newest, *rest][:MAX_SENTENCES]
 
 
-def compose(level: str, citations: tuple[Citation, ...], *, latest: bool = False) -> str:
+def compose(outcome: Outcome, citations: tuple[Citation, ...], *, latest: bool = False) -> str:
     """The answer's text: the cited sentences, worded for the outcome.
 
     Accounts that give different figures for the same thing are set side by side, each with its
@@ -108,7 +108,7 @@ def compose(level: str, citations: tuple[Citation, ...], *, latest: bool = False
     """
     quoted = [f"{c.sentence} [{c.n}]" for c in citations]
     attributed = " ".join(f"{attribution(c)}: {q}" for c, q in zip(citations, quoted, strict=True))
-    if level == EVIDENCE:
+    if outcome is Outcome.EVIDENCE:
         lead = "Not sure the articles answer this; the closest passages"
         if latest and any(c.published for c in citations):
             return f"{lead}, newest first: {attributed}"

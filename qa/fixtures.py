@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa.errors import NewsqaError
+from qa.types import Answer, Mode, Outcome
 
 if TYPE_CHECKING:
     from qa.store import ArticleReader
-    from qa.types import Answer, Mode
 
 Key = tuple[str, int]
 
@@ -67,7 +67,7 @@ class Case:
     must_cite_all: bool = False
     must_not_cite: tuple[SentenceRef, ...] = ()
     abstain: bool = False
-    confidence: tuple[str, ...] = ()  # the outcomes allowed; empty: any
+    outcomes: tuple[Outcome, ...] = ()  # allowed (`expect: confidence` in the file); empty: any
     mode: Mode | None = None
     llm_reply: str | None = None
     source: str = ""  # "file:line", for reports
@@ -238,7 +238,7 @@ def _case(raw: dict[str, Any], source: str) -> Case:
         must_cite_all=bool(expect.get("all", False)),
         must_not_cite=refs("must_not_cite"),
         abstain=bool(expect.get("abstain", False)),
-        confidence=_outcomes(expect.get("confidence")),
+        outcomes=_outcomes(expect.get("confidence")),
         mode=raw.get("mode"),
         llm_reply=raw.get("llm_reply"),
         source=source,
@@ -329,7 +329,7 @@ def append_case(path: Path, case: dict[str, Any]) -> None:
         raise FixtureError(f"cannot append to {path}: {problems[0].message}")
 
 
-def _outcomes(value: str | list[str] | None) -> tuple[str, ...]:
+def _outcomes(value: str | list[str] | None) -> tuple[Outcome, ...]:
     if value is None:
         return ()
-    return (value,) if isinstance(value, str) else tuple(value)
+    return tuple(Outcome(v) for v in ([value] if isinstance(value, str) else value))

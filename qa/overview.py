@@ -23,6 +23,7 @@ import numpy as np
 
 from qa.brief.extract import figures_in, speakers
 from qa.escape import date_span
+from qa.types import Outcome
 
 if TYPE_CHECKING:
     from qa.library import Library
@@ -129,7 +130,7 @@ def _questions(library: Library, article_ids: list[str], wanted: int) -> tuple[s
     for question in dict.fromkeys(candidates):
         if len(chosen) == wanted:
             break
-        if assistant.ask(question).confidence == "answer":
+        if assistant.ask(question).outcome is Outcome.ANSWER:
             chosen.append(question)
     return tuple(chosen)
 

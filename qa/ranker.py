@@ -11,7 +11,7 @@ questions about BBC articles (never about the measuring set) and committed as
 
     model = load_model()
     scores = model.ranker.scores(matrix)
-    outcome = model.confidence.outcome(top_features)     # Outcome("answer", 0.83)
+    verdict = model.confidence.verdict(top_features)     # Verdict(Outcome.ANSWER, 0.83)
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import numpy as np
 from qa.errors import ConfigError
 from qa.features import FEATURES
 from qa.question import focus_words
+from qa.types import Outcome
 
-ANSWER, EVIDENCE, NONE = "answer", "evidence", "none"
 # What the confidence model reads of a ranking, in order.
 # Not the top's own score: a pairwise ranker orders candidates, its level is not comparable
 # across questions (with it, the confidence fell as the score rose on a small collection).
@@ -94,18 +94,18 @@ class Linear:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """How sure an answer is: `level` is answer, evidence or none; `probability` that the top
+class Verdict:
+    """How sure the top of a ranking is: its `outcome`, and the `probability` that the top
     sentence answers the question (calibrated on held-out questions)."""
 
-    level: str
+    outcome: Outcome
     probability: float
 
 
 @dataclass(frozen=True)
 class Confidence:
     """Two readings of the same ranking: is its top sentence the answer (`top`), and is the
-    answer among its first three (`near`)? The first decides "answer", the second tells the
+    answer among its first three (`near`)? The first decides ANSWER, the second tells the
     closest evidence from nothing close: a likely wrong top can still have the answer next."""
 
     top: Linear
@@ -119,11 +119,12 @@ class Confidence:
     def near_probability(self, row: np.ndarray) -> float:
         return _sigmoid(float(self.near.scores(row.reshape(1, -1))[0]))
 
-    def outcome(self, row: np.ndarray) -> Outcome:
+    def verdict(self, row: np.ndarray) -> Verdict:
         p = self.probability(row)
         if p >= self.answer_at:
-            return Outcome(ANSWER, p)
-        return Outcome(EVIDENCE if self.near_probability(row) >= self.evidence_at else NONE, p)
+            return Verdict(Outcome.ANSWER, p)
+        near = self.near_probability(row) >= self.evidence_at
+        return Verdict(Outcome.EVIDENCE if near else Outcome.NONE, p)
 
 
 def _sigmoid(logit: float) -> float:

@@ -94,7 +94,7 @@ def answer_html(answer: Answer, *, turn: int) -> str:
 
         paragraphs.append(f"<p>{_CHIP.sub(chip, escaped)}</p>")
     badge = (
-        f'<div class="nq-confidence nq-conf-{html.escape(answer.confidence)}">'
+        f'<div class="nq-confidence nq-conf-{html.escape(answer.outcome)}">'
         f"{html.escape(answer.confidence_label())}</div>"
     )
     scope = Filters.from_dict(answer.filters).describe()

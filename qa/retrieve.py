@@ -8,7 +8,7 @@ rows, so the confidence model can say how sure its top is.
 
     retriever = Retriever(store, vector_index, embedder)
     ranking = retriever.rank("How many soldiers died?", Filters(since="2026-03-01"))
-    ranking.ranked[0].text, ranking.outcome().level
+    ranking.ranked[0].text, ranking.verdict().outcome
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import numpy as np
 
 from qa.features import Candidate, feature_matrix
 from qa.question import Question, analyse
-from qa.ranker import Model, Outcome, confidence_row, load_model
+from qa.ranker import Model, Verdict, confidence_row, load_model
 from qa.store.protocols import ArticleReader, SentenceSearch
-from qa.types import Filters, Retrieved
+from qa.types import Filters, Outcome, Retrieved
 
 if TYPE_CHECKING:
     from qa.embed import Embedder
@@ -54,10 +54,10 @@ class Ranking:
         order = [row[(r.article_id, r.sentence_index)] for r in ranked]
         return replace(self, ranked=ranked, features=self.features[order])
 
-    def outcome(self) -> Outcome:
+    def verdict(self) -> Verdict:
         """How sure the top of this ranking is (answer, evidence or none)."""
         if not self.ranked:
-            return Outcome("none", 0.0)
+            return Verdict(Outcome.NONE, 0.0)
         scores = np.asarray([r.score for r in self.ranked])
         row = confidence_row(
             scores,
@@ -66,7 +66,7 @@ class Ranking:
             [r.text for r in self.ranked],
             self.question.text,
         )
-        return self.model.confidence.outcome(row)
+        return self.model.confidence.verdict(row)
 
 
 class Retriever:

@@ -6,6 +6,7 @@ Data flows one way: a reader yields `RawArticle`s, cleaning and splitting turn e
 
 from __future__ import annotations
 
+import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -164,14 +165,26 @@ class Repair:
         return asdict(self)
 
 
+class Outcome(enum.StrEnum):
+    """How sure an answer is. The value is what the JSON contract writes as `"confidence"`.
+
+    answer.outcome is Outcome.EVIDENCE
+    """
+
+    ANSWER = "answer"  # the cited sentences answer it
+    EVIDENCE = "evidence"  # not sure: the closest passages, offered as such
+    NONE = "none"  # the articles don't say: abstained
+
+
 @dataclass(frozen=True)
 class Answer:
-    """An answer with `[n]` markers in `text` that point at `citations[n - 1]`."""
+    """An answer with `[n]` markers in `text` that point at `citations[n - 1]`, and how sure it
+    is (`outcome`; `abstained` is `Outcome.NONE`)."""
 
     question: str
     text: str
     citations: tuple[Citation, ...]
-    abstained: bool
+    outcome: Outcome
     mode: Mode = "extractive"
     retrieved: tuple[Retrieved, ...] = ()
     related: tuple[Citation, ...] = ()  # closest passages offered when abstaining
@@ -180,20 +193,22 @@ class Answer:
     repairs: tuple[Repair, ...] = ()  # what the citation check changed in a model's answer
     # Why an LLM answer was not used and this extractive one was given instead (one line).
     fallback_reason: str | None = None
-    # How sure the answer is: "answer" (the cited sentences answer it), "evidence" (not sure:
-    # the closest passages, offered as such) or "none" (the articles don't say: abstained).
-    confidence: str = "answer"
     # The calibrated probability that the first cited sentence answers the question.
     probability: float | None = None
     # The filters it was asked under (outlets, dates, articles), as `Filters.to_dict()` gives them.
     filters: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def abstained(self) -> bool:
+        """The articles don't say: no answer, only related reading."""
+        return self.outcome is Outcome.NONE
+
     def confidence_label(self) -> str:
         """How sure the answer is, in a reader's words: "Answer (confidence 82%)"."""
         percent = "" if self.probability is None else f" (confidence {self.probability:.0%})"
-        if self.confidence == "evidence":
+        if self.outcome is Outcome.EVIDENCE:
             return f"Not sure: these passages may answer it{percent}"
-        if self.confidence == "none":
+        if self.outcome is Outcome.NONE:
             return "The articles don't say"
         return f"Answer{percent}"
 
@@ -211,7 +226,7 @@ class Answer:
             "fallback_reason": self.fallback_reason,
             "related": [c.to_dict() for c in self.related],
             "standalone_question": self.standalone_question,
-            "confidence": self.confidence,
+            "confidence": self.outcome.value,
             "probability": None if self.probability is None else round(self.probability, 3),
             "filters": dict(self.filters),
         }
@@ -223,7 +238,7 @@ class Answer:
             question=data["question"],
             text=data["answer"],
             citations=tuple(Citation.from_dict(c) for c in data.get("citations", ())),
-            abstained=bool(data["abstained"]),
+            outcome=_outcome(data),
             mode=data.get("mode", "extractive"),
             retrieved=tuple(
                 Retrieved(r["article_id"], -1, r["sentence"], r["score"])
@@ -234,10 +249,17 @@ class Answer:
             standalone_question=data.get("standalone_question"),
             repairs=tuple(Repair(**r) for r in data.get("repairs", ())),
             fallback_reason=data.get("fallback_reason"),
-            confidence=data.get("confidence", "none" if data["abstained"] else "answer"),
             probability=data.get("probability"),
             filters=dict(data.get("filters") or {}),
         )
+
+
+def _outcome(data: dict[str, Any]) -> Outcome:
+    # `abstained` decides when set: answers saved before the outcome was one field could
+    # say "abstained": true beside the default "confidence": "answer".
+    if data["abstained"]:
+        return Outcome.NONE
+    return Outcome(data.get("confidence", Outcome.ANSWER))
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from qa.config import Settings  # noqa: E402
 from qa.fixtures import load_cases  # noqa: E402
 from qa.lexicon import NUMBER_WORDS  # noqa: E402
 from qa.markers import split_claims  # noqa: E402
-from qa.types import Answer, Delta  # noqa: E402
+from qa.types import Answer, Delta, Outcome  # noqa: E402
 
 BEHAVIOURS = ["good", "wrong_sentence", "invented_marker", "unsupported_figure", "mixed", "none"]
 
@@ -253,7 +253,7 @@ def bench_bad_models(index: Path, questions: list[str], kinds: list[str]) -> Non
                     made.append((None, ""))
             if kind == "false_abstention":  # false only where the offline answer is confident
                 sure = [
-                    assistant.ask(q, mode="extractive").confidence == "answer" for q in questions
+                    assistant.ask(q, mode="extractive").outcome is Outcome.ANSWER for q in questions
                 ]
                 made[:] = [(f if ok else None, t) for (f, t), ok in zip(made, sure, strict=True)]
         paired = [(a, f, t) for a, (f, t) in zip(answers, made, strict=True)]

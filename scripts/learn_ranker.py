@@ -41,10 +41,7 @@ from qa.features import FEATURES, Candidate, feature_matrix
 from qa.library import Library, open_library
 from qa.question import Question, analyse, names_in
 from qa.ranker import (
-    ANSWER,
     CONFIDENCE_FEATURES,
-    EVIDENCE,
-    NONE,
     Confidence,
     Linear,
     Model,
@@ -52,7 +49,7 @@ from qa.ranker import (
 )  # fmt: skip
 from qa.retrieve import Ranking
 from qa.store import ArticleReader
-from qa.types import Retrieved
+from qa.types import Outcome, Retrieved
 
 FALSE_ABSTENTION = 0.03
 ANSWER_PRECISION = 0.75
@@ -230,7 +227,7 @@ def fit_confidence(
     top_model, near_model = _logistic(rows, top), _logistic(rows, near)
     p_top = 1 / (1 + np.exp(-top_model.scores(rows)))
     p_near = 1 / (1 + np.exp(-near_model.scores(rows)))
-    # evidence_at: the largest cut-off that tells at most 3% of answerable questions "none"
+    # evidence_at: the largest cut-off that tells at most 3% of answerable questions NONE
     # (5% on these rankings gave 8% on the held-out dev questions).
     evidence_at = float(np.quantile(p_near[answerable.astype(bool)], FALSE_ABSTENTION))
     # answer_at: the lowest cut-off above which answers are right 75% of the time.
@@ -279,13 +276,13 @@ def measure(model: Model, items: list[Item]) -> dict[str, float]:
             it.question.text,
             DEFAULT_POLICY,
         )
-        level = chosen.outcome.level
-        outcomes[level] += 1
+        outcome = chosen.verdict.outcome
+        outcomes[outcome] += 1
         if not it.answerable:
             unanswerable += 1
-            unanswerable_none += level == NONE
+            unanswerable_none += outcome is Outcome.NONE
             continue
-        answerable_none += level == NONE
+        answerable_none += outcome is Outcome.NONE
         gold_key = None
         if it.gold is not None:
             gold_key = (it.pool[it.gold].article_id, it.pool[it.gold].sentence_index)
@@ -300,7 +297,7 @@ def measure(model: Model, items: list[Item]) -> dict[str, float]:
         supported.append(sum(said))
         supported_shown.append(any(said))
         supported_first.append(bool(said) and said[0])
-        if level == ANSWER:
+        if outcome is Outcome.ANSWER:
             answered += 1
             answered_right += bool(shown) and shown[0] == gold_key
     n = len(items)
@@ -315,9 +312,9 @@ def measure(model: Model, items: list[Item]) -> dict[str, float]:
         "supported_precision": float(sum(supported) / max(1, sum(shown_n))),
         "answer_shown": float(np.mean(supported_shown)),
         "answer_first": float(np.mean(supported_first)),
-        "answer_share": outcomes[ANSWER] / n,
-        "evidence_share": outcomes[EVIDENCE] / n,
-        "none_share": outcomes[NONE] / n,
+        "answer_share": outcomes[Outcome.ANSWER] / n,
+        "evidence_share": outcomes[Outcome.EVIDENCE] / n,
+        "none_share": outcomes[Outcome.NONE] / n,
         "answers_right": answered_right / max(1, answered),
         "unanswerable_abstained": unanswerable_none / max(1, unanswerable),
         "unanswerable": unanswerable,

@@ -93,28 +93,3 @@ def sample_copy(sample_settings: Settings, tmp_path: Path) -> Path:
     from tests.helpers import copy_index
 
     return copy_index(sample_settings.index_dir, tmp_path / "index")
-
-
-# The fast tier (`make unit`, after every change) leaves out what is marked `integration` (real
-# servers, a real browser, llama.cpp) or `slow`: the tests below, which ingest whole collections
-# in subprocesses or build the LlamaIndex baseline. `make test` runs everything.
-SLOW = (
-    "tests/test_recovery.py",
-    "tests/test_evaluate.py::test_baseline_row_is_printed_beside_ours",
-    "tests/test_cli.py::test_stats_describe_the_sample_collection",
-    "tests/test_cli.py::test_show_",
-    "tests/test_cli.py::test_reingesting_the_samples_changes_nothing",
-    # whole-CLI subprocesses and a 5 MB input (issue 13), a cross-encoder fine-tuned per run
-    "tests/test_bad_inputs.py::test_a_stdin_question_whose_bytes_are_not_utf8",
-    "tests/test_bad_inputs.py::test_a_question_whose_bytes_are_not_utf8",
-    "tests/test_bad_inputs.py::test_ingest_exits_non_zero_when_the_question_model",
-    "tests/test_bad_inputs.py::test_a_5_mb_line_without_punctuation",
-    "tests/test_rerank.py",
-    "tests/test_browser_page.py",  # a real browser, like test_browser.py (issue 15)
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.nodeid.startswith(SLOW):
-            item.add_marker(pytest.mark.slow)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qa.ingest.build import build_article
-from qa.types import Answer, Article, Citation, RawArticle
+from qa.types import Answer, Article, Citation, Outcome, RawArticle
 
 # One answer with one citation, for tests that keep or show answers without asking.
 CITATION = Citation(
@@ -24,7 +24,7 @@ CITATION = Citation(
     published="2026-03-04", url="https://harbour.example/talks", path="t.txt",
     sentence="Talks failed on Tuesday.", sentence_index=1, start=0, end=10,
 )  # fmt: skip
-ANSWER = Answer("Q?", "A. [1]", (CITATION,), False)
+ANSWER = Answer("Q?", "A. [1]", (CITATION,), Outcome.ANSWER)
 
 
 def make_article(

@@ -14,8 +14,8 @@ from qa.config import Settings
 from qa.errors import ConfigError
 from qa.extractive import compose, differ
 from qa.features import FEATURES
-from qa.ranker import ANSWER, EVIDENCE, NONE, load_model
-from qa.types import Answer, Citation
+from qa.ranker import load_model
+from qa.types import Answer, Citation, Outcome
 
 TODAY = date(2026, 4, 20)
 
@@ -51,8 +51,8 @@ def test_a_question_the_articles_do_not_answer_is_not_worded_as_an_answer(
 ) -> None:
     # No Russian statement is quoted anywhere in the samples.
     answer = assistant.ask("What did Russia say about the clashes at the Tarnov Pass?")
-    assert answer.confidence in (EVIDENCE, NONE)
-    if answer.confidence == NONE:
+    assert answer.outcome in (Outcome.EVIDENCE, Outcome.NONE)
+    if answer.outcome == Outcome.NONE:
         assert answer.abstained and not answer.citations and answer.related
     else:
         assert not answer.abstained and answer.text.startswith("Not sure")
@@ -67,22 +67,22 @@ def test_each_outcome_is_worded_for_what_it_is(assistant: Assistant) -> None:
         "What is the boiling point of water in Kelvin?",
     ):
         answer = assistant.ask(question)
-        seen[answer.confidence] = answer
-        assert answer.abstained == (answer.confidence == NONE)
+        seen[answer.outcome] = answer
+        assert answer.abstained == (answer.outcome == Outcome.NONE)
         assert answer.probability is not None and 0 <= answer.probability <= 1
-    assert set(seen) >= {ANSWER, NONE}
-    assert seen[NONE].text.startswith("The indexed articles don't say")
-    assert seen[NONE].confidence_label() == "The articles don't say"
-    assert seen[ANSWER].confidence_label().startswith("Answer (confidence")
-    if EVIDENCE in seen:
-        assert seen[EVIDENCE].confidence_label().startswith("Not sure")
+    assert set(seen) >= {Outcome.ANSWER, Outcome.NONE}
+    assert seen[Outcome.NONE].text.startswith("The indexed articles don't say")
+    assert seen[Outcome.NONE].confidence_label() == "The articles don't say"
+    assert seen[Outcome.ANSWER].confidence_label().startswith("Answer (confidence")
+    if Outcome.EVIDENCE in seen:
+        assert seen[Outcome.EVIDENCE].confidence_label().startswith("Not sure")
 
 
 def test_the_outcome_survives_a_round_trip_through_json(assistant: Assistant) -> None:
     answer = assistant.ask("Who is Teresa Kwan?")
     again = Answer.from_dict(json.loads(json.dumps(answer.to_dict())))
-    assert (again.confidence, again.probability) == (
-        answer.confidence,
+    assert (again.outcome, again.probability) == (
+        answer.outcome,
         round(answer.probability or 0, 3),
     )
 
@@ -101,7 +101,7 @@ def test_accounts_that_differ_are_set_side_by_side_dated_and_attributed() -> Non
         _citation(2, "Four soldiers were killed in the clash.", "b", "UN commission", "2026-03-12"),
     )
     assert differ(cited)
-    text = compose(ANSWER, cited)
+    text = compose(Outcome.ANSWER, cited)
     assert text.startswith("Accounts differ.")
     assert "Harbour Daily, 2026-03-04: Three soldiers" in text
     assert "UN commission, 2026-03-12: Four soldiers" in text
@@ -113,7 +113,7 @@ def test_the_same_figure_twice_is_not_a_disagreement() -> None:
         _citation(2, "Three soldiers were killed, officials said.", "b", "Post", "2026-03-05"),
     )
     assert not differ(cited)
-    assert not compose(ANSWER, cited).startswith("Accounts differ")
+    assert not compose(Outcome.ANSWER, cited).startswith("Accounts differ")
 
 
 def test_a_latest_answer_says_which_date_it_is_from() -> None:
@@ -121,19 +121,19 @@ def test_a_latest_answer_says_which_date_it_is_from() -> None:
         _citation(1, "The toll now stands at four.", "b", "UN commission", "2026-03-12"),
         _citation(2, "An earlier report said three.", "a", "Harbour Daily", None),
     )
-    text = compose(ANSWER, cited, latest=True)
+    text = compose(Outcome.ANSWER, cited, latest=True)
     assert text.startswith("Latest report (UN commission, 2026-03-12): The toll now")
     assert "Earlier (Harbour Daily, undated): An earlier report" in text
 
 
 def test_closest_evidence_is_never_worded_as_the_answer() -> None:
     cited = (_citation(1, "It rained.", "a", "Post", "2026-03-04"),)
-    assert compose(EVIDENCE, cited).startswith("Not sure the articles answer this")
+    assert compose(Outcome.EVIDENCE, cited).startswith("Not sure the articles answer this")
 
 
 def test_latest_question_leads_with_the_newest_report(assistant: Assistant) -> None:
     answer = assistant.ask("What is the latest confirmed death toll from the Tarnov Pass clash?")
-    if answer.confidence == ANSWER:
+    if answer.outcome == Outcome.ANSWER:
         days = [c.published or "" for c in answer.citations]
         assert days[0] == max(days)
         assert answer.text.startswith("Latest report (")
@@ -160,7 +160,7 @@ def test_closest_evidence_for_latest_is_dated_newest_first() -> None:
         _citation(1, "The toll now stands at four.", "b", "UN commission", "2026-03-12"),
         _citation(2, "Three were reported dead.", "a", "Harbour Daily", "2026-03-04"),
     )
-    text = compose(EVIDENCE, cited, latest=True)
+    text = compose(Outcome.EVIDENCE, cited, latest=True)
     assert text.startswith("Not sure the articles answer this; the closest passages, newest first:")
     assert text.index("UN commission, 2026-03-12") < text.index("Harbour Daily, 2026-03-04")
 
@@ -171,7 +171,7 @@ def test_closest_evidence_that_disagrees_says_so_with_sources() -> None:
         _citation(2, "Four soldiers were killed in the fighting.", "b", "Herald", "2026-03-20"),
     )
     assert differ(cited)  # the act first ("killed three soldiers") reads as the same measure
-    text = compose(EVIDENCE, cited)
+    text = compose(Outcome.EVIDENCE, cited)
     assert "(accounts differ): Observer, 2026-03-13: The clash" in text
 
 

@@ -13,7 +13,9 @@ from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
 from qa.feedback import FeedbackLog
 from qa.ingest.pipeline import Ingestor
+from qa.ingest.sources import KIND_BY_SUFFIX
 from qa.store import Store
+from qa.types import Outcome
 from tests.helpers import article_file
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -132,6 +134,17 @@ def test_empty_index_says_how_to_add_articles_and_offers_the_samples(
     load.click().run()
     assert not app.exception
     assert [m.value for m in app.metric][:1] == ["26"]
+
+
+def test_the_upload_box_takes_exactly_the_files_ingest_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSQA_INDEX_DIR", str(tmp_path / "nothing"))
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    (uploader,) = app.get("file_uploader")
+    assert sorted(uploader.proto.type) == sorted(KIND_BY_SUFFIX)
+    assert {".text", ".ndjson"} <= set(uploader.proto.type)  # missing from the page's old list
+    assert "text/*" not in uploader.proto.type  # what a bare "text" would have asked for
 
 
 def test_llm_answers_stream_into_the_page_with_their_checks(sample_index: Path) -> None:
@@ -352,5 +365,5 @@ def test_the_first_view_shows_the_stories_and_asks_an_example_in_one_click(
     question = examples[0].label
     examples[0].click().run()
     assert [a.question for a in app.session_state.answers] == [question]
-    assert app.session_state.answers[0].confidence == "answer"
+    assert app.session_state.answers[0].outcome is Outcome.ANSWER
     assert "In this collection" not in [h.value for h in app.subheader]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qa.assistant import Assistant
+from qa.assistant import SHOWN_RETRIEVED, Assistant
 from qa.cli import main
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
@@ -19,6 +19,7 @@ from qa.fixtures import load_cases
 from qa.ingest.sources import sample_dir
 from qa.library import Library, open_library
 from qa.store import Store
+from qa.types import Outcome
 
 FIXTURES = Path(__file__).parent / "qa" / "sample_questions.yaml"
 TODAY = date(2026, 4, 20)
@@ -160,6 +161,8 @@ def test_question_in_another_language_says_to_ask_in_english(
 ) -> None:
     answer = assistant.ask(question)
     assert answer.abstained and "ask in English" in answer.text
+    # It abstains, so its outcome says so too (it used to say "answer" beside abstained: true).
+    assert answer.outcome is Outcome.NONE and answer.to_dict()["confidence"] == "none"
 
 
 @pytest.mark.parametrize("question", ["Halcyon-2 launch date?", "Who is Ewa Randall?"])
@@ -192,6 +195,22 @@ def test_stdin_batch_writes_one_json_object_per_line(sample_settings: Settings) 
         "Who is the mayor of Port Elara?", "What is Halcyon-2?",
     ]  # fmt: skip
     assert all("citations" in line for line in lines)
+
+
+@pytest.mark.parametrize("args", [["--json"], []], ids=["json", "stdin"])
+def test_k_is_how_many_retrieved_sentences_the_json_lists(
+    sample_settings: Settings, args: list[str]
+) -> None:
+    question = "How many residents were evacuated?"
+    given = ([question] if args else []) + args
+    stdin = None if args else question + "\n"
+    (default,) = ask_json(sample_settings, *given, stdin=stdin)
+    assert len(default["retrieved"]) == SHOWN_RETRIEVED  # type: ignore[arg-type]
+    # Beyond the default too: it used to cut the 10 sentences the answer kept, never add any.
+    for k in (3, 25):
+        (answer,) = ask_json(sample_settings, *given, "--k", str(k), stdin=stdin)
+        assert len(answer["retrieved"]) == k  # type: ignore[arg-type]
+        assert answer["retrieved"][:3] == default["retrieved"][:3]  # type: ignore[index]
 
 
 def test_cli_errors_are_one_line(sample_settings: Settings, tmp_path: Path) -> None:

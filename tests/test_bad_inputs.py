@@ -97,6 +97,7 @@ def test_a_lone_surrogate_in_json_text_becomes_a_replacement_character(
     assert any(a is not None and a.title == "Talks \ufffd" for a in texts)
 
 
+@pytest.mark.slow
 def test_a_question_whose_bytes_are_not_utf8_is_a_one_line_question_error(
     tmp_path: Path,
 ) -> None:
@@ -111,6 +112,7 @@ def test_a_question_whose_bytes_are_not_utf8_is_a_one_line_question_error(
     assert "not valid UTF-8" in stderr
 
 
+@pytest.mark.slow
 def test_a_stdin_question_whose_bytes_are_not_utf8_is_a_json_error_line(
     tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder
 ) -> None:
@@ -153,6 +155,7 @@ def test_a_full_disk_during_the_question_model_export_is_an_error_and_leaves_no_
     assert written and list((tmp_path / "models").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_ingest_exits_non_zero_when_the_question_model_cannot_be_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedder: SentenceTransformerEmbedder
 ) -> None:
@@ -203,6 +206,7 @@ def test_an_index_folder_that_cannot_be_created_names_the_path(tmp_path: Path) -
     assert str(blocker / "index") in str(caught.value)
 
 
+@pytest.mark.slow
 def test_a_5_mb_line_without_punctuation_is_split_into_bounded_sentences() -> None:
     line = " ".join(f"word{n % 1000}" for n in range(800_000))[:5_000_000]
     article = make_article(f"A first sentence.\n{line}\nA last sentence.")

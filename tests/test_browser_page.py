@@ -42,6 +42,7 @@ shot = base.shot
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.slow,  # a real browser (issue 15)
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser-deps)"),
 ]
 

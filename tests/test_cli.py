@@ -25,6 +25,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 
 @pytest.fixture(scope="module")
 def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples ingested by the CLI in a subprocess: the tests using it are marked slow."""
     index = tmp_path_factory.mktemp("cli") / "index"
     result = subprocess.run(
         [sys.executable, "-m", "qa", "ingest", "--sample", "--index", str(index)],
@@ -35,6 +36,7 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index
 
 
+@pytest.mark.slow
 def test_stats_describe_the_sample_collection(sample_index: Path) -> None:
     result = run("stats", "--json", "--index", str(sample_index))
     data = json.loads(result.output)
@@ -44,6 +46,7 @@ def test_stats_describe_the_sample_collection(sample_index: Path) -> None:
     assert len(data["outlets"]) >= 8
 
 
+@pytest.mark.slow
 def test_show_prints_numbered_sentences_and_removed_boilerplate(sample_index: Path) -> None:
     listing = run("list", "--index", str(sample_index)).output.splitlines()
     shown = [
@@ -56,6 +59,7 @@ def test_show_prints_numbered_sentences_and_removed_boilerplate(sample_index: Pa
     assert any("[teaser] READ MORE:" in text or "[loading]" in text for text in noisy)
 
 
+@pytest.mark.slow
 def test_show_accepts_an_id_prefix_and_json(sample_index: Path) -> None:
     first_id = run("list", "--index", str(sample_index)).output.split()[0]
     data = json.loads(run("show", first_id[:6], "--json", "--index", str(sample_index)).output)
@@ -63,6 +67,7 @@ def test_show_accepts_an_id_prefix_and_json(sample_index: Path) -> None:
     assert all(data["text"][s["start"] : s["end"]] == s["text"] for s in data["sentences"])
 
 
+@pytest.mark.slow
 def test_reingesting_the_samples_changes_nothing(sample_index: Path) -> None:
     result = run("ingest", "--sample", "--index", str(sample_index))
     assert result.exit_code == 0

@@ -11,7 +11,7 @@ import pytest
 
 from qa.conversations import MAX_TITLE, Conversations
 from qa.errors import StoreError
-from qa.types import Answer
+from qa.types import Answer, Outcome
 from tests.helpers import ANSWER
 
 ME, OTHER = "a" * 32, "b" * 32  # two browsers
@@ -45,7 +45,7 @@ def test_a_saved_conversation_loads_with_its_citations_from_another_connection(
 def test_conversations_are_listed_renamed_and_deleted(store_file: Path) -> None:
     saved = Conversations(store_file)
     long = "Why " + "very " * 30 + "long?"
-    saved.save("a", [Answer(long, "x", (), False).to_dict()], reader=ME)
+    saved.save("a", [Answer(long, "x", (), Outcome.ANSWER).to_dict()], reader=ME)
     saved.save("b", [ANSWER.to_dict(), ANSWER.to_dict()], reader=ME)
     saved.save("empty", [], reader=ME)  # a conversation with no answer yet is not listed
     listed = {c.id: c for c in saved.recent(ME)}

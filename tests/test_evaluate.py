@@ -14,7 +14,7 @@ from qa.config import Settings
 from qa.evaluate import CaseResult, judge_sentences, missed_bounds, run_case, summarize
 from qa.fixtures import Case, FixtureError, SentenceRef, check_file, load_cases, record_case
 from qa.library import Library, open_library
-from qa.types import Answer, Citation
+from qa.types import Answer, Citation, Outcome
 
 FLOOD_TITLE = "Storm Ione floods Port Elara's Lower Quay as 4,200 residents are evacuated"
 EVACUATED = "4,200 residents had been evacuated"
@@ -163,7 +163,8 @@ def result(
     case = Case("c", ("Q?",), abstain=abstain, answer_contains=contains,
                 must_cite=() if abstain else (SentenceRef(title="T"),))  # fmt: skip
     cited = (citation(1), citation(2))
-    answer = Answer("Q?", text, cited, abstained, timings_ms={"total": latency})
+    outcome = Outcome.NONE if abstained else Outcome.ANSWER
+    answer = Answer("Q?", text, cited, outcome, timings_ms={"total": latency})
     judged = (SentenceJudgement("x", (1, 2), True, (True, False)),) if not abstained else ()
     return CaseResult(case, answer, ranks, 1, judged, 0, ())
 
@@ -244,6 +245,7 @@ def test_eval_command_reports_and_exit_codes(tmp_path: Path, sample_settings: Se
     assert wrong.exit_code == 2 and "one of" in wrong.output
 
 
+@pytest.mark.slow
 def test_baseline_row_is_printed_beside_ours(tmp_path: Path, sample_settings: Settings) -> None:
     fixtures = write(tmp_path / "f.yaml", GOOD)
     run = CliRunner().invoke(
@@ -276,7 +278,9 @@ def test_record_turns_a_confirmed_answer_into_a_passing_case(
 
 
 def test_record_case_from_an_abstention() -> None:
-    case = record_case(Answer("Capital of Mars?", "The indexed articles don't say", (), True))
+    case = record_case(
+        Answer("Capital of Mars?", "The indexed articles don't say", (), Outcome.NONE)
+    )
     assert case == {"id": "capital-of-mars", "question": "Capital of Mars?",
                     "expect": {"abstain": True}}  # fmt: skip
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from qa import evidence
 from qa.followup import rewrite
 from qa.llm import ScriptedChat
-from qa.types import Answer, Retrieved
+from qa.types import Answer, Outcome, Retrieved
 
 HEADERS = {"a": 'Article: "Pass clash" - Harbour Daily, 2026-03-04', "b": 'Article: "Talks" - Post'}
 
@@ -52,7 +52,9 @@ def test_the_evidence_shrinks_to_fit_a_small_window() -> None:
 
 
 def test_a_follow_up_is_rewritten_by_the_model_or_left_to_the_heuristic() -> None:
-    previous = Answer("Who does Valdoria blame?", "Valdoria blames Kestrania [1].", (), False)
+    previous = Answer(
+        "Who does Valdoria blame?", "Valdoria blames Kestrania [1].", (), Outcome.ANSWER
+    )
     chat = ScriptedChat("Standalone question: What did Kestrania say about the clash?")
     assert rewrite(chat, "And the other side?", [previous], deadline=5) == (
         "What did Kestrania say about the clash?"

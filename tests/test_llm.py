@@ -22,7 +22,7 @@ from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
 from qa.generate import ABSTENTION_OVERRULED
 from qa.store import Store
-from qa.types import Answer, Delta
+from qa.types import Answer, Delta, Outcome
 from tests.helpers import free_port
 from tests.llm_server import Reply, ScriptedLLM
 
@@ -326,7 +326,7 @@ def test_a_follow_up_is_rewritten_by_the_model_before_retrieval(sample_settings:
     rewritten = "How many Valdorian soldiers were wounded at Tarnov Pass?"
     with ScriptedLLM([Reply(rewritten), killed()]) as server:
         assistant = Assistant.from_settings(llm_settings(sample_settings, server), today=TODAY)
-        first = Answer("What happened at Tarnov Pass?", "Fighting [1].", (), False)
+        first = Answer("What happened at Tarnov Pass?", "Fighting [1].", (), Outcome.ANSWER)
         answer = assistant.ask("and how many were hurt?", history=[first])
     assert answer.standalone_question == rewritten
     rewrite_request = server.requests[0]["messages"]

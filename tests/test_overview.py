@@ -8,6 +8,7 @@ from qa.assistant import Assistant
 from qa.config import Settings
 from qa.library import open_library
 from qa.overview import stories
+from qa.types import Outcome
 
 
 def test_the_sample_stories_are_found_with_their_outlets_dates_and_working_questions(
@@ -23,4 +24,4 @@ def test_the_sample_stories_are_found_with_their_outlets_dates_and_working_quest
     assert all(" to 2026-" in s.dates for s in found)
     for story in found:
         for question in story.questions:
-            assert assistant.ask(question).confidence == "answer"
+            assert assistant.ask(question).outcome is Outcome.ANSWER

@@ -25,7 +25,8 @@ from tests.helpers import article_file, make_article
 ARTICLES = 150
 SENTENCES = 8
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+# Whole collections ingested in subprocesses, killed and run again.
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="POSIX signals")]
 
 
 def make_collection(folder: Path, articles: int = ARTICLES) -> None:
@@ -75,7 +76,6 @@ def assert_whole_articles(settings: Settings) -> Store:
     return store
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
 def test_interrupted_ingest_is_consistent_and_completes_on_rerun(
     sig: signal.Signals, tmp_path: Path, embedder: SentenceTransformerEmbedder
@@ -104,7 +104,6 @@ def test_interrupted_ingest_is_consistent_and_completes_on_rerun(
     assert VectorIndex.open(settings.chroma).count() == ARTICLES * SENTENCES
 
 
-@pytest.mark.slow
 def test_ctrl_c_while_embedding_large_groups_stops_within_seconds(
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:

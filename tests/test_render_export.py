@@ -7,7 +7,7 @@ from pathlib import Path
 from qa.export import conversation_markdown, md_escape
 from qa.ingest.uploads import save_uploads, split_urls
 from qa.render import answer_html, article_html, paragraph_html, safe_url, source_html
-from qa.types import Answer, Citation, Repair
+from qa.types import Answer, Citation, Outcome, Repair
 from tests.helpers import make_article
 
 HOSTILE = "<script>alert(1)</script> [click](javascript:alert(2)) **bold** <img src=x onerror=y>"
@@ -24,7 +24,7 @@ def citation(n: int = 1, sentence: str = "Talks failed on Tuesday.", **extra: ob
 
 def test_answer_chips_link_to_the_sources_of_their_turn() -> None:
     answer = Answer("Why?", "Talks failed. [1] Both sides blamed each other. [2] [9]",
-                    (citation(1), citation(2)), False)  # fmt: skip
+                    (citation(1), citation(2)), Outcome.ANSWER)  # fmt: skip
     page = answer_html(answer, turn=3)
     assert '<a class="nq-chip" href="#nq-src-3-1"' in page
     assert '<a class="nq-chip" href="#nq-src-3-2"' in page
@@ -32,7 +32,7 @@ def test_answer_chips_link_to_the_sources_of_their_turn() -> None:
 
 
 def test_unsupported_sentences_are_visibly_marked() -> None:
-    answer = Answer("Q", "Ten died. [unsupported]", (), False, mode="llm")
+    answer = Answer("Q", "Ten died. [unsupported]", (), Outcome.ANSWER, mode="llm")
     assert '<span class="nq-unsupported"' in answer_html(answer, turn=1)
 
 
@@ -42,7 +42,7 @@ def test_untrusted_text_is_escaped_everywhere() -> None:
     cite = citation(sentence=hostile_sentence.text, title=HOSTILE, source=HOSTILE,
                     sentence_index=hostile_sentence.index, url="javascript:alert(3)")  # fmt: skip
     pages = [
-        answer_html(Answer(HOSTILE, f"{HOSTILE} [1]", (cite,), False), turn=1),
+        answer_html(Answer(HOSTILE, f"{HOSTILE} [1]", (cite,), Outcome.ANSWER), turn=1),
         source_html(cite, article, turn=1, copies=[article]),
         article_html(article, [hostile_sentence.index]),
         article_html(article, [hostile_sentence.index], with_title=True),
@@ -70,10 +70,11 @@ def test_the_cited_sentence_is_highlighted_inside_its_paragraph() -> None:
 
 
 def test_markdown_export_has_footnotes_per_turn() -> None:
-    first = Answer("Why did talks fail?", "Talks failed. [1]", (citation(1),), False)
+    first = Answer("Why did talks fail?", "Talks failed. [1]", (citation(1),), Outcome.ANSWER)
     second = Answer(
-        "Who walked out?", "Aerolis walked out. [1] [unsupported] claim.", (citation(1),), False,
-        mode="llm", repairs=(Repair("unsupported", "claim", "no sentence supports it"),),
+        "Who walked out?", "Aerolis walked out. [1] [unsupported] claim.", (citation(1),),
+        Outcome.ANSWER, mode="llm",
+        repairs=(Repair("unsupported", "claim", "no sentence supports it"),),
     )  # fmt: skip
     text = conversation_markdown([first, second], today="2026-11-24")
     assert "## Q1. Why did talks fail?" in text and "## Q2. Who walked out?" in text
@@ -87,7 +88,9 @@ def test_markdown_export_has_footnotes_per_turn() -> None:
 
 def test_markdown_export_is_inert() -> None:
     cite = citation(sentence=HOSTILE, title=HOSTILE, url="javascript:alert(1)")
-    text = conversation_markdown([Answer(HOSTILE, f"{HOSTILE} [1]", (cite,), False)], today="x")
+    text = conversation_markdown(
+        [Answer(HOSTILE, f"{HOSTILE} [1]", (cite,), Outcome.ANSWER)], today="x"
+    )
     assert "](javascript" not in text and "\\[click\\]\\(javascript" in text
     assert "<script>" not in text and "\\<script\\>" in text
     assert "javascript:alert(1)>" not in text  # the unsafe URL is not linked
@@ -95,7 +98,9 @@ def test_markdown_export_is_inert() -> None:
 
 
 def test_abstentions_export_their_related_reading() -> None:
-    answer = Answer("Q?", "The indexed articles don't say: Q?", (), True, related=(citation(),))
+    answer = Answer(
+        "Q?", "The indexed articles don't say: Q?", (), Outcome.NONE, related=(citation(),)
+    )
     text = conversation_markdown([answer], today="x")
     assert "Related reading:\n- \u201cTalks failed on Tuesday.\u201d" in text
 
@@ -148,12 +153,12 @@ def test_undated_spans_read_undated_not_question_marks() -> None:
 
 def test_the_filters_an_answer_was_asked_under_are_shown_and_exported() -> None:
     scope = {"sources": ["Harbour <b>Daily</b>"], "since": "2026-03-01"}
-    answer = Answer("Q?", "A. [1]", (citation(),), False, filters=scope)
+    answer = Answer("Q?", "A. [1]", (citation(),), Outcome.ANSWER, filters=scope)
     page = answer_html(answer, turn=1)
     assert "Asked under filters: outlets Harbour &lt;b&gt;Daily&lt;/b&gt;; since 2026-03-01" in page
     text = conversation_markdown([answer], today="x")
     assert "_Asked under filters: outlets Harbour \\<b\\>Daily\\</b\\>; since 2026-03-01_" in text
-    assert "Asked under" not in answer_html(Answer("Q?", "A.", (), False), turn=1)
+    assert "Asked under" not in answer_html(Answer("Q?", "A.", (), Outcome.ANSWER), turn=1)
 
 
 def test_sentences_cited_from_one_article_share_one_card_each_with_its_anchor() -> None:
@@ -172,5 +177,5 @@ def test_sentences_cited_from_one_article_share_one_card_each_with_its_anchor() 
 
 def test_a_chip_shows_its_sentence_outlet_and_date_on_hover() -> None:
     cited = Citation.from_dict(citation().to_dict() | {"sentence": 'He said "no" <b>x</b>.'})
-    page = answer_html(Answer("Q?", "A. [1]", (cited,), False), turn=1)
+    page = answer_html(Answer("Q?", "A. [1]", (cited,), Outcome.ANSWER), turn=1)
     assert 'title="[1] He said &quot;no&quot; &lt;b&gt;x&lt;/b&gt;. (' in page

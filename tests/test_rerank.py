@@ -18,6 +18,8 @@ from qa.errors import ConfigError
 from qa.rerank import CrossEncoderReranker, reorder
 from qa.types import Retrieved
 
+pytestmark = pytest.mark.slow  # a cross-encoder is fine-tuned for the module
+
 # Training data: each question's key word appears in its own sentences only. The tests below use
 # sentences the model never saw, so passing them needs a model that learned the task.
 TRAINING = {
