@@ -6,10 +6,10 @@ from the settings and handed out as one frozen `Library`.
     briefing = Briefer(lib).brief("Port Elara flood")
 
 Whoever needs a part takes it from the library (`lib.store`, `lib.vectors`, `lib.embedder`),
-never through another part (not the store of an assistant). The parts that share the store's one SQLite
-connection (the assistant, briefings, the page's stories) serialise on `lib.lock`, the lock the
-store itself holds for every statement; it is re-entrant, so a briefing that asks questions
-holds it once.
+never through another part (not an assistant's store). The parts that share the store's one
+SQLite connection (the assistant, briefings, the page's stories) serialise on `lib.lock`, the
+lock the store itself holds for every statement; it is re-entrant, so a briefing that asks
+questions holds it once.
 """
 
 from __future__ import annotations
