@@ -25,6 +25,7 @@ from qa.fixtures import Case, load_cases
 
 _LIBRARY = pytest.StashKey[Any]()
 _SAMPLES = pytest.StashKey[Any]()
+_RESULTS = pytest.StashKey[dict[tuple[str, str], Any]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,9 +73,7 @@ class CaseItem(pytest.Item):
             self.user_properties.append(("tag", tag))
 
     def runtest(self) -> None:
-        from qa.evaluate import run_case
-
-        result = run_case(_library(self.config), self.case)
+        result = case_result(self.config, self.case)
         if result.failures:
             raise CaseFailed("; ".join(result.failures))
 
@@ -88,6 +87,18 @@ class CaseItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         line = int(self.case.source.rpartition(":")[2] or 1)
         return self.path, line - 1, f"newsqa case {self.case.id}"
+
+
+def case_result(config: pytest.Config, case: Case) -> Any:
+    """The `CaseResult` of a case in this session, run once: by its item, or by a test that
+    scores the whole file (a regression floor) without asking every question again."""
+    results = config.stash.setdefault(_RESULTS, {})
+    key = (case.id, case.question)
+    if key not in results:
+        from qa.evaluate import run_case
+
+        results[key] = run_case(_library(config), case)
+    return results[key]
 
 
 def _known_failures(config: pytest.Config) -> set[str]:

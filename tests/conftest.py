@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
+from qa import embed as _embed
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
 
 pytest_plugins = ["pytester"]
+_REAL_EXPORT = _embed._export  # before `_onnx_export_once` stands in for it
 
 
 @pytest.fixture(autouse=True)
@@ -93,3 +95,51 @@ def sample_copy(sample_settings: Settings, tmp_path: Path) -> Path:
     from tests.helpers import copy_index
 
     return copy_index(sample_settings.index_dir, tmp_path / "index")
+
+
+@pytest.fixture(scope="session")
+def streamlit_scan_once() -> Iterator[None]:
+    """Streamlit's AppTest scans every installed distribution for component manifests on each
+    run (about 1 s here, most of a page test); nothing is installed during a test session, so
+    the first scan's result serves them all."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        scan = functools.cache(manifest_scanner.scan_component_manifests)
+        patch.setattr(manifest_scanner, "scan_component_manifests", scan)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _onnx_export_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Ingest exports the question model to ONNX for every new index (about 1.7 s of torch
+    tracing), and the tests make dozens of indexes of the same model. The first export of each
+    model in a session is real; later ones copy its bytes through the same write path
+    (temporary file, then rename), so a write that fails still fails as it would."""
+    import shutil
+
+    from qa import embed
+
+    real = _REAL_EXPORT
+    cache = tmp_path_factory.mktemp("onnx-exports")
+    exported: dict[str, Path] = {}
+
+    def export_once(model: Any, sample: Any, path: Path) -> None:
+        key = str(getattr(model.model, "name_or_path", "")) or repr(type(model.model))
+        if key not in exported:
+            first = cache / f"{len(exported)}.onnx"
+            real(model, sample, first)
+            exported[key] = first
+        shutil.copyfile(exported[key], path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(embed, "_export", export_once)
+        yield
+
+
+@pytest.fixture
+def real_onnx_export(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For a test that stands in for torch's exporter: every export runs it, none is copied."""
+    monkeypatch.setattr(_embed, "_export", _REAL_EXPORT)

@@ -18,6 +18,9 @@ from qa.store import Store
 from qa.types import Outcome
 from tests.helpers import article_file
 
+# Page tests share one scan of the installed Streamlit components (conftest).
+pytestmark = pytest.mark.usefixtures("streamlit_scan_once")
+
 APP = str(Path(__file__).parent.parent / "app.py")
 EVACUATED = "How many residents were evacuated in Port Elara?"
 

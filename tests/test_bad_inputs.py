@@ -140,6 +140,7 @@ def _failing_export(written: list[Path]) -> Any:
     return export
 
 
+@pytest.mark.usefixtures("real_onnx_export")
 def test_a_full_disk_during_the_question_model_export_is_an_error_and_leaves_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,6 +157,7 @@ def test_a_full_disk_during_the_question_model_export_is_an_error_and_leaves_no_
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("real_onnx_export")
 def test_ingest_exits_non_zero_when_the_question_model_cannot_be_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedder: SentenceTransformerEmbedder
 ) -> None:

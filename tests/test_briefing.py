@@ -19,6 +19,9 @@ from qa.export import briefing_markdown
 from qa.library import open_library
 from qa.types import Filters
 
+# Page tests share one scan of the installed Streamlit components (conftest).
+pytestmark = pytest.mark.usefixtures("streamlit_scan_once")
+
 BORDER = "Tarnov Pass border clash between Valdoria and Kestrania"
 FLOOD = "Storm Ione flood in Port Elara"
 
