@@ -1,8 +1,8 @@
 """newsqa: questions over news articles, answered with cited sentences.
 
-    from qa import Assistant, Ingestor, load_settings
+    from qa import Assistant, Ingestor, load_settings, open_library
     report = Ingestor(load_settings()).ingest(["articles/"])
-    answer = Assistant.from_settings(load_settings()).ask("How many soldiers died?")
+    answer = Assistant(open_library(load_settings())).ask("How many soldiers died?")
 
 The heavy parts (the assistant, the ingest pipeline, the store) are imported on first use, so
 `import qa` stays cheap.
@@ -39,12 +39,15 @@ from qa.types import (
 if TYPE_CHECKING:
     from qa.assistant import Assistant
     from qa.ingest.pipeline import Ingestor, IngestReport
+    from qa.library import Library, open_library
     from qa.store import Store
 
 _LAZY = {
     "Assistant": "qa.assistant",
     "IngestReport": "qa.ingest.pipeline",
     "Ingestor": "qa.ingest.pipeline",
+    "Library": "qa.library",
+    "open_library": "qa.library",
     "Store": "qa.store",
 }
 
@@ -67,6 +70,7 @@ __all__ = [
     "IngestReport",
     "Ingestor",
     "InputError",
+    "Library",
     "NewsqaError",
     "Outcome",
     "QuestionError",
@@ -79,4 +83,5 @@ __all__ = [
     "StoreError",
     "VectorIndexError",
     "load_settings",
+    "open_library",
 ]
