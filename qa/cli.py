@@ -286,18 +286,25 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
 @click.argument("article_id")
 @click.option("--removed", is_flag=True, help="Also list the boilerplate removed from it.")
 @click.option("--json", "as_json", is_flag=True, help="The article as one JSON object.")
+@click.option("--claims", is_flag=True, help="Under each sentence, what it says (names, figures).")
 @index_option
-def show(article_id: str, removed: bool, as_json: bool, index_dir: Path | None) -> None:
+def show(
+    article_id: str, removed: bool, as_json: bool, claims: bool, index_dir: Path | None
+) -> None:
     """Print an article with its sentence numbers (an id prefix is enough)."""
-    from qa.inspect import find_article, render_article
+    from qa.inspect import article_claims, find_article, render_article
 
-    article, duplicates = find_article(_settings(index_dir).index_dir, article_id)
+    where = _settings(index_dir).index_dir
+    article, duplicates = find_article(where, article_id)
+    read = article_claims(where, article.id) if claims else None
     if as_json:
         data = article.to_dict()
         data["near_duplicates"] = [{"article_id": i, "overlap": s} for i, s in duplicates]
+        if read is not None:
+            data["claims"] = {str(i): c.to_dict() for i, c in read.items()}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(render_article(article, duplicates, with_removed=removed))
+    click.echo(render_article(article, duplicates, with_removed=removed, claims=read))
 
 
 @main.command(name="list")

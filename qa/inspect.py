@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.config import ChromaConfig, index_store_path
 from qa.errors import NewsqaError
 from qa.store import Store
 from qa.types import Article
+
+if TYPE_CHECKING:
+    from qa.claims import Claims
 
 
 def collection_stats(index_dir: Path, chroma: ChromaConfig) -> dict[str, Any]:
@@ -56,8 +59,17 @@ def find_article(index_dir: Path, id_or_prefix: str) -> tuple[Article, list[tupl
     return article, store.near_duplicates(article.id)
 
 
+def article_claims(index_dir: Path, article_id: str) -> dict[int, Claims]:
+    """The claims of each annotated sentence of an article, by sentence index."""
+    return Store.open(index_store_path(index_dir), create=False).sentence_claims(article_id)
+
+
 def render_article(
-    article: Article, duplicates: list[tuple[str, float]], *, with_removed: bool
+    article: Article,
+    duplicates: list[tuple[str, float]],
+    *,
+    with_removed: bool,
+    claims: dict[int, Claims] | None = None,
 ) -> str:
     lines = [
         article.title or "(untitled)",
@@ -82,10 +94,26 @@ def render_article(
                 subsequent_indent="    ",
             )
         )  # fmt: skip
+        if claims is not None:
+            lines += _claim_lines(claims.get(sentence.index))
     if with_removed:
         lines += ["", f"removed as boilerplate ({len(article.removed)}):"]
         lines += [f"  - [{r.reason}] {r.text}" for r in article.removed] or ["  (nothing)"]
     return "\n".join(lines)
+
+
+def _claim_lines(claims: Claims | None) -> list[str]:
+    if claims is None:
+        return ["      (not annotated yet: run 'newsqa ingest' again)"]
+    lines = []
+    if claims.mentions:
+        lines.append("      names: " + "; ".join(f"{m.text} ({m.kind})" for m in claims.mentions))
+    for f in claims.figures:
+        amount = f"{f.text}%" if f.unit == "%" else f"{f.unit or ''}{f.text}"
+        noun = f" {f.counts}" if f.counts and f.counts != "%" else ""
+        bound = f" [{f.verb}]" if f.verb else ""
+        lines.append(f"      figure: {'not ' if f.negated else ''}{amount}{noun}{bound}")
+    return lines
 
 
 def _folder_size(path: Path) -> int:

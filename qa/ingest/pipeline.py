@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from qa.index import VectorIndex, VectorItem
 
 Progress = Callable[[str, int, int], None]  # phase, done, total
+CLAIM_BATCH = 2000  # sentence texts annotated and saved together
 
 
 @dataclass
@@ -53,6 +54,7 @@ class IngestReport:
     sentences_added: int = 0
     vectors_added: int = 0
     texts_embedded: int = 0  # distinct sentences and headlines sent to the model
+    texts_annotated: int = 0  # distinct sentence texts read for claims (`qa.claims`)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
@@ -100,12 +102,14 @@ class Ingestor:
         on_error: Callable[[InputError], None] | None = None,
         on_warning: Callable[[InputError], None] | None = None,
         prepare_query_model: bool = True,
+        annotate: bool = True,
         public_only: bool = False,
     ) -> None:
         self.settings = settings
         # Set for the page: a visitor's URL may only reach public addresses (qa.ingest.fetch).
         self.public_only = public_only
         self._prepare_query_model = prepare_query_model
+        self._annotate = annotate
         self.store = store or Store.open(settings.store_path)
         self._embedder = embedder
         self._vector_index = vector_index
@@ -152,8 +156,33 @@ class Ingestor:
             # disk: WriteError) tries again even when no article changed.
             prepare_query_model(self.settings.embedding)
             report.add_time("export_query_model", time.perf_counter() - exporting)
+        if self._annotate:
+            self.annotate_claims(report)
         report.seconds = time.perf_counter() - started
         return report
+
+    def annotate_claims(self, report: IngestReport | None = None) -> int:
+        """Claims (`qa.claims`) for every stored sentence text not read with this annotator
+        version yet; each batch is saved on its own, so an interrupted run loses nothing and the
+        next one goes on. Annotation never fails an ingest: without the pipeline, a warning."""
+        from qa.claims import ANNOTATOR_VERSION, annotate
+
+        started = time.perf_counter()
+        done = 0
+        try:
+            while texts := self.store.unannotated_texts(ANNOTATOR_VERSION, limit=CLAIM_BATCH):
+                claims = annotate(texts)
+                self.store.save_claims(ANNOTATOR_VERSION, list(zip(texts, claims, strict=True)))
+                done += len(texts)
+        except (ImportError, OSError) as exc:  # the spaCy pipeline is not installed or broken
+            warning = InputError("claims", f"sentences stored without claims: {exc}")
+            if report is not None:
+                report.warnings.append((warning.origin, warning.problem))
+            self._on_warning(warning)
+        if report is not None:
+            report.texts_annotated += done
+            report.add_time("annotate", time.perf_counter() - started)
+        return done
 
     def _ingest_one(self, source: Input, report: IngestReport) -> None:
         try:

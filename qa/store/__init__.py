@@ -30,6 +30,7 @@ from qa.store.clock import timestamp
 from qa.store.protocols import (
     ArticleReader,
     ArticleWriter,
+    ClaimStore,
     ConversationStore,
     FeedbackStore,
     MetaStore,
@@ -47,6 +48,7 @@ __all__ = [
     "ArticleReader",
     "ArticleSummary",
     "ArticleWriter",
+    "ClaimStore",
     "ConversationInfo",
     "ConversationStore",
     "FeedbackStore",

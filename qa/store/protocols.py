@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from qa.claims import Claims
     from qa.store.rows import (
         ArticleSummary,
         ConversationInfo,
@@ -87,6 +88,14 @@ class VectorOutbox(Protocol):
     def mark_indexed(self, article_ids: Iterable[str]) -> None: ...
     def pending_vector_deletes(self) -> list[str]: ...
     def clear_vector_deletes(self, article_ids: Iterable[str]) -> None: ...
+
+
+class ClaimStore(Protocol):
+    """What each sentence text says (`qa.claims`), read at ingest and looked up afterwards."""
+
+    def unannotated_texts(self, version: str, *, limit: int) -> list[str]: ...
+    def save_claims(self, version: str, claims: Sequence[tuple[str, Claims]]) -> None: ...
+    def sentence_claims(self, article_id: str) -> dict[int, Claims]: ...
 
 
 class StatsReader(Protocol):

@@ -60,4 +60,11 @@ CREATE TABLE IF NOT EXISTS article_links (
     PRIMARY KEY (article_id, other_id)
 );
 CREATE TABLE IF NOT EXISTS vector_deletes (article_id TEXT PRIMARY KEY);
+-- What a sentence text says (`qa.claims`), read once per annotator version: keyed by the text,
+-- so wire copies share it; an index made before claims gets the table on its next open.
+CREATE TABLE IF NOT EXISTS claims (
+    text TEXT PRIMARY KEY,
+    version TEXT NOT NULL,
+    data TEXT NOT NULL
+) WITHOUT ROWID;
 """

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from qa.store.protocols import MetaStore
 from qa.store.sqlite.articles import SqliteArticles
+from qa.store.sqlite.claims import SqliteClaims
 from qa.store.sqlite.database import Database
 from qa.store.sqlite.outbox import SqliteOutbox
 from qa.store.sqlite.search import SqliteSearch
@@ -24,7 +25,9 @@ from qa.store.sqlite.stats import SqliteStats
 from qa.store.sqlite.writer import SqliteWriter
 
 
-class Store(SqliteArticles, SqliteWriter, SqliteSearch, SqliteOutbox, SqliteStats, MetaStore):
+class Store(
+    SqliteArticles, SqliteWriter, SqliteSearch, SqliteOutbox, SqliteStats, SqliteClaims, MetaStore
+):
     """Articles, sentences and their bookkeeping in one SQLite file; safe to share between
     threads."""
 

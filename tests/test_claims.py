@@ -1,0 +1,108 @@
+"""Claims read at ingest: names and figures bound to what they count, stored by sentence text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa import claims as claims_module
+from qa.claims import Kind, annotate
+from qa.cli import main
+from qa.config import Settings
+from qa.embed import SentenceTransformerEmbedder
+from qa.ingest.pipeline import Ingestor
+from qa.store import Store
+from tests.helpers import article_file
+
+FLOOD = [
+    "Officials in Marrowby said 1,250 residents were evacuated on Tuesday.",
+    "The harbour master, Ines Carver, said repairs would cost £3.5 million.",
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "counts", "verb", "negated"),
+    [
+        ("1,250 residents were evacuated.", "1,250", 1250.0, "residents", "evacuate", False),
+        ("Three border guards were killed in the raid.", "Three", 3.0, "guards", "kill", False),
+        ("The clinic said it was 1,250, not 12,500.", "12,500", 12500.0, None, "be", True),
+        ("It will spend 2.5 billion crowns.", "2.5 billion", 2.5e9, "crowns", "spend", False),
+        ("Sales rose 14% last year.", "14", 14.0, "%", "rise", False),
+        ("Profit fell to $1.2bn.", "1.2bn", 1.2e9, None, "fall", False),
+    ],
+)  # fmt: skip
+def test_a_figure_is_bound_to_what_it_counts_and_its_verb(
+    sentence: str, text: str, value: float, counts: str | None, verb: str, negated: bool
+) -> None:
+    figure = next(f for f in annotate([sentence])[0].figures if f.text == text)
+    assert (figure.value, figure.counts, figure.verb, figure.negated) == (
+        value, counts, verb, negated
+    )  # fmt: skip
+    assert sentence[figure.start : figure.end] == text
+
+
+def test_names_are_typed_with_their_offsets() -> None:
+    sentence = "Mayor Helen Ward met the Harbour Authority in Marrowby on Friday."
+    found = {(m.text, m.kind) for m in annotate([sentence])[0].mentions}
+    assert ("Helen Ward", Kind.PERSON) in found and ("Marrowby", Kind.PLACE) in found
+    assert ("Friday", Kind.DATE) in found
+    assert all(sentence[m.start : m.end] == m.text for m in annotate([sentence])[0].mentions)
+
+
+def test_a_sentence_the_annotator_cannot_read_gets_no_claims() -> None:
+    unreadable = ["x" * 5000, "", "\x00\x01\x02"]
+    assert [c.figures for c in annotate(unreadable)] == [(), (), ()]
+
+
+def test_ingest_reads_each_text_once_and_a_new_annotator_version_reads_again(
+    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Two outlets carry the same wire text: its sentences are annotated once.
+    article_file(tmp_path / "in", "a.txt", "Marrowby flood", FLOOD, outlet="Coast Post")
+    article_file(tmp_path / "in", "b.txt", "Marrowby flooded", FLOOD, outlet="Bay Times")
+    first = Ingestor(settings, embedder=embedder).ingest([str(tmp_path / "in")])
+    assert first.texts_annotated == len(FLOOD)
+    store = Store.open(settings.store_path)
+    article_id = store.article_ids()[0]
+    figures = store.sentence_claims(article_id)[0].figures
+    assert [(f.value, f.counts, f.verb) for f in figures] == [(1250.0, "residents", "evacuate")]
+    again = Ingestor(settings, embedder=embedder).ingest([str(tmp_path / "in")])
+    assert again.texts_annotated == 0
+    monkeypatch.setattr(claims_module, "ANNOTATOR_VERSION", "test-next")
+    upgraded = Ingestor(settings, embedder=embedder).ingest([str(tmp_path / "in")])
+    assert (upgraded.texts_annotated, upgraded.vectors_added) == (len(FLOOD), 0)
+
+
+def test_without_the_pipeline_ingest_stores_everything_and_warns(
+    settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(claims_module, "PIPELINE", "no_such_spacy_pipeline")
+    claims_module._pipeline.cache_clear()
+    try:
+        article_file(tmp_path / "in", "a.txt", "Marrowby flood", FLOOD)
+        report = Ingestor(settings, embedder=embedder).ingest([str(tmp_path / "in")])
+    finally:
+        claims_module._pipeline.cache_clear()
+    assert report.added == 1 and not report.failed
+    assert any("without claims" in problem for _, problem in report.warnings)
+    assert Store.open(settings.store_path).stats().unindexed == 0
+
+
+def test_show_prints_the_claims_under_each_sentence(sample_settings: Settings) -> None:
+    index = str(sample_settings.index_dir)
+    store = Store.open(sample_settings.store_path, create=False)
+    article_id = next(
+        a
+        for a in store.article_ids()
+        if "4,200 residents" in (store.article(a).text or "")  # type: ignore[union-attr]
+    )
+    text = CliRunner().invoke(main, ["show", article_id, "--claims", "--index", index]).output
+    assert "figure: 4,200 residents [" in text
+    as_json = ["show", article_id, "--claims", "--json", "--index", index]
+    data = json.loads(CliRunner().invoke(main, as_json).output)
+    assert any(f["counts"] == "residents" for c in data["claims"].values() for f in c["figures"])
