@@ -143,3 +143,23 @@ def _onnx_export_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 def real_onnx_export(monkeypatch: pytest.MonkeyPatch) -> None:
     """For a test that stands in for torch's exporter: every export runs it, none is copied."""
     monkeypatch.setattr(_embed, "_export", _REAL_EXPORT)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _claims_once_per_text() -> Iterator[None]:
+    """Claims are a pure function of a sentence's text, and the tests ingest the same texts
+    (the samples, a few test articles) into dozens of indexes: each text is parsed once per
+    session. The real annotator reads every text the first time."""
+    from qa import claims
+
+    real = claims.annotate
+    seen: dict[str, claims.Claims] = {}
+
+    def annotate_once(texts: Any, **options: Any) -> list[claims.Claims]:
+        new = [t for t in dict.fromkeys(texts) if t not in seen]
+        seen.update(zip(new, real(new, **options), strict=True))
+        return [seen[t] for t in texts]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(claims, "annotate", annotate_once)
+        yield

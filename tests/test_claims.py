@@ -81,6 +81,7 @@ def test_without_the_pipeline_ingest_stores_everything_and_warns(
     settings: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
+    monkeypatch.setattr(claims_module, "annotate", annotate)  # not the session's memo (conftest)
     monkeypatch.setattr(claims_module, "PIPELINE", "no_such_spacy_pipeline")
     claims_module._pipeline.cache_clear()
     try:
