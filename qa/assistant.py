@@ -26,6 +26,8 @@ from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, comp
 from qa.followup import follow_up, rewrite, standalone_question
 from qa.question import Question, analyse
 from qa.retrieve import Ranking
+from qa.shortanswer import NONE as NO_SHORT_ANSWER
+from qa.shortanswer import agreed, short_answer
 from qa.timeparse import read_time
 from qa.types import Answer, Delta, Filters, Mode, Outcome, Retrieved
 
@@ -270,10 +272,21 @@ class Assistant:
             return Answer(question, text, (), Outcome.NONE, retrieved=shown, related=related,
                           probability=verdict.probability)  # fmt: skip
         store = self.lib.store
-        citations = tuple(cite(store, n, r) for n, r in enumerate(choice.sentences, start=1))
-        text = compose(verdict.outcome, citations, latest=ranking.question.latest)
-        return Answer(question, text, citations, verdict.outcome, retrieved=shown,
-                      probability=verdict.probability)  # fmt: skip
+        outcome, sentences = verdict.outcome, choice.sentences
+        citations = tuple(cite(store, n, r) for n, r in enumerate(sentences, start=1))
+        claims = store.claims_of(c.sentence for c in citations)
+        found = short_answer(ranking.question, citations, claims)
+        if outcome is Outcome.EVIDENCE and (kept := agreed(found, citations)):
+            # Independent outlets bind the same value to the question: an answer, from them.
+            outcome, sentences = Outcome.ANSWER, [sentences[n - 1] for n in kept]
+            citations = tuple(cite(store, n, r) for n, r in enumerate(sentences, start=1))
+            found = short_answer(ranking.question, citations, claims)
+        if outcome is not Outcome.ANSWER:  # a guess is never dressed as an answer
+            found = NO_SHORT_ANSWER
+        text = compose(outcome, citations, latest=ranking.question.latest)
+        return Answer(question, text, citations, outcome, retrieved=shown,
+                      probability=verdict.probability, short_answer=found.text,
+                      agreement=found.agreement, conflict=found.conflict)  # fmt: skip
 
 
 def _analysed(question: str, search_text: str) -> Question:

