@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.claims import Figure, Kind, Mention
+from qa.lexicon import STOPWORDS
 from qa.question import DATE, MONEY, NUMBER, ORGANISATION, PERSON, PLACE, stem, words_of
 from qa.types import Agreement, stories
 
@@ -37,6 +38,10 @@ class ShortAnswer:
     text: str | None = None  # the value the best citation gives; None: no bound value
     agreement: tuple[Agreement, ...] = ()  # every value found, the answer's first
     conflict: bool = False  # different values from different articles
+    # Every citation of the leading value binds it strongly: a figure to the counted noun (or
+    # the asked noun and verb), a name or date to the question's verb. Only then may agreement
+    # make an answer of the closest evidence.
+    strong: bool = False
 
 
 NONE = ShortAnswer()
@@ -47,6 +52,7 @@ class _Found:
     key: str  # what values are grouped by
     text: str  # how the value is shown
     score: float
+    strong: bool = False
 
 
 def short_answer(
@@ -61,14 +67,15 @@ def short_answer(
     if not groups:
         return NONE
     agreement = tuple(_agreement(members) for members in groups.values())
-    return ShortAnswer(agreement[0].value, agreement, _conflict(groups))
+    strong = all(value.strong for _, value in next(iter(groups.values())))
+    return ShortAnswer(agreement[0].value, agreement, _conflict(groups), strong)
 
 
 def agreed(found: ShortAnswer, citations: Sequence[Citation]) -> tuple[int, ...]:
     """The citations of the leading value when it is stated by at least two independent
     stories (wire copies count once), the first citation among them, and no other article
     gives another value: agreement that makes closest evidence an answer. Empty otherwise."""
-    if not found.agreement or found.conflict or len(found.agreement) > 1:
+    if not found.agreement or found.conflict or len(found.agreement) > 1 or not found.strong:
         return ()
     lead = found.agreement[0]
     if 1 not in lead.citations:
@@ -105,7 +112,7 @@ def _best(question: Question, claims: Claims | None) -> _Found | None:
 
 
 def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
-    asked = {stem(w) for w in words_of(question.text)}
+    asked = words_of(question.text)
     for figure in figures:
         if figure.negated or figure.value is None or figure.text in question.text:
             continue
@@ -119,7 +126,7 @@ def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
         verb = bool(figure.verb and stem(figure.verb) in asked)
         score = 2.0 * counts + 1.0 * noun_asked + 1.0 * verb + 0.5 * money
         if score >= 1.0:  # bound to the question, not merely near its words
-            yield _Found(_key(figure), _shown(figure), score)
+            yield _Found(_key(figure), _shown(figure), score, counts or (noun_asked and verb))
 
 
 def _key(figure: Figure) -> str:
@@ -137,17 +144,19 @@ def _shown(figure: Figure) -> str:
 def _names(
     question: Question, mentions: Sequence[Mention], kinds: tuple[Kind, ...]
 ) -> Iterator[_Found]:
-    asked = question.text.casefold()
-    verbs = {stem(w) for w in words_of(question.text)}
+    asked = words_of(question.text)
+    named = asked - STOPWORDS
     for order, mention in enumerate(mentions):
-        if mention.kind not in kinds or mention.text.casefold() in asked:
+        # A name the question already gives ("second to Radcliffe") is not its answer.
+        if mention.kind not in kinds or (words_of(mention.text) - STOPWORDS) & named:
             continue
         # Bound to the question's verb ("when did the river peak": "peaked ... before 3 a.m.",
         # not "since records began in 1961") before the order of mention.
-        bound = bool(mention.verb and stem(mention.verb) in verbs)
+        bound = bool(mention.verb and stem(mention.verb) in asked)
         # Grouped by the last word, so "Michel" and "Charles Michel" agree.
         last = mention.text.split()[-1].casefold()
-        yield _Found(last, mention.text.removeprefix("the "), 1.0 * bound + 1.0 - order / 100)
+        score = 1.0 * bound + 1.0 - order / 100
+        yield _Found(last, mention.text.removeprefix("the "), score, bound)
 
 
 __all__ = ["NONE", "ShortAnswer", "agreed", "short_answer"]
