@@ -50,6 +50,7 @@ from qa.brief.types import (
 )  # fmt: skip
 from qa.cite import cite
 from qa.errors import QuestionError
+from qa.question import focus_words, words_of
 from qa.types import Citation, Filters, Mode, Retrieved
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 
 MAX_ARTICLES = 50
 MIN_TOPIC_COSINE = 0.3  # below this the best sentence is not about the topic
+TOPIC_ARTICLES = 3  # the best articles one of which must name the topic's words
 ARTICLE_MARGIN = 0.25  # articles this far below the best one are another story
 KEY_POINTS = 6
 KEY_POINT_EVIDENCE = 14  # sentences the model writes key points from
@@ -158,14 +160,26 @@ class Briefer:
         for article_id, _, _ in self.store.lexical_search(topic, limit=100, filters=filters):
             best.setdefault(article_id, 0.0)
         ordered = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-        if not ordered or ordered[0][1] < MIN_TOPIC_COSINE:
+        # Near in meaning is not enough: "Mars colony budget" is near every budget story. One
+        # of the best articles must also name most of what the topic names.
+        if not ordered or ordered[0][1] < MIN_TOPIC_COSINE or not self._named(topic, ordered):
             titles = [self.store.article(a, with_sentences=False) for a, _ in ordered[:3]]
             close = "; ".join(repr(a.title) for a in titles if a is not None and a.title)
             hint = f" Close topics: {close}." if close else ""
-            raise QuestionError(f"no articles match {topic!r}.{hint}")
+            raise QuestionError(f"Nothing in the collection matches {topic!r}.{hint}")
         floor = max(MIN_TOPIC_COSINE, ordered[0][1] - ARTICLE_MARGIN)
         matching = [(a, s) for a, s in ordered if s >= floor]
         return matching[:max_articles], max(0, len(matching) - max_articles)
+
+    def _named(self, topic: str, ordered: list[tuple[str, float]]) -> bool:
+        """One of the three best articles holds at least two thirds of the topic's words."""
+        wanted = set(focus_words(topic))
+        needed = -(-2 * len(wanted) // 3)  # two thirds, rounded up
+        for article_id, _ in ordered[:TOPIC_ARTICLES]:
+            said = words_of(" ".join(s.text for s in self.store.sentences(article_id)))
+            if len(wanted & said) >= needed:
+                return True
+        return not wanted
 
     def _sentences(self, articles: list[tuple[str, float]], query: np.ndarray) -> list[_Sentence]:
         keys = []
