@@ -277,7 +277,7 @@ class Assistant:
         claims = store.claims_of(c.sentence for c in citations)
         found = short_answer(ranking.question, citations, claims)
         if outcome is Outcome.EVIDENCE and (kept := agreed(found, citations)):
-            # Independent outlets bind the same value to the question: an answer, from them.
+            # Independent reports bind the same value to the question: an answer, from them.
             outcome, sentences = Outcome.ANSWER, [sentences[n - 1] for n in kept]
             citations = tuple(cite(store, n, r) for n, r in enumerate(sentences, start=1))
             found = short_answer(ranking.question, citations, claims)

@@ -155,7 +155,7 @@ def run_case(
         else set()
     )
     cited = [(c.article_id, c.sentence_index) for c in answer.citations]
-    carriers = [{c.article_id, *c.also_in} for c in answer.citations]
+    carriers = [c.carriers for c in answer.citations]
     gold_ranks = tuple(n for n, (key, who) in enumerate(zip(cited, carriers, strict=True))
                        if _matches(key, who, gold))  # fmt: skip
     evidence_hits = sum(

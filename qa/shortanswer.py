@@ -90,8 +90,7 @@ def _agreement(members: list[tuple[Citation, _Found]]) -> Agreement:
 
 
 def _conflict(groups: dict[str, list[tuple[Citation, _Found]]]) -> bool:
-    stories = [{a for c, _ in members for a in (c.article_id, *c.also_in)} for members in
-               groups.values()]  # fmt: skip
+    stories = [set().union(*(c.carriers for c, _ in members)) for members in groups.values()]
     # Different values count as a conflict only from different stories: one article giving
     # two figures (a before and an after) is not two sources differing.
     return len(groups) > 1 and any(

@@ -135,6 +135,11 @@ class Citation:
     # answer quotes the sentence itself: 1.0.
     support: float = 1.0
 
+    @property
+    def carriers(self) -> set[str]:
+        """The articles that carry this sentence: its own and its wire copies."""
+        return {self.article_id, *self.also_in}
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["also_in"] = list(self.also_in)
@@ -311,9 +316,8 @@ def stories(citations: Sequence[Citation]) -> int:
     citation's `also_in`) count once."""
     seen: list[set[str]] = []
     for citation in citations:
-        carriers = {citation.article_id, *citation.also_in}
-        if not any(carriers & story for story in seen):
-            seen.append(carriers)
+        if not any(citation.carriers & story for story in seen):
+            seen.append(citation.carriers)
     return len(seen)
 
 
