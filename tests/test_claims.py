@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from qa import claims as claims_module
-from qa.claims import Kind, annotate
+from qa.claims import Claims, Kind, Tense, annotate
 from qa.cli import main
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
@@ -107,3 +107,52 @@ def test_show_prints_the_claims_under_each_sentence(sample_settings: Settings) -
     as_json = ["show", article_id, "--claims", "--json", "--index", index]
     data = json.loads(CliRunner().invoke(main, as_json).output)
     assert any(f["counts"] == "residents" for c in data["claims"].values() for f in c["figures"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "verb", "content", "target"),
+    [
+        ('EU chief Charles Michel urged both sides to agree a "full ceasefire".',
+         "EU chief Charles Michel", "urge", 'to agree a "full ceasefire"', "both sides"),
+        ("Baku accused Yerevan of provoking fire across the border.",
+         "Baku", "accuse", "provoking fire across the border", "Yerevan"),
+        ("Yerevan blamed an attack by Azerbaijani forces.",
+         "Yerevan", "blame", "an attack by Azerbaijani forces", "Azerbaijani forces"),
+        ('"We will not back down," said Farhan Haq, UN deputy spokesperson.',
+         "Farhan Haq, UN deputy spokesperson", "say", "We will not back down", None),
+        ("Five soldiers died, according to Dr. Miro Tessaly, director of the hospital.",
+         "Dr. Miro Tessaly, director of the hospital", "according to", "Five soldiers died", None),
+        ("The ministry denied that its troops had fired first.",
+         "The ministry", "deny", "that its troops had fired first", None),
+    ],
+)  # fmt: skip
+def test_a_statement_names_its_speaker_what_was_said_and_whom_it_aims_at(
+    sentence: str, speaker: str, verb: str, content: str, target: str | None
+) -> None:
+    statement = annotate([sentence])[0].statements[0]
+    assert (statement.speaker, statement.verb, statement.content, statement.target) == (
+        speaker, verb, content, target
+    )  # fmt: skip
+    assert sentence[statement.start : statement.end] == statement.content
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense"),
+    [
+        ("The crossing will reopen on Monday, officials said.", Tense.FUTURE),
+        ("The school is due to reopen on Monday.", Tense.FUTURE),
+        ("The ceasefire was agreed on Monday.", Tense.PAST),
+        ("Talks broke down on Monday after six hours.", Tense.PAST),
+    ],
+)
+def test_a_date_keeps_the_tense_of_its_verb(sentence: str, tense: Tense) -> None:
+    dates = [m for m in annotate([sentence])[0].mentions if m.kind is Kind.DATE]
+    assert [m.tense for m in dates] == [tense]
+
+
+def test_claims_of_an_older_annotator_read_without_statements_or_tenses() -> None:
+    old = {"mentions": [{"text": "Monday", "kind": "date", "start": 0, "end": 6, "verb": "say"}],
+           "figures": []}  # fmt: skip
+    claims = Claims.from_dict(old)
+    assert claims.statements == () and claims.mentions[0].tense is None
+    assert Claims.from_dict(annotate(FLOOD)[0].to_dict()) == annotate(FLOOD)[0]

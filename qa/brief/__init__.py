@@ -6,7 +6,8 @@ is in `qa.export`, HTML in `qa.render`.
 """
 
 from qa.brief.build import Briefer
-from qa.brief.extract import accuser, event_date, figures_in, speakers
+from qa.brief.extract import accuser, figures_in, speakers
 from qa.brief.types import Briefing
+from qa.dating import event_date
 
 __all__ = ["Briefer", "Briefing", "accuser", "event_date", "figures_in", "speakers"]

@@ -32,7 +32,6 @@ from qa.brief.extract import (
     ACCUSES,
     CORRECTION,
     accuser,
-    event_date,
     figures_in,
     person_key,
     side_of,
@@ -49,11 +48,13 @@ from qa.brief.types import (
     WireGroup,
 )  # fmt: skip
 from qa.cite import cite
+from qa.dating import event_date, first_date
 from qa.errors import QuestionError
 from qa.question import focus_words, words_of
 from qa.types import Citation, Filters, Mode, Retrieved
 
 if TYPE_CHECKING:
+    from qa.claims import Claims
     from qa.library import Library
     from qa.store import ArticleReader
 
@@ -76,6 +77,7 @@ class _Sentence:
     relevance: float
     vector: np.ndarray
     published: date | None
+    claims: Claims | None = None  # None: not annotated (no spaCy at ingest)
 
 
 class Briefer:
@@ -190,14 +192,16 @@ class Briefer:
                 texts[(article_id, sentence.index)] = sentence.text
         vectors = self.vectors.vectors(keys)
         days = self.store.published_days({a for a, _ in articles})
+        claims = self.store.claims_of(texts.values())
         pool = []
         for key in keys:
             vector = vectors.get(key)
             if vector is None:
                 continue
             day = days.get(key[0])
+            published = _to_date(day) if day else None
             pool.append(_Sentence(key[0], key[1], texts[key], float(vector @ query), vector,
-                                  _to_date(day) if day else None))  # fmt: skip
+                                  published, claims.get(texts[key])))  # fmt: skip
         return pool
 
     # -- sections ---------------------------------------------------------------------------
@@ -271,7 +275,7 @@ class Briefer:
                 continue
             dated = []
             for sentence in sorted(sentences, key=lambda s: -s.relevance):
-                found = event_date(sentence.text, published)
+                found = _event_date(sentence, published)
                 if found is not None and sentence.relevance >= MIN_TOPIC_COSINE:
                     dated.append((found[0], published, sentence, found[1]))
             if dated:
@@ -449,6 +453,15 @@ class _Registry:
 
 
 # -- reading dates, speakers and figures -----------------------------------------------------
+
+
+def _event_date(sentence: _Sentence, published: date) -> tuple[date, str] | None:
+    """The day the sentence dates its event, from its claims (the verb's tense decides which
+    Monday "on Monday" is), or from its words when it was never annotated."""
+    if sentence.claims is None:
+        return event_date(sentence.text, published)
+    found = first_date(sentence.claims.mentions, published)
+    return None if found is None else (found.day, found.said)
 
 
 def _sort_day(sentence: _Sentence) -> tuple[str, str, int]:

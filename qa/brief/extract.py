@@ -8,15 +8,8 @@ role, who accuses whom, and the figures a sentence gives for what.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
-from qa.dategrammar import DATE, parts
 from qa.lexicon import NUMBER_WORDS as _NUMBER_WORDS
-from qa.lexicon import WEEKDAYS
-
-_ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|overnight)\b", re.I)
 
 _NAME = r"(?:[A-Z][a-z]*\.?\s){0,3}[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}"
 _SPEAKER_ROLE_AFTER = re.compile(
@@ -65,38 +58,6 @@ _FIGURE_ACT_FIRST = re.compile(
     re.I,
 )
 CORRECTION = re.compile(r"^correction:|\ban earlier version of this (?:article|story)\b", re.I)
-
-
-def event_date(text: str, published: date) -> tuple[date, str] | None:
-    """The date a sentence says its event happened, read against the article's publish date,
-    with the words that said it; None when it names no date."""
-    match = _ISO.search(text)
-    if match:
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3])), match.group()
-        except ValueError:
-            pass
-    for match in DATE.finditer(text):
-        month, day, written_year = parts(match)
-        if day is None:  # "in March": no event date
-            continue
-        year = written_year or published.year
-        if written_year is None and month > published.month + 6:
-            year -= 1  # "December 30" in a January article
-        try:
-            return date(year, month, day), match.group().strip()
-        except ValueError:
-            continue
-    match = _RELATIVE.search(text)
-    if match:
-        word = match.group(1).lower()
-        return (published - timedelta(days=1) if word == "yesterday" else published), match.group()
-    match = _WEEKDAY.search(text)
-    if match:
-        weekday = WEEKDAYS.index(match.group(1).lower())
-        back = (published.weekday() - weekday) % 7
-        return published - timedelta(days=back), f"on {match.group(1)}"
-    return None
 
 
 def speakers(text: str) -> list[tuple[str, str | None]]:
