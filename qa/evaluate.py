@@ -187,6 +187,12 @@ def _matches(key: Key, carriers: set[str], gold: set[Key]) -> bool:
     return key in gold or any(g[0] in carriers and g[1] == key[1] for g in gold)
 
 
+def short_matches(case: Case, answer: Answer) -> bool:
+    """The answer's short answer states every `short_answer` group of the case."""
+    short = answer.short_answer
+    return bool(short) and all(contains(short or "", g) for g in case.short_answer)
+
+
 def normalise(text: str) -> str:
     """Lower case, thousands separators gone, small number words as digits."""
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower())
@@ -235,6 +241,9 @@ def _failures(
     missing = [g for g in case.answer_contains if not contains(answer.text, g)]
     if missing:
         problems.append(f"answer lacks {', '.join(map(repr, missing))}")
+    if case.short_answer and not short_matches(case, answer):
+        problems.append(f"short answer {answer.short_answer!r} does not state "
+                        f"{', '.join(map(repr, case.short_answer))}")  # fmt: skip
     if banned & set(cited):
         problems.append("cited a must_not_cite sentence")
     if boilerplate:
@@ -253,6 +262,7 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, float]:
     with_gold = [r for r in answerable if r.case.must_cite]
     unanswerable = [r for r in results if r.case.abstain]
     with_strings = [r for r in answerable if r.case.answer_contains]
+    factoid = [r for r in answerable if r.case.short_answer]
     sentences = [j for r in answerable for j in r.judgements]
     citations = [flag for j in sentences for flag in j.relevant]
     cited_total = sum(len(r.answer.citations) for r in answerable)
@@ -281,6 +291,12 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, float]:
         "answer_match": share(
             with_strings, lambda r: all(contains(r.answer.text, g) for g in r.case.answer_contains)
         ),  # fmt: skip
+        # Of the questions with a gold short answer, how many get it stated; and of the short
+        # answers given to them, how many are right.
+        "short_answer_match": share(factoid, lambda r: short_matches(r.case, r.answer)),
+        "short_answer_right": share(
+            [r for r in factoid if r.answer.short_answer], lambda r: short_matches(r.case, r.answer)
+        ),
         "answer_share": share(results, lambda r: r.answer.outcome is Outcome.ANSWER),
         "evidence_share": share(results, lambda r: r.answer.outcome is Outcome.EVIDENCE),
         "none_share": share(results, lambda r: r.answer.outcome is Outcome.NONE),
@@ -348,6 +364,8 @@ def as_record(result: CaseResult) -> dict[str, Any]:
         "passed": result.passed,
         "failures": list(result.failures),
         "answer": answer.text,
+        "short_answer": answer.short_answer,
+        "confidence": answer.outcome.value,
         "mode": answer.mode,
         "abstained": answer.abstained,
         "fallback_reason": answer.fallback_reason,

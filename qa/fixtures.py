@@ -63,6 +63,7 @@ class Case:
     tags: tuple[str, ...] = ()
     filters: dict[str, Any] = field(default_factory=dict)
     answer_contains: tuple[str | tuple[str, ...], ...] = ()
+    short_answer: tuple[str | tuple[str, ...], ...] = ()  # what the short answer must state
     must_cite: tuple[SentenceRef, ...] = ()
     must_cite_all: bool = False
     must_not_cite: tuple[SentenceRef, ...] = ()
@@ -233,6 +234,9 @@ def _case(raw: dict[str, Any], source: str) -> Case:
         filters=dict(raw.get("filters", {})),
         answer_contains=tuple(
             tuple(a) if isinstance(a, list) else a for a in expect.get("answer_contains", [])
+        ),
+        short_answer=tuple(
+            tuple(a) if isinstance(a, list) else a for a in expect.get("short_answer", [])
         ),
         must_cite=refs("must_cite"),
         must_cite_all=bool(expect.get("all", False)),

@@ -71,9 +71,13 @@ _WHICH_ORG = re.compile(r"\bwhich (?:company|firm|group|agency|organisation|orga
 _WHAT_SAY = re.compile(
     r"\b(?:what|how) (?:did|does|has|have|do|had|was|is) (?P<who>.{2,80}?) "
     r"(?P<verb>say|said|tell|told|claim|announce|respond|react|reply|think|argue|comment|"
-    r"state|describe|call|make of|reported?|explain|justify|defend|feel|view|see)\b",
+    r"state|describe|call|make of|reported?|explain|justify|defend|feel|view|see|ask|urge|"
+    r"demand|want|request|seek|appeal|warn|promise|propose|pledge)\b",
     re.I,
 )
+# "What did the EU chief ask for?": what was asked of someone, read from statements made with
+# these verbs (`qa.claims`), not from anything the speaker said.
+ASKING = frozenset(["ask", "urge", "demand", "want", "request", "seek", "appeal"])
 _ROLE = re.compile(
     r"\b(?:who|whom|which \w+|what) (?:does|did|do|has|have|will|is|was) (?P<agent>.{2,80}?) "
     r"(?P<verb>" + "|".join(_ROLE_VERBS) + r")\b",
@@ -155,7 +159,7 @@ def analyse(question: str) -> Question:
     if role:
         agent, verb = role["agent"], stem(role["verb"].lower())
     elif says:
-        agent, verb = says["who"], "say"
+        agent, verb = says["who"], "ask" if says["verb"].lower() in ASKING else "say"
     counted = _COUNTED.search(question)
     return Question(
         text=question,

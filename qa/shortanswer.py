@@ -18,15 +18,25 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qa.claims import Figure, Kind, Mention
+from qa.claims import Figure, Kind, Mention, Statement
 from qa.lexicon import STOPWORDS
-from qa.question import DATE, MONEY, NUMBER, ORGANISATION, PERSON, PLACE, stem, words_of
+from qa.question import (
+    DATE,
+    MONEY,
+    NUMBER,
+    ORGANISATION,
+    PERSON,
+    PLACE,
+    QUOTE,
+    stem,
+    words_of,
+)
 from qa.types import Agreement, stories
 
 if TYPE_CHECKING:
     from qa.claims import Claims
     from qa.question import Question
-    from qa.types import Citation
+    from qa.types import Citation, Retrieved
 
 _CURRENCIES = frozenset("£$€¥")
 _NAME_KINDS = {PERSON: (Kind.PERSON,), ORGANISATION: (Kind.ORGANISATION,),
@@ -71,6 +81,54 @@ def short_answer(
     return ShortAnswer(agreement[0].value, agreement, _conflict(groups), strong)
 
 
+def corroborating(
+    question: Question,
+    lead: Citation,
+    candidates: Sequence[Retrieved],
+    claims: Mapping[str, Claims],
+    *,
+    limit: int = 2,
+) -> tuple[list[Retrieved], list[Retrieved]]:
+    """Candidates beyond the cited ones that bind a value to the question as strongly as the
+    answer's: those giving the lead citation's value (other reports that agree) and those
+    giving another (sources that differ), the best-ranked first, one per value that differs.
+    News is redundant and contested: a number five outlets repeat is surer, and one that three
+    sources give three ways must be shown three ways."""
+    stated = _best(question, claims.get(lead.sentence))
+    if stated is None or not stated.strong:
+        return [], []
+    agreeing: list[Retrieved] = []
+    differing: dict[str, Retrieved] = {}
+    for candidate in candidates:
+        value = _best(question, claims.get(candidate.text))
+        if value is None or not value.strong:
+            continue
+        if value.key == stated.key:
+            if len(agreeing) < limit:
+                agreeing.append(candidate)
+        elif value.key not in differing and len(differing) < limit:
+            differing[value.key] = candidate
+    return agreeing, list(differing.values())
+
+
+def holds(question: Question, claims: Claims | None) -> bool:
+    """The sentence binds a value of the asked type to the question as strongly as an answer
+    would: a figure to the counted noun, a name or date to the question's verb, a statement to
+    the asked speaker."""
+    found = _best(question, claims)
+    return found is not None and found.strong
+
+
+def asked_of(found: ShortAnswer, question: Question) -> tuple[int, ...]:
+    """The citations of what the question's speaker asked for ("What did the EU chief ask
+    for?"), when the best sentence states it with a verb of asking: the speaker and the verb
+    bind it as a counted noun binds a figure. Empty otherwise."""
+    if question.answer_type != QUOTE or question.verb != "ask" or not found.strong:
+        return ()
+    lead = found.agreement[0]
+    return lead.citations if 1 in lead.citations else ()
+
+
 def agreed(found: ShortAnswer, citations: Sequence[Citation]) -> tuple[int, ...]:
     """The citations of the leading value when it is stated by at least two independent
     stories (wire copies count once), the first citation among them, and no other article
@@ -105,6 +163,8 @@ def _best(question: Question, claims: Claims | None) -> _Found | None:
         candidates = list(_figures(question, claims.figures))
     elif question.answer_type in _NAME_KINDS:
         candidates = list(_names(question, claims.mentions, _NAME_KINDS[question.answer_type]))
+    elif question.answer_type == QUOTE and question.agent:
+        candidates = list(_statements(question, claims.statements))
     else:
         return None
     return max(candidates, key=lambda f: f.score, default=None)
@@ -158,4 +218,28 @@ def _names(
         yield _Found(last, mention.text.removeprefix("the "), score, bound)
 
 
-__all__ = ["NONE", "ShortAnswer", "agreed", "short_answer"]
+# The verbs a statement asks something with: "What did the EU chief ask for?" is answered by
+# what he urged, called for or demanded.
+_ASKED_WITH = frozenset(["ask", "urge", "call for", "demand", "appeal", "request", "press"])
+MAX_STATED = 160  # characters of a statement given as a short answer
+
+
+def _statements(question: Question, statements: Sequence[Statement]) -> Iterator[_Found]:
+    """What the question's speaker said (or asked for), bound by the speaker's words: "the EU
+    chief" is "EU chief Charles Michel", never someone else quoted in the same sentence."""
+    wanted = words_of(question.agent or "") - STOPWORDS
+    for statement in statements:
+        if not statement.content or statement.negated:
+            continue
+        speaker = words_of(statement.speaker) - STOPWORDS
+        if not wanted or not wanted <= speaker:
+            continue
+        asked = question.verb != "ask" or statement.verb in _ASKED_WITH
+        text = statement.content
+        if len(text) > MAX_STATED:
+            text = text[: MAX_STATED - 3].rsplit(" ", 1)[0] + "..."
+        key = " ".join(sorted(words_of(statement.content) - STOPWORDS))
+        yield _Found(key, text, 1.0 + asked, asked)
+
+
+__all__ = ["NONE", "ShortAnswer", "agreed", "asked_of", "corroborating", "holds", "short_answer"]

@@ -259,6 +259,8 @@ class Answer:
             return f"Not sure: these passages may answer it{percent}"
         if self.outcome is Outcome.NONE:
             return "The articles don't say"
+        if self.conflict:  # sure the sources answer it, not which of them is right
+            return f"Answer; sources differ{percent}"
         return f"Answer{percent}"
 
     def to_dict(self) -> dict[str, Any]:

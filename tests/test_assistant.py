@@ -262,11 +262,38 @@ def test_fixture_suite_holds_its_measured_level(
 
 
 def test_the_evacuation_figure_is_stated_first_and_its_reports_agree(assistant: Assistant) -> None:
-    # Two Harbour Daily reports bind 4,200 to the residents evacuated: agreement makes the
-    # closest evidence an answer, and the answer states the figure before the sentences.
+    # Three reports from two outlets bind 4,200 to the residents evacuated (the third, the
+    # mayor's "4,200 evacuated residents would not be allowed back", found beyond the cited
+    # sentences): a confident answer stating the figure before the sentences.
     answer = assistant.ask("How many residents were evacuated in Port Elara?")
     assert answer.outcome is Outcome.ANSWER
     assert answer.short_answer == "4,200 residents" and not answer.conflict
     assert answer.agreement[0].citations == tuple(c.n for c in answer.citations)
-    assert (answer.short_answer_line() or "").startswith("4,200 residents (2 Harbour Daily")
-    assert all("4,200" in c.sentence for c in answer.citations)
+    assert (answer.short_answer_line() or "").startswith("4,200 residents (2 outlets agree)")
+    assert len(answer.citations) == 3 and all("4,200" in c.sentence for c in answer.citations)
+    assert answer.probability >= 0.8  # was 0.40 with the same top sentence alone
+
+
+def test_sources_that_give_different_death_tolls_are_all_shown(assistant: Assistant) -> None:
+    # The hospital says five, the defence ministry three, the UN commission four: never hidden.
+    answer = assistant.ask("How many Valdorian soldiers were killed?")
+    assert answer.outcome is Outcome.ANSWER and answer.conflict
+    values = {a.value.split()[0].lower() for a in answer.agreement}
+    assert {"five", "three", "four"} <= values
+    line = answer.short_answer_line() or ""
+    assert line.startswith("Sources differ: ") and "[1]" in line and "[3]" in line
+    assert "sources differ" in answer.confidence_label()
+
+
+def test_a_question_naming_nothing_the_articles_hold_abstains(assistant: Assistant) -> None:
+    # No article names a judge presiding over anything: "the articles don't say".
+    answer = assistant.ask("Which judge is presiding?")
+    assert answer.outcome is Outcome.NONE and answer.short_answer is None
+
+
+def test_a_why_answer_cites_the_cause_not_the_event_again(assistant: Assistant) -> None:
+    # The talks "broke down on Monday after six hours" (the event, which shares the question's
+    # words); the next sentence says why: Aerolis had refused to reduce the job cuts.
+    answer = assistant.ask("Why did the Aerolis talks collapse?")
+    assert answer.outcome is Outcome.ANSWER
+    assert "had refused to reduce the 1,200 job cuts" in answer.citations[0].sentence

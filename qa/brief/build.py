@@ -37,6 +37,7 @@ from qa.brief.extract import (
     side_of,
     speakers,
 )  # fmt: skip
+from qa.brief.people import whos_who
 from qa.brief.types import (
     Briefing,
     Claim,
@@ -298,6 +299,12 @@ class Briefer:
         return out
 
     def _people(self, pool: list[_Sentence], registry: _Registry) -> list[Person]:
+        if any(s.claims is not None for s in pool):
+            return [
+                Person(s.name, s.role, s.sentence.text, registry.cite(s.sentence), s.mentions)  # type: ignore[arg-type]
+                for s in whos_who(pool, PEOPLE)
+            ]
+        # Never annotated (no spaCy at ingest): who speaks, read from the words.
         found: dict[str, dict[str, Any]] = {}
         for sentence in sorted(pool, key=lambda s: (-s.relevance, s.article_id, s.index)):
             if sentence.relevance < 0.2:
@@ -331,7 +338,11 @@ class Briefer:
             key=lambda s: (-s.relevance, s.article_id, s.index),
         )
         out: list[Disagreement] = []
-        # Accusations: who blames whom, one claim per actor, each attributed.
+        answered = _answered_accusations(relevant)
+        if answered:
+            claims = tuple(Claim(who, s.text, registry.cite(s)) for who, s in answered)
+            out.append(Disagreement("accusations", "who is to blame", claims))
+        # Accusations read from the words: who blames whom, one claim per actor, attributed.
         by_actor: dict[str, _Sentence] = {}
         for sentence in relevant:
             if not ACCUSES.search(sentence.text) or "each other" in sentence.text:
@@ -340,7 +351,7 @@ class Briefer:
             if actor and person_key(actor) not in {person_key(a) for a in by_actor}:
                 by_actor[actor] = sentence
         sides = {side_of(actor): actor for actor in by_actor}
-        if len(sides) >= 2:
+        if len(sides) >= 2 and not answered:
             claims = tuple(
                 Claim(actor, by_actor[actor].text, registry.cite(by_actor[actor]))
                 for actor in list(by_actor)[:4]
@@ -453,6 +464,44 @@ class _Registry:
 
 
 # -- reading dates, speakers and figures -----------------------------------------------------
+
+
+_ACCUSING = frozenset(["accuse", "blame", "criticise", "criticize", "condemn", "deny", "reject"])
+
+
+def _answered_accusations(sentences: list[_Sentence]) -> list[tuple[str, _Sentence]]:
+    """An accusation and the accused's answer, from the statements in the claims: A accuses
+    B, and B (the speaker now) blames or denies in turn ("Baku accused Yerevan of provoking
+    fire" / "Yerevan blamed an attack by Azerbaijani forces"). Best sentences first."""
+    accusations = [
+        (st, s)
+        for s in sentences
+        if s.claims is not None
+        for st in s.claims.statements
+        if st.verb in _ACCUSING and st.target and not st.negated
+    ]
+    answers = [
+        (st, s)
+        for s in sentences
+        if s.claims is not None
+        for st in s.claims.statements
+        if st.verb in _ACCUSING and not st.negated
+    ]
+    for accusation, said in accusations:
+        accused = _side_words(accusation.target or "")
+        for answer, answered in answers:
+            if answered is said or not accused & _side_words(answer.speaker):
+                continue
+            if _side_words(answer.target or answer.content) & accused:
+                continue  # the accused blaming itself is no answer
+            return [(accusation.speaker, said), (answer.speaker, answered)]
+    return []
+
+
+def _side_words(text: str) -> set[str]:
+    # "Sarvia", "Sarvian forces", "Sarvia's ministry" are one side: names by their first six
+    # letters, which a country shares with its people's adjective.
+    return {w[:6].lower() for w in re.findall(r"\b[A-Z][a-z]+", text) if len(w) > 3}
 
 
 def _event_date(sentence: _Sentence, published: date) -> tuple[date, str] | None:

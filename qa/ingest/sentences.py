@@ -44,7 +44,11 @@ Post-processing rules: a piece Punkt cut off is joined to the sentence before it
 5. it starts with a digit and the sentence before ends in "No." (`No. 10 Downing Street`): "no"
    is deliberately not a Punkt abbreviation, so that "... he said no. Officials ..." splits;
 6. the sentence before is only a list number (`1. The first point ...`): Punkt ends a sentence
-   after a number when the next word looks like a sentence start.
+   after a number when the next word looks like a sentence start;
+7. the sentence before opens a quotation that closes later in the line (`"This is not yet
+   peace. I thank both governments," Dr. Ostrander said.`), up to `MAX_QUOTE_CHARS`: a citation,
+   chip or briefing line never starts mid-quote. Articles stored before this rule keep their
+   sentences until they are ingested again.
 
 Known misses: an abbreviation that ends a sentence before a capitalised word outside
 `_SENTENCE_STARTERS` (`Calder Inc. Former staff`, `the U.N. Officials there`) gives one sentence;
@@ -109,6 +113,9 @@ _LIST_MARKER = re.compile(r"\(?\d{1,3}[.)]")
 # as text, a scraped blob) would otherwise be one "sentence" of megabytes: shown whole as a
 # citation, and embedded from its first 256 tokens only.
 MAX_SENTENCE_CHARS = 1_000
+# Sentences of one quotation are kept together up to this length (rule 7): a longer one is a
+# speech, or a quote mark that never closes, and is split as usual.
+MAX_QUOTE_CHARS = 600
 # An over-long sentence is cut at the last whitespace in its last this-many characters before
 # the limit; without whitespace there, at the limit itself.
 _CUT_WINDOW = 200
@@ -168,7 +175,10 @@ def _merge(body: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]
     """Punkt's spans of `body`, with each fragment joined to the sentence before it."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and _continues(body[merged[-1][0] : merged[-1][1]], body[start:end]):
+        previous = body[merged[-1][0] : merged[-1][1]] if merged else ""
+        if merged and (
+            _continues(previous, body[start:end]) or _quoted(previous, body[start:], end - start)
+        ):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
@@ -190,6 +200,19 @@ def _continues(previous: str, piece: str) -> bool:
     if first.isdigit():
         return _last_word(previous) in _NUMBER_SIGNS
     return _CONTINUATION.match(piece) is not None or _ALNUM.search(piece) is None
+
+
+def _quoted(previous: str, rest: str, length: int) -> bool:
+    """Rule 7: `previous` opens a quotation that closes later in the line, and the two
+    together stay under MAX_QUOTE_CHARS."""
+    closes = '"' in rest or "”" in rest
+    return closes and _open_quote(previous) and len(previous) + length <= MAX_QUOTE_CHARS
+
+
+def _open_quote(sentence: str) -> bool:
+    """A quotation opened and not yet closed: an odd number of straight double quotes, or more
+    opening curly quotes than closing ones."""
+    return sentence.count('"') % 2 == 1 or sentence.count("“") > sentence.count("”")
 
 
 def _ends_in_title(sentence: str) -> bool:

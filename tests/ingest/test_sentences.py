@@ -218,12 +218,15 @@ CASES: list[tuple[str, str, list[str]]] = [
     ),
     # --- quotes
     (
+        "quote-never-closed-splits-as-usual",
+        'A "scare quote opens. And never closes. Third sentence here.',
+        ['A "scare quote opens.', "And never closes.", "Third sentence here."],
+    ),
+    (
         "quote-two-sentences-said",
         '"We will not back down. Our soldiers acted in self-defence," said Gen. Mara Okonjo.',
-        [
-            '"We will not back down.',
-            'Our soldiers acted in self-defence," said Gen. Mara Okonjo.',
-        ],
+        # A quotation stays whole with its speaker: a citation never starts mid-quote.
+        ['"We will not back down. Our soldiers acted in self-defence," said Gen. Mara Okonjo.'],
     ),
     (
         "quote-comma-he-said",
@@ -268,7 +271,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     (
         "curly-double-two-sentences",
         "“The bridge is closed. Use the ferry,” the council said.",
-        ["“The bridge is closed.", "Use the ferry,” the council said."],
+        ["“The bridge is closed. Use the ferry,” the council said."],
     ),
     (
         "curly-question",
@@ -318,7 +321,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     (
         "attribution-after-full-stop-quote",
         '"We are done. It is over." Gen. Okonjo said.',
-        ['"We are done.', 'It is over." Gen. Okonjo said.'],
+        ['"We are done. It is over." Gen. Okonjo said.'],
     ),
     (
         "attribution-colon-opens-new-quote",
