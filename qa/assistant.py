@@ -152,14 +152,19 @@ class Assistant:
             yield Delta(answer.text)
             yield answer
             return
-        search_text = self._standalone(question, history, llm if mode == "llm" else None)
+        # Typos corrected to the collection's own words ("resdents" -> "residents"): what is
+        # asked is read from the corrected words, and the answer keeps the question as typed.
+        asked = self.lib.speller.correct(question).text
+        search_text = self._standalone(asked, history, llm if mode == "llm" else None)
+        if search_text != asked:  # a follow-up: the earlier question's words too
+            search_text = self.lib.speller.correct(search_text).text
         timings["rewrite"] = (time.perf_counter() - started) * 1000
         scope = read_time(search_text, today=self.lib.day())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
         ranking = self.lib.retriever.rank(
-            search_text, filters, analysed=_analysed(question, search_text)
+            search_text, filters, analysed=_analysed(asked, search_text)
         )
-        if search_text != question:
+        if search_text != asked:
             ranking = follow_up(ranking, history)
         if self.lib.reranker is not None:
             ranking = ranking.reordered(self.lib.reranker.rerank(search_text, ranking.ranked))

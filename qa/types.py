@@ -206,7 +206,8 @@ class Answer:
     retrieved: tuple[Retrieved, ...] = ()
     related: tuple[Citation, ...] = ()  # closest passages offered when abstaining
     timings_ms: dict[str, float] = field(default_factory=dict)
-    standalone_question: str | None = None  # the follow-up as rewritten for retrieval
+    # The question as searched, when not as asked: a follow-up made standalone, typos corrected.
+    standalone_question: str | None = None
     repairs: tuple[Repair, ...] = ()  # what the citation check changed in a model's answer
     # Why an LLM answer was not used and this extractive one was given instead (one line).
     fallback_reason: str | None = None
