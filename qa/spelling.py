@@ -8,7 +8,7 @@ with a capital, common English words and words with nothing close ("Zorblax") ar
 typed: the collection's vocabulary cannot tell a typo from a real word it happens not to use
 ("lose" is not "close", "judge" not "judges"), a list of English words can.
 
-    speller = Speller(store)          # reads the vocabulary at its first question
+    speller = Speller(store)          # reads the candidates at its first typo
     speller.correct("How many resdents were evacuted?").changed
     # (('resdents', 'residents'), ('evacuted', 'evacuated'))
 """
@@ -16,6 +16,7 @@ typed: the collection's vocabulary cannot tell a typo from a real word it happen
 from __future__ import annotations
 
 import functools
+import math
 import re
 import threading
 from collections.abc import Iterable
@@ -36,9 +37,10 @@ MIN_LENGTH = 4
 # changed or two swapped from 7 ("polise" 83.3 and "judge" -> "nudge" 80 do not).
 SCORE_CUTOFF = 85.0
 MAX_LENGTH_CHANGE = 2  # a typo adds or drops a letter or two, so only such lengths are scanned
-# The words a typo may be corrected to: the most frequent ones, so that a collection of millions
-# of words keeps a bounded list in memory; a rarer word is still known (`known_words`).
-MAX_CANDIDATES = 200_000
+# The words a typo may be corrected to: the most frequent ones, so that an archive of millions of
+# words keeps a bounded list in memory and a bounded scan per typo (scripts/bench_spelling.py);
+# a rarer word is still known (`known_words`), so never corrected away.
+MAX_CANDIDATES = 100_000
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,6 @@ class Candidates:
 
     words: dict[int, list[str]]
     counts: dict[int, list[int]]
-    known: frozenset[str]
 
     @classmethod
     def of(cls, frequent: Iterable[tuple[str, int]]) -> Candidates:
@@ -65,14 +66,16 @@ class Candidates:
         for word, n in frequent:
             words.setdefault(len(word), []).append(word)
             counts.setdefault(len(word), []).append(n)
-        return cls(words, counts, frozenset(w for group in words.values() for w in group))
+        return cls(words, counts)
+
+    def __len__(self) -> int:
+        return sum(len(group) for group in self.words.values())
 
     def closest(self, word: str) -> str | None:
         """The most similar word within the cutoff, the more frequent of equals; None when none
         is close enough."""
         best: tuple[float, int, str] | None = None
-        low, high = len(word) - MAX_LENGTH_CHANGE, len(word) + MAX_LENGTH_CHANGE
-        for length in range(max(low, MIN_LENGTH), high + 1):
+        for length in _lengths(len(word)):
             choices = self.words.get(length)
             if not choices:
                 continue
@@ -89,11 +92,11 @@ class Candidates:
 
 
 class Speller:
-    """Corrects questions against one store's vocabulary, read once, at the first question.
-
-    Words added to the store later are known at once (`known_words` reads the table) but
-    become corrections only for a new speller (a new library). `english` is the words never
-    corrected (None: `english_words()`).
+    """Corrects questions against one store's vocabulary. Whether a word is known is looked up
+    in the store (a key look-up, so words added later are known at once); the candidates a
+    typo may become are read once, at the first question with an unknown word, and a new
+    speller (a new library) sees words added since. `english` is the words never corrected
+    (None: `english_words()`).
     """
 
     def __init__(
@@ -119,15 +122,12 @@ class Speller:
 
     def correct(self, text: str) -> Correction:
         """`text` with each misspelt word replaced; the text unchanged when none is."""
-        candidates = self.candidates
-        if not candidates.known:
-            return Correction(text)  # an index whose vocabulary is not filled yet
         typed = [m for m in WORD.finditer(text) if _correctable(m, text)]
         english = english_words() if self._english is None else self._english
-        unknown = {m.group().lower() for m in typed} - candidates.known - english
-        if unknown:
+        unknown = {m.group().lower() for m in typed} - english
+        if unknown:  # one look-up by key: the candidates are read only for a question with typos
             unknown -= self._vocabulary.known_words(unknown)
-        fixes = {word: fix for word in unknown if (fix := candidates.closest(word))}
+        fixes = {word: fix for word in unknown if (fix := self.candidates.closest(word))}
         if not fixes:
             return Correction(text)
         parts, end, changed = [], 0, []
@@ -139,6 +139,15 @@ class Speller:
                 end = match.end()
                 changed.append((word, fix))
         return Correction("".join(parts) + text[end:], tuple(changed))
+
+
+def _lengths(n: int) -> list[int]:
+    """The lengths a word of `n` letters may be corrected to, nearest first: within
+    MAX_LENGTH_CHANGE, and able to reach the cutoff (fuzz.ratio is at most 200 * shorter
+    length / both lengths)."""
+    low = max(MIN_LENGTH, n - MAX_LENGTH_CHANGE, math.ceil(n * SCORE_CUTOFF / (200 - SCORE_CUTOFF)))
+    high = min(n + MAX_LENGTH_CHANGE, math.floor(n * (200 - SCORE_CUTOFF) / SCORE_CUTOFF))
+    return sorted(range(low, high + 1), key=lambda length: abs(length - n))
 
 
 def _correctable(match: re.Match[str], text: str) -> bool:
