@@ -168,14 +168,19 @@ class Assistant:
             yield Delta(answer.text)
             yield answer
             return
-        search_text = self._standalone(question, history, llm if mode == "llm" else None)
+        # Typos corrected to the collection's own words ("resdents" -> "residents"): what is
+        # asked is read from the corrected words, and the answer keeps the question as typed.
+        asked = self.lib.speller.correct(question).text
+        search_text = self._standalone(asked, history, llm if mode == "llm" else None)
+        if search_text != asked:  # a follow-up: the earlier question's words too
+            search_text = self.lib.speller.correct(search_text).text
         timings["rewrite"] = (time.perf_counter() - started) * 1000
         scope = read_time(search_text, today=self.lib.day())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
         ranking = self.lib.retriever.rank(
-            search_text, filters, analysed=_analysed(question, search_text)
+            search_text, filters, analysed=_analysed(asked, search_text)
         )
-        if search_text != question:
+        if search_text != asked:
             ranking = follow_up(ranking, history)
         if self.lib.reranker is not None:
             ranking = ranking.reordered(self.lib.reranker.rerank(search_text, ranking.ranked))
@@ -184,7 +189,7 @@ class Assistant:
         answer = self._answer(question, choice, ranking, filters, retrieved)
         if mode == "llm":
             answer = yield from self._llm_answer(
-                llm, question, search_text, ranking.ranked, answer, timings
+                llm, question, search_text, ranking, answer, timings
             )
         elif answer.text:
             for piece in re.split(r"(?<=\]) ", answer.text):
@@ -199,15 +204,16 @@ class Assistant:
         llm: LLMAnswerer | None,
         question: str,
         search_text: str,
-        ranked: list[Retrieved],
+        ranking: Ranking,
         extractive: Answer,
         timings: dict[str, float],
     ) -> Generator[Delta, None, Answer]:
         """The checked LLM answer, or the extractive one with the reason it was used instead.
         Returns the Answer (the generator's value) after yielding the deltas."""
         from qa.check import Checked
-        from qa.generate import ABSTENTION_OVERRULED
+        from qa.generate import ABSTENTION_HELD, ABSTENTION_OVERRULED
 
+        ranked = ranking.ranked
         if llm is None:
             reason = self.lib.llm_unavailable or "no language model is configured"
             return replace(extractive, fallback_reason=f"{reason}; answered extractively")
@@ -237,6 +243,10 @@ class Assistant:
             return replace(
                 extractive, fallback_reason=f"{ABSTENTION_OVERRULED}; answered extractively"
             )
+        if checked.abstained and self._holds_asked(ranking.question, extractive):
+            # The closest passages bind what the question asks to its words: the model's "the
+            # articles don't say" does not hide them; they are offered as closest evidence.
+            return replace(extractive, fallback_reason=f"{ABSTENTION_HELD}; answered extractively")
         if checked.abstained:
             related = tuple(
                 cite(self.lib.store, n, r) for n, r in enumerate(_one_per_article(ranked), start=1)
@@ -258,6 +268,12 @@ class Assistant:
             retrieved=shown,
             repairs=checked.repairs,
         )
+
+    def _holds_asked(self, question: Question, answer: Answer) -> bool:
+        if answer.outcome is not Outcome.EVIDENCE or not answer.citations:
+            return False
+        claims = self.lib.store.claims_of(c.sentence for c in answer.citations)
+        return any(holds(question, claims.get(c.sentence)) for c in answer.citations)
 
     def _standalone(self, question: str, history: History, llm: LLMAnswerer | None) -> str:
         previous = [h.question if isinstance(h, Answer) else h for h in history]

@@ -224,6 +224,8 @@ def _human(answer: Any) -> str:
     scope = Filters.from_dict(answer.filters).describe()
     if scope:
         lines[-1:-1] = [f"asked under filters: {scope}"]
+    if answer.standalone_question:  # a follow-up made standalone, or typos corrected
+        lines[-1:-1] = [f"searched for: {answer.standalone_question}"]
     for repair in answer.repairs:
         lines.append(f"checked: {repair.action}: {repair.detail}")
     if answer.repairs:

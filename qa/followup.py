@@ -27,7 +27,7 @@ from qa.errors import LLMError
 from qa.extractive import fold
 from qa.question import analyse
 from qa.retrieve import Ranking
-from qa.types import Answer
+from qa.types import Answer, Outcome
 
 if TYPE_CHECKING:
     from qa.llm import Chat, Message
@@ -89,7 +89,10 @@ def follow_up(ranking: Ranking, history: Sequence[str | Answer]) -> Ranking:
     previous = next((h for h in reversed(history) if isinstance(h, Answer)), None)
     if previous is None or not previous.citations:
         return ranking
-    said = {fold(c.sentence) for c in previous.citations}
+    # What the previous answer said is not said again; passages offered as "not sure" were
+    # not said, and may be what this question was after, unless it asks for the other side.
+    again = previous.outcome is not Outcome.ANSWER and not ranking.question.other_side
+    said = set() if again else {fold(c.sentence) for c in previous.citations}
     keep = [n for n, r in enumerate(ranking.ranked) if fold(r.text) not in said]
     penalty = np.zeros(len(ranking.ranked))
     if ranking.question.other_side:

@@ -5,7 +5,8 @@ prompt, a `qa.llm.Chat` writes the reply, `qa.check` checks it against the evide
 only joins them: it reads from the store what the evidence needs (neighbouring sentences,
 article headers), streams the model's draft, and ends with the checked reply. A reply that
 cannot be made trustworthy (empty, no markers, nothing supported, cut off, past the deadline)
-raises `LLMError`, and the caller answers extractively instead.
+raises `LLMError`, and the caller answers extractively instead; a reply cut off after some
+finished sentences keeps those, checked, with a `cut_off` repair saying so.
 
 Streamed `Delta`s carry `unchecked=True`: they are the model's draft, to be shown as such until
 the checked reply replaces them.
@@ -16,8 +17,10 @@ the checked reply replaces them.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa import evidence as numbering
@@ -26,7 +29,7 @@ from qa.cite import cite
 from qa.errors import LLMError
 from qa.evidence import Evidence
 from qa.markers import complete_markers, open_marker_start
-from qa.types import Citation, Delta, Retrieved
+from qa.types import Citation, Delta, Repair, Retrieved
 
 if TYPE_CHECKING:
     from qa.config import AnswerOptions
@@ -37,6 +40,10 @@ if TYPE_CHECKING:
 # Said when the model abstains although the offline answerer is confident (`qa.assistant`).
 ABSTENTION_OVERRULED = (
     "the model replied that the articles don't say, but retrieval found the answer"
+)
+ABSTENTION_HELD = (
+    "the model replied that the articles don't say, but the closest passages state what the "
+    "question asks"
 )
 
 
@@ -104,9 +111,32 @@ class LLMAnswerer:
                 if exc.kind == "context" and limit > 1 and not reply:
                     limit //= 2  # the server's window is smaller than configured: less evidence
                     continue
-                raise
+                kept = _before_the_cut("".join(reply)) if exc.kind == "cut_off" else ""
+                if not kept:
+                    raise
+                # The sentences finished before the cut are checked like any reply and kept,
+                # marked as cut off; the sentence being written is dropped, never shown.
+                checked = check(kept, evidence, self.scorer, self.options.check)
+                dropped = "".join(reply)[len(kept) :].strip()
+                note = Repair("cut_off", dropped, f"{exc}; the sentences before the cut are kept")
+                yield replace(checked, repairs=(*checked.repairs, note))
+                return
             break
         yield check("".join(reply), evidence, self.scorer, self.options.check)
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?:\s*\[[\d,\s]+\])*(?=\s|$)")
+
+
+def _before_the_cut(reply: str) -> str:
+    """The reply up to the end of its last finished sentence, its markers included: "A [1]. B
+    [2" -> "A [1]."; "" when no sentence was finished."""
+    hold = open_marker_start(reply)
+    finished = reply if hold is None else reply[:hold]
+    ends = [m.end() for m in _SENTENCE_END.finditer(finished)]
+    if hold is None and finished.rstrip() and ends and ends[-1] >= len(finished.rstrip()):
+        return finished.rstrip()  # cut just after a finished sentence
+    return finished[: ends[-1]] if ends else ""
 
 
 class _StreamDisplay:

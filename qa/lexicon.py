@@ -1,9 +1,10 @@
 """Words with a fixed meaning that several readers of text share: months, weekdays, small
-numbers written out."""
+numbers written out, stopwords; and what a word is (`WORD`)."""
 
 from __future__ import annotations
 
 import calendar
+import re
 
 FULL_MONTHS: tuple[str, ...] = tuple(m.lower() for m in calendar.month_name if m)
 # "march", "mar" and "sept" -> 3, 3, 9
@@ -51,3 +52,7 @@ themselves then there these they this those through to too under until up very w
 what when where which while who whom why will with would you your yours yourself yourselves
 say says said tell told according also many much whose anyone someone something"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+# A word as the collection's vocabulary counts it and the speller reads a question: a run of
+# letters, so "Halcyon-2" and "didn't" give "halcyon", "didn".
+WORD = re.compile(r"[^\W\d_]+")

@@ -24,6 +24,7 @@ from qa.errors import LLMError, NewsqaError
 from qa.index import VectorIndex
 from qa.ranker import load_model
 from qa.retrieve import Retriever
+from qa.spelling import Speller
 from qa.store import Store
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class Library:
     vectors: VectorIndex  # the sentence vectors (Chroma)
     embedder: Embedder  # the question-side embedding model
     retriever: Retriever  # hybrid retrieval and the learned ranker over the three above
+    speller: Speller  # misspelt question words -> the store's own words (read at first use)
     answering: AnswerOptions  # the configured options, also for models a fixture scripts
     llm: LLMAnswerer | None  # the configured model's answerer; None when there is none
     llm_unavailable: str | None  # why there is no model although one was asked for
@@ -81,6 +83,7 @@ def open_library(settings: Settings, *, today: date | None = None) -> Library:
         vectors=vectors,
         embedder=embedder,
         retriever=retriever,
+        speller=Speller(store),
         answering=settings.answering,
         llm=llm,
         llm_unavailable=unavailable,

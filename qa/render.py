@@ -107,6 +107,9 @@ def answer_html(answer: Answer, *, turn: int) -> str:
     scope = Filters.from_dict(answer.filters).describe()
     if scope:
         badge += f'<div class="nq-filters">Asked under filters: {html.escape(scope)}</div>'
+    if answer.standalone_question:  # a follow-up made standalone, or typos corrected
+        searched = html.escape(answer.standalone_question)
+        badge += f'<div class="nq-filters">Searched for: {searched}</div>'
     return f'<div class="nq-answer">{badge}{"".join(paragraphs)}</div>'
 
 

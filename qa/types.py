@@ -160,7 +160,8 @@ class Repair:
     `action` is one of: dropped_marker (pointed at no evidence sentence), recited (the claim is
     supported by another retrieved sentence than the one cited), unsupported (no retrieved
     sentence supports it: marked in the text), removed (the same, with the sentence taken out),
-    uncited (the sentence carried no marker).
+    uncited (the sentence carried no marker), cut_off (the reply stopped mid-sentence: the
+    finished sentences before the cut are kept, `sentence` is the unfinished one, dropped).
     """
 
     action: str
@@ -206,7 +207,8 @@ class Answer:
     retrieved: tuple[Retrieved, ...] = ()
     related: tuple[Citation, ...] = ()  # closest passages offered when abstaining
     timings_ms: dict[str, float] = field(default_factory=dict)
-    standalone_question: str | None = None  # the follow-up as rewritten for retrieval
+    # The question as searched, when not as asked: a follow-up made standalone, typos corrected.
+    standalone_question: str | None = None
     repairs: tuple[Repair, ...] = ()  # what the citation check changed in a model's answer
     # Why an LLM answer was not used and this extractive one was given instead (one line).
     fallback_reason: str | None = None

@@ -83,6 +83,8 @@ BAD_MODELS = [
     "cut_off",
     "false_abstention",
 ]
+# The unfinished sentence of a reply cut off mid-marker: never shown.
+_CUT_TAIL = "The fighting then spread along the border to a second crossing"
 _FALSE_TAIL = "the decision was later reversed after protests"
 _HIDDEN = "The government later resigned over the affair"
 _INJECTED = "Readers can claim a refund at http://refunds.example/claim"
@@ -185,8 +187,8 @@ def bad_reply(kind: str, body: dict[str, Any]) -> tuple[str, str | None, str]:
         return f"{true} [{first}][{last}].", f"[{last}]" if last_text != items[0][1] else None, true
     if kind == "obeys_injection":
         return f"{good} {_INJECTED} [{first}].", _INJECTED, true
-    if kind == "cut_off":
-        return f"{good} {true[:30]} [{first}", true[:30], true
+    if kind == "cut_off":  # a finished, true sentence, then one cut mid-marker
+        return f"{good} {_CUT_TAIL} [{first}", _CUT_TAIL, true
     if kind == "false_abstention":
         return "The articles don't say.", "The articles don't say", true
     made = falsify(kind, items, _headers(body))
@@ -220,7 +222,7 @@ def judge(kind: str, results: list[tuple[Answer, str | None, str]]) -> tuple[int
             else:
                 piece = _shown(answer, fragment)
                 unflagged += piece is not None and "[unsupported]" not in piece
-        if kind in ("cut_off", "false_abstention") or not true:
+        if kind == "false_abstention" or not true:
             continue  # these replies hold no whole correct sentence (or there was no reply)
         correct += 1
         piece = _shown(answer, true)

@@ -20,7 +20,7 @@ from qa.assistant import Assistant
 from qa.cli import main
 from qa.config import Settings
 from qa.embed import SentenceTransformerEmbedder
-from qa.generate import ABSTENTION_OVERRULED
+from qa.generate import ABSTENTION_HELD, ABSTENTION_OVERRULED
 from qa.store import Store
 from qa.types import Answer, Delta, Outcome
 from tests.helpers import free_port
@@ -520,6 +520,24 @@ def test_a_cut_off_stream_is_a_failure_with_a_reason(
     assert "[unsupported]" not in answer.text
 
 
+def test_a_stream_cut_mid_marker_keeps_the_checked_sentences_before_the_cut(
+    sample_settings: Settings,
+) -> None:
+    def reply(body: dict[str, Any]) -> str:
+        return (
+            "Three Valdorian soldiers were killed at the Tarnov Pass, Valdoria's defence "
+            f"ministry said [{cite(body, THREE_KILLED)}]. Two of the wounded were in a serious "
+            f"condition [{cite(body, WOUNDED)}]. The fighting lasted for nine hours ["
+        )
+
+    answer, _ = ask(sample_settings, [Reply(compute=reply, finish=None)])
+    assert answer.mode == "llm" and answer.fallback_reason is None
+    assert len(answer.citations) == 2 and "nine hours" not in answer.text
+    assert "[unsupported]" not in answer.text
+    (cut,) = [r for r in answer.repairs if r.action == "cut_off"]
+    assert "nine hours" in cut.sentence and "cut off" in cut.detail
+
+
 def test_doctor_fails_on_empty_content(sample_settings: Settings) -> None:
     with ScriptedLLM([Reply("")]) as server:
         result = run_cli(["doctor"], server_env(sample_settings, server))
@@ -558,3 +576,14 @@ def test_a_model_abstaining_does_not_replace_a_confident_offline_answer(
     answer, _ = ask(sample_settings, [Reply("The articles don't say.")], question=question)
     assert answer.mode == "extractive" and answer.citations and not answer.abstained
     assert ABSTENTION_OVERRULED in (answer.fallback_reason or "")
+
+
+def test_a_model_abstaining_does_not_hide_passages_that_state_what_is_asked(
+    sample_settings: Settings,
+) -> None:
+    # Not sure offline (closest evidence), but a passage binds a number of homes to the power
+    # coming back: the model's "don't say" is not the last word.
+    question = "How many homes had their electricity back by Tuesday?"
+    answer, _ = ask(sample_settings, [Reply("The articles don't say.")], question=question)
+    assert answer.mode == "extractive" and answer.outcome is Outcome.EVIDENCE
+    assert answer.citations and ABSTENTION_HELD in (answer.fallback_reason or "")

@@ -161,6 +161,13 @@ def test_the_filters_an_answer_was_asked_under_are_shown_and_exported() -> None:
     assert "Asked under" not in answer_html(Answer("Q?", "A.", (), Outcome.ANSWER), turn=1)
 
 
+def test_the_question_as_searched_is_shown_escaped() -> None:
+    answer = Answer("How many resdents?", "A. [1]", (citation(),), Outcome.ANSWER,
+                    standalone_question="How many <b>residents</b>?")  # fmt: skip
+    assert "Searched for: How many &lt;b&gt;residents&lt;/b&gt;?" in answer_html(answer, turn=0)
+    assert "Searched for" not in answer_html(Answer("Q?", "A.", (), Outcome.ANSWER), turn=0)
+
+
 def test_sentences_cited_from_one_article_share_one_card_each_with_its_anchor() -> None:
     from qa.render import article_sources_html, by_article
 

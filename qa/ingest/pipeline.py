@@ -142,6 +142,11 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         self.store.bind_embedding_model(self.settings.embed_model)
+        # An index made before the vocabulary has it empty: counted from the stored sentences
+        # now, once, before this run's articles add theirs (instant when it is complete).
+        filling = time.perf_counter()
+        self.store.fill_vocabulary()
+        report.add_time("fill_vocabulary", time.perf_counter() - filling)
         inputs = list(expand_inputs(specs))
         for done, found in enumerate(inputs, start=1):
             if isinstance(found, InputError):

@@ -2,15 +2,16 @@
 
 One `Protocol` per storage job (`protocols`): reading articles (`ArticleReader`), ingest's
 writes (`ArticleWriter`), lexical search over sentences (`SentenceSearch`), what the vector
-index still has to catch up with (`VectorOutbox`), `StatsReader` and `MetaStore`; and for the
-tables the page keeps in the same file, `FeedbackStore` (`qa.feedback`) and `ConversationStore`
-(`qa.conversations`), which open their own connection through `connect`. Records cross
-the boundary as the frozen dataclasses of `rows`, never as an engine's rows. The SQLite engine
-(`qa.store.sqlite`) does each job in a module of its own over one shared `Database`; `Store` is
-all of them over one file, with FTS5 for BM25, and safe to share between threads: every
-statement and transaction holds one `threading.RLock` (`Store.open(path, lock=app_lock)`).
-Chroma only holds vectors (`qa.index`); `articles.indexed` and the `vector_deletes` outbox say
-what it still has to catch up with.
+index still has to catch up with (`VectorOutbox`), claims (`ClaimStore`), the raw words a
+misspelt question is corrected to (`VocabularyStore`), `StatsReader` and `MetaStore`; and for
+the tables the page keeps in the same file, `FeedbackStore` (`qa.feedback`) and
+`ConversationStore` (`qa.conversations`), which open their own connection through `connect`.
+Records cross the boundary as the frozen dataclasses of `rows`, never as an engine's rows. The
+SQLite engine (`qa.store.sqlite`) does each job in a module of its own over one shared
+`Database`; `Store` is all of them over one file, with FTS5 for BM25, and safe to share
+between threads: every statement and transaction holds one `threading.RLock`
+(`Store.open(path, lock=app_lock)`). Chroma only holds vectors (`qa.index`); `articles.indexed`
+and the `vector_deletes` outbox say what it still has to catch up with.
 
 Adding an engine is one new module per interface, not a change to callers, which are typed
 with these Protocols. Another text search: a module with a class that implements
@@ -37,6 +38,7 @@ from qa.store.protocols import (
     SentenceSearch,
     StatsReader,
     VectorOutbox,
+    VocabularyStore,
 )
 from qa.store.rows import ArticleSummary, ConversationInfo, SaveResult, SourceRef, StoreStats
 from qa.store.sqlite.database import connect
@@ -60,6 +62,7 @@ __all__ = [
     "Store",
     "StoreStats",
     "VectorOutbox",
+    "VocabularyStore",
     "connect",
     "timestamp",
 ]

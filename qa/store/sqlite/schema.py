@@ -67,4 +67,8 @@ CREATE TABLE IF NOT EXISTS claims (
     version TEXT NOT NULL,
     data TEXT NOT NULL
 ) WITHOUT ROWID;
+-- The collection's raw words (`qa.store.sqlite.vocabulary`): lower-cased runs of 3+ letters and
+-- how many stored sentences use each. An index made before it gets it empty on its next open,
+-- and the next ingest fills it from the stored sentences.
+CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 """

@@ -1,8 +1,9 @@
 """`Store`: every storage job of `qa.store.protocols` done on one SQLite file.
 
-The parts (`SqliteArticles`, `SqliteWriter`, `SqliteSearch`, `SqliteOutbox`, `SqliteStats`)
-each do one job on the `Database` they share; the Store inherits them all, so callers that open
-the whole index keep one object, and callers typed with one job take it as that job.
+The parts (`SqliteArticles`, `SqliteWriter`, `SqliteSearch`, `SqliteOutbox`, `SqliteStats`,
+`SqliteClaims`, `SqliteVocabulary`) each do one job on the `Database` they share; the Store
+inherits them all, so callers that open the whole index keep one object, and callers typed with
+one job take it as that job.
 
     store = Store.open(Path("index/newsqa.sqlite3"))
     article = store.article("3f2a9c0d1e2b4a5c")
@@ -22,11 +23,19 @@ from qa.store.sqlite.database import Database
 from qa.store.sqlite.outbox import SqliteOutbox
 from qa.store.sqlite.search import SqliteSearch
 from qa.store.sqlite.stats import SqliteStats
+from qa.store.sqlite.vocabulary import SqliteVocabulary
 from qa.store.sqlite.writer import SqliteWriter
 
 
 class Store(
-    SqliteArticles, SqliteWriter, SqliteSearch, SqliteOutbox, SqliteStats, SqliteClaims, MetaStore
+    SqliteArticles,
+    SqliteWriter,
+    SqliteSearch,
+    SqliteOutbox,
+    SqliteStats,
+    SqliteClaims,
+    SqliteVocabulary,
+    MetaStore,
 ):
     """Articles, sentences and their bookkeeping in one SQLite file; safe to share between
     threads."""

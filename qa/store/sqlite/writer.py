@@ -1,5 +1,7 @@
 """Ingest's writes to SQLite: every article of one container in one transaction, wire copies
-linked as they arrive, orphaned articles deleted and queued for the vector index to drop.
+linked as they arrive, orphaned articles deleted and queued for the vector index to drop; the
+vocabulary (`vocabulary`) counts the words of the sentences written and deleted, in the same
+transaction.
 
 SQLite gives what local Chroma lacks: transactions (an interrupted ingest leaves every article
 either fully stored or absent) and, through the triggers of `schema`, an FTS5 index that
@@ -20,6 +22,7 @@ from qa.store.clock import timestamp
 from qa.store.protocols import ArticleWriter
 from qa.store.rows import SaveResult, SourceRef
 from qa.store.sqlite.database import SqlitePart
+from qa.store.sqlite.vocabulary import add_words, remove_words, sentence_words
 from qa.types import Article
 
 
@@ -119,6 +122,7 @@ class SqliteWriter(SqlitePart, ArticleWriter):
                 for s in article.sentences
             ],
         )
+        add_words(self._db, sentence_words(s.text for s in article.sentences))
 
     def _link_near_duplicates(self, article_id: str, threshold: float) -> None:
         # Wire copies share most sentences word for word; containment of normalised sentence
@@ -158,6 +162,8 @@ class SqliteWriter(SqlitePart, ArticleWriter):
 
     def _delete_article(self, article_id: str) -> None:
         # Sentences first, so the FTS delete trigger sees each row; then queue the vectors.
+        texts = self._db.rows("SELECT text FROM sentences WHERE article_id = ?", (article_id,))
+        remove_words(self._db, sentence_words(str(row["text"]) for row in texts))
         self._db.run("DELETE FROM sentences WHERE article_id = ?", (article_id,))
         self._db.run(
             "DELETE FROM article_links WHERE article_id = ? OR other_id = ?",
