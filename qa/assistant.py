@@ -181,7 +181,7 @@ class Assistant:
             search_text, filters, analysed=_analysed(asked, search_text)
         )
         if search_text != asked:
-            ranking = follow_up(ranking, history)
+            ranking = follow_up(ranking, history, self._claims_for_sides(ranking, history))
         if self.lib.reranker is not None:
             ranking = ranking.reordered(self.lib.reranker.rerank(search_text, ranking.ranked))
         timings["retrieve"] = (time.perf_counter() - started) * 1000 - timings["rewrite"]
@@ -268,6 +268,14 @@ class Assistant:
             retrieved=shown,
             repairs=checked.repairs,
         )
+
+    def _claims_for_sides(self, ranking: Ranking, history: History) -> dict[str, Claims] | None:
+        """For "what did the other side say?": the statements of the candidates and of the
+        previous answer, whose speakers say which side each sentence is."""
+        if not ranking.question.other_side:
+            return None
+        previous = [c.sentence for h in history if isinstance(h, Answer) for c in h.citations]
+        return self.lib.store.claims_of([*previous, *(r.text for r in ranking.ranked)])
 
     def _holds_asked(self, question: Question, answer: Answer) -> bool:
         if answer.outcome is not Outcome.EVIDENCE or not answer.citations:

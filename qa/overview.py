@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.brief.extract import figures_in, speakers
+from qa.brief.people import whos_who
 from qa.escape import date_span
 from qa.types import Outcome
 
 if TYPE_CHECKING:
+    from qa.claims import Claims
     from qa.library import Library
 
 SAME_STORY = 0.6  # cosine of lead vectors above which two articles report the same story
@@ -116,10 +118,23 @@ def _questions(library: Library, article_ids: list[str], wanted: int) -> tuple[s
         article = library.store.article(article_id)
         if article is None:
             continue
-        for sentence in article.sentences[:6]:
+        opening = article.sentences[:6]
+        claims = library.store.claims_of(s.text for s in article.sentences)
+        for sentence in opening:
             for measure, _value in figures_in(sentence.text):
                 noun, _, event = measure.partition(" ")
                 candidates.append(f"How many {noun} were {event}?")
+        if claims:  # names as the article gives them in full ("Marcus Hallberg"), with roles
+            read = [_Read(article_id, s.text, 1.0 if s in opening else 0.0, claims.get(s.text))
+                    for s in article.sentences]  # fmt: skip
+            for speaker in whos_who(read, limit=4):
+                if not speaker.person:
+                    continue
+                if speaker.role:
+                    candidates.append(f"Who is {speaker.name}?")
+                candidates.append(f"What did {speaker.name} say?")
+            continue
+        for sentence in opening:
             for name, role in speakers(sentence.text):
                 if role:
                     candidates.append(f"Who is {name}?")
@@ -133,6 +148,14 @@ def _questions(library: Library, article_ids: list[str], wanted: int) -> tuple[s
         if assistant.ask(question).outcome is Outcome.ANSWER:
             chosen.append(question)
     return tuple(chosen)
+
+
+@dataclass(frozen=True)
+class _Read:  # a sentence as who's who reads it
+    article_id: str
+    text: str
+    relevance: float
+    claims: Claims | None
 
 
 def _plain(title: str) -> str:

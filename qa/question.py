@@ -61,13 +61,18 @@ _WHERE = re.compile(r"^\s*where\b|\bwhich (?:city|country|town|region|venue|plac
 _WHY = re.compile(r"^\s*why\b|\bwhat (?:reasons?|caused|led to|prompted|explanation)\b"
                   r"|\bhow come\b|\bfor what reason\b|\bwhy (?:did|does|was|is|were|are|do)\b",
                   re.I)  # fmt: skip
-_WHO = re.compile(r"^\s*(?:who|whom)\b|\bwhich (?:official|minister|person|man|woman|player|"
+_WHO = re.compile(r"^\s*(?:who|whom)\b|\bwhich (?:\w+ ){0,2}?(?:official|minister|person|man|"
+                  r"woman|player|"
                   r"manager|coach|actor|actress|singer|star|director|executive|boss|leader|"
-                  r"politician|mp|judge|athlete|member)s?\b|\bwho\b", re.I)  # fmt: skip
+                  r"politician|mp|judge|athlete|member|figure)s?\b|\bwho\b", re.I)  # fmt: skip
 _WHICH_ORG = re.compile(r"\bwhich (?:company|firm|group|agency|organisation|organization|team|"
                         r"band|film|album|show|programme|game|brand|"
                         r"club|party|bank|airline|network|country|government|union|studio|"
-                        r"broadcaster|newspaper|body|authority|carrier)s?\b", re.I)  # fmt: skip
+                        r"broadcaster|newspaper|body|authority|carrier)s?\b"
+                        # "which union leader" asks for a person of the organisation
+                        r"(?!\s+(?:leader|chief|boss|head|president|chairman|chairwoman|"
+                        r"spokes(?:man|woman|person)|official|member|figure|executive)s?\b)",
+                        re.I)  # fmt: skip
 _WHAT_SAY = re.compile(
     r"\b(?:what|how) (?:did|does|has|have|do|had|was|is) (?P<who>.{2,80}?) "
     r"(?P<verb>say|said|tell|told|claim|announce|respond|react|reply|think|argue|comment|"
@@ -97,6 +102,7 @@ _LATEST = re.compile(
     re.I,
 )
 _COUNTED = re.compile(r"\bhow many (?P<noun>[a-z][a-z-]+)", re.I)
+_AGE = re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)  # counts an age
 _NAME = re.compile(
     r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’.-]*(?:\s+(?:of\s+|de\s+|van\s+)?[A-Z][\w'’.-]+)*"
 )
@@ -168,7 +174,7 @@ def analyse(question: str) -> Question:
         names=tuple(dict.fromkeys(names_in(question))),
         agent=_strip_determiners(agent) if agent else None,
         verb=verb,
-        counted=stem(counted["noun"].lower()) if counted else None,
+        counted=stem(counted["noun"].lower()) if counted else _AGE.search(question) and "age",
         latest=bool(_LATEST.search(question)),
         other_side=bool(_OTHER_SIDE.search(question)),
     )

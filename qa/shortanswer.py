@@ -172,6 +172,9 @@ def _best(question: Question, claims: Claims | None) -> _Found | None:
 
 def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
     asked = words_of(question.text)
+    # "How much is she worth?" and the sentence's one sum of money ("a £67m fortune"): the
+    # only amount there is answers a money question, though weakly bound.
+    sums = [f for f in figures if f.unit in _CURRENCIES and not f.negated]
     for figure in figures:
         if figure.negated or figure.value is None or figure.text in question.text:
             continue
@@ -183,7 +186,8 @@ def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
         )
         noun_asked = bool(figure.counts and stem(figure.counts) in asked)
         verb = bool(figure.verb and stem(figure.verb) in asked)
-        score = 2.0 * counts + 1.0 * noun_asked + 1.0 * verb + 0.5 * money
+        only = question.answer_type == MONEY and sums == [figure]
+        score = 2.0 * counts + 1.0 * noun_asked + 1.0 * verb + 0.5 * money + 0.5 * only
         if score >= 1.0:  # bound to the question, not merely near its words
             yield _Found(_key(figure), _shown(figure), score, counts or (noun_asked and verb))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ FLOOD = [
         ("It will spend 2.5 billion crowns.", "2.5 billion", 2.5e9, "crowns", "spend", False),
         ("Sales rose 14% last year.", "14", 14.0, "%", "rise", False),
         ("Profit fell to $1.2bn.", "1.2bn", 1.2e9, None, "fall", False),
+        ("Profit rose to $52m last year.", "52m", 52e6, None, "rise", False),
     ],
 )  # fmt: skip
 def test_a_figure_is_bound_to_what_it_counts_and_its_verb(
@@ -156,3 +158,32 @@ def test_claims_of_an_older_annotator_read_without_statements_or_tenses() -> Non
     claims = Claims.from_dict(old)
     assert claims.statements == () and claims.mentions[0].tense is None
     assert Claims.from_dict(annotate(FLOOD)[0].to_dict()) == annotate(FLOOD)[0]
+
+
+def test_a_parse_the_reader_does_not_expect_costs_that_sentence_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One sentence whose reading raises must not stop reading the parses: with worker
+    # processes, leaving spaCy's generator early left it waiting for them for ever (an ingest
+    # of the 2,293 articles hung). It gets empty claims, the others theirs.
+    real_claims, real_nlp = claims_module._claims, claims_module._pipeline()
+    finished: list[bool] = []
+
+    class Watched:
+        def pipe(self, texts: list[str], **options: object) -> Iterator[object]:
+            yield from real_nlp.pipe(texts, batch_size=8)
+            finished.append(True)
+
+        def __call__(self, text: str) -> object:
+            return real_nlp(text)
+
+    def fragile(doc: object) -> Claims:
+        if "Golden rule" in doc.text:  # type: ignore[attr-defined]
+            raise IndexError("list index out of range")
+        return real_claims(doc)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(claims_module, "_claims", fragile)
+    monkeypatch.setattr(claims_module, "_pipeline", lambda: Watched())
+    read = claims_module.annotate(["Golden rule 'intact' says ex-aide", "Pay rose 3% in May."])
+    assert read[0] == Claims() and read[1].figures
+    assert finished == [True]

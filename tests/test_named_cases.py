@@ -4,6 +4,8 @@ a crossing that "will reopen on Monday" in a Friday article)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qa.assistant import Assistant
@@ -83,3 +85,26 @@ def test_whos_who_gives_full_names_roles_and_each_side_its_own_words(library: Li
     for name, person in people.items():
         if "ministry" in name:
             assert name in person.statement
+
+
+def test_the_other_side_is_the_accused_answering_back(library: Library) -> None:
+    assistant = Assistant(library)
+    first = assistant.ask("Who did Sarvia accuse of provoking fire?")
+    follow = assistant.ask("And what did the other side say?", history=[first])
+    shown = follow.citations or follow.related
+    assert shown and "Norland's foreign ministry blamed" in shown[0].sentence
+
+
+def test_a_briefing_of_undated_articles_says_why_it_has_no_timeline(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # No Date header: "on Monday" cannot be placed, and is never guessed.
+    (folder / "flare.txt").write_text("Sarvia and Norland trade blame after border clash\n\n"
+                                      + "\n\n".join(FLARE_UP) + "\n", encoding="utf-8")  # fmt: skip
+    settings = Settings(index_dir=tmp_path / "index")
+    Ingestor(settings, embedder=embedder).ingest([str(folder)])
+    briefing = Briefer(open_library(settings)).brief("Sarvia Norland border clash")
+    assert briefing.timeline == []
+    assert any("no timeline" in n and "publication date" in n for n in briefing.notices)

@@ -25,3 +25,7 @@ def test_the_sample_stories_are_found_with_their_outlets_dates_and_working_quest
     for story in found:
         for question in story.questions:
             assert assistant.ask(question).outcome is Outcome.ANSWER
+    asked = [q for s in found for q in s.questions]
+    # Names as the articles give them in full, never a title cut in two ("Executive Marcus").
+    named = [q for q in asked if q.startswith(("What did", "Who is"))]
+    assert named and not any(q.split()[2] in ("Executive", "Minister", "Director") for q in named)

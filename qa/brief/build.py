@@ -127,6 +127,11 @@ class Briefer:
         if mode == "llm":
             briefing.key_points = self._model_key_points(topic, pool, registry, briefing)
         briefing.timeline = self._timeline(pool, registry)
+        if not briefing.timeline:
+            briefing.notices.append(
+                "no timeline: none of the articles has a publication date, so no date they "
+                "give ('on Monday') can be placed, and none is guessed"
+            )
         briefing.people = self._people(pool, registry)
         briefing.disagreements = self._disagreements(pool, registry)
         briefing.new_since, briefing.whats_new = self._whats_new(topic, pool, registry, new_since)
