@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa import prompts
-from qa.brief.extract import accuser, speakers
+from qa.brief.extract import accuser, side_keys, speakers
 from qa.claims import Claims
 from qa.errors import LLMError
 from qa.extractive import fold
@@ -111,12 +111,12 @@ def follow_up(
         spoken = [st for c in previous.citations for st in known.get(c.sentence, _NONE).statements]
         aimed: set[str] = set()
         if spoken:  # who spoke and whom they aimed at, as the parse read it
-            quoted = set().union(*(_names(st.speaker) for st in spoken)) | _names(asked or "")
-            aimed = set().union(*(_names(st.target or "") for st in spoken)) - quoted
+            quoted = set().union(*(side_keys(st.speaker) for st in spoken)) | _names(asked or "")
+            aimed = set().union(*(side_keys(st.target or "") for st in spoken)) - quoted
         for n, r in enumerate(ranking.ranked):
             statements = known.get(r.text, _NONE).statements
             speaking = (
-                set().union(*(_names(st.speaker) for st in statements))
+                set().union(*(side_keys(st.speaker) for st in statements))
                 if statements
                 else _sides([r.text])
             )

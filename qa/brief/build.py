@@ -34,6 +34,7 @@ from qa.brief.extract import (
     accuser,
     figures_in,
     person_key,
+    side_keys,
     side_of,
     speakers,
 )  # fmt: skip
@@ -493,20 +494,14 @@ def _answered_accusations(sentences: list[_Sentence]) -> list[tuple[str, _Senten
         if st.verb in _ACCUSING and not st.negated
     ]
     for accusation, said in accusations:
-        accused = _side_words(accusation.target or "")
+        accused = side_keys(accusation.target or "")
         for answer, answered in answers:
-            if answered is said or not accused & _side_words(answer.speaker):
+            if answered is said or not accused & side_keys(answer.speaker):
                 continue
-            if _side_words(answer.target or answer.content) & accused:
+            if side_keys(answer.target or answer.content) & accused:
                 continue  # the accused blaming itself is no answer
             return [(accusation.speaker, said), (answer.speaker, answered)]
     return []
-
-
-def _side_words(text: str) -> set[str]:
-    # "Sarvia", "Sarvian forces", "Sarvia's ministry" are one side: names by their first six
-    # letters, which a country shares with its people's adjective.
-    return {w[:6].lower() for w in re.findall(r"\b[A-Z][a-z]+", text) if len(w) > 3}
 
 
 def _event_date(sentence: _Sentence, published: date) -> tuple[date, str] | None:

@@ -165,6 +165,13 @@ def person_key(name: str) -> str:
     return words[-1].lower() if words else name.lower()
 
 
+def side_keys(text: str) -> set[str]:
+    """The sides a speaker or a target names: "Sarvia", "Sarvian forces", "Sarvia's ministry"
+    are one side, a name by its first six letters, which a country shares with its people's
+    adjective (Valdoria, Valdorian)."""
+    return {w[:6].lower() for w in re.findall(r"\b[A-Z][a-z]+", text) if len(w) > 3}
+
+
 def side_of(actor: str) -> str:
     # "Col. Ilse Marek (spokesperson for Valdoria's defence ministry)" and "Valdoria" are one
     # side; the country or organisation named first in the attribution decides.

@@ -26,11 +26,9 @@ _PRONOUNS = frozenset(
     """he she they it we i you who which that this officials sources others some many both
     each all""".split()  # noqa: SIM905
 )
+# A title anywhere in a name or role: "Dr. Miro Tessaly", "UN special envoy Dr.".
 _TITLE = re.compile(
-    r"^(?:(?:Mr|Mrs|Ms|Dr|Prof|Sir|Gen|Lt|Col|Maj|Capt|Sgt|Sen|Rep|Gov|Rev)\.?\s+)+", re.I
-)
-_ANY_TITLE = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Gen|Lt|Col|Maj|Capt|Sgt|Sen|Rep|Gov|Rev)\.(?=\s|$)"
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Gen|Lt|Col|Maj|Cpl|Capt|Sgt|Sen|Rep|Gov|Rev)\.?(?=\s|$)"
 )
 _VERBS_OF_NOTE = frozenset(
     "urge accuse blame deny warn claim demand condemn reject vow threaten promise".split()  # noqa: SIM905
@@ -105,7 +103,7 @@ def _full_names(sentences: Sequence[_Read]) -> dict[tuple[str, str], str]:
         for mention in sentence.claims.mentions:
             if mention.kind is not Kind.PERSON:
                 continue
-            name = _TITLE.sub("", mention.text).strip()
+            name = " ".join(_TITLE.sub("", mention.text).split())
             key = (sentence.article_id, _key(name))
             if len(name) > len(full.get(key, "")):
                 full[key] = name
@@ -128,10 +126,10 @@ def _name_and_role(
             speaker = " ".join(words[:-1]) + " " + person
     if person is None:  # an organisation or a body speaks: "Valdoria's defence ministry"
         return re.sub(r"^the\s+", "", speaker, flags=re.I), None, False
-    bare = _TITLE.sub("", person).strip()
+    bare = " ".join(_TITLE.sub("", person).split())
     name = full.get((article_id, _key(bare)), bare)
     rest = speaker.replace(person, " ")
-    role = " ".join(_ANY_TITLE.sub(" ", rest).split()).strip(" ,")
+    role = " ".join(_TITLE.sub(" ", rest).split()).strip(" ,")
     role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
     return name, (role if 3 <= len(role) <= 90 else None), True
 
