@@ -29,6 +29,8 @@ FLARE_UP = [
     "situation closely.",
     "The Orlen crossing will reopen to lorries on Monday, officials on both sides said.",
     'Kovacs said the bloc was ready to send monitors to the border "within days".',
+    "Residents of Orlen said they had spent the night in cellars.",
+    '"We heard the guns until dawn," said Ana Petrov, 54, a farmer.',
 ]
 OTHER = [
     "The Velgrad city council approved a new tram line on Thursday.",
@@ -81,6 +83,8 @@ def test_whos_who_gives_full_names_roles_and_each_side_its_own_words(library: Li
     # "Kovacs said ..." is listed under the name and role the article gives her.
     assert "Marta Kovacs" in people and people["Marta Kovacs"].role == "EU chief"
     assert "Farhan Okoye" in people and people["Farhan Okoye"].role == "UN deputy spokesperson"
+    assert people["Ana Petrov"].role == "farmer"  # her age is no role
+    assert "Orlen" not in people  # "Residents of Orlen" are no person called Orlen
     # A body's line is a sentence its own name says, never the other side's.
     for name, person in people.items():
         if "ministry" in name:

@@ -126,10 +126,13 @@ def _name_and_role(
             speaker = " ".join(words[:-1]) + " " + person
     if person is None:  # an organisation or a body speaks: "Valdoria's defence ministry"
         return re.sub(r"^the\s+", "", speaker, flags=re.I), None, False
+    rest = speaker.replace(person, " ")
+    if rest.strip().endswith(" of") or rest.strip() == "of":
+        return speaker, None, False  # "Residents of Dravic": people of a place, not a person
     bare = " ".join(_TITLE.sub("", person).split())
     name = full.get((article_id, _key(bare)), bare)
-    rest = speaker.replace(person, " ")
     role = " ".join(_TITLE.sub(" ", rest).split()).strip(" ,")
+    role = re.sub(r"^\d+,\s*", "", role)  # "Petra Holm, 54, a farmer": the age is no role
     role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
     return name, (role if 3 <= len(role) <= 90 else None), True
 
