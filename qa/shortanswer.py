@@ -213,6 +213,14 @@ def _names(
         # A name the question already gives ("second to Radcliffe") is not its answer.
         if mention.kind not in kinds or (words_of(mention.text) - STOPWORDS) & named:
             continue
+        # A person asked for by role ("which judge") is one the sentence names as that: none
+        # other is the answer, however near.
+        if (
+            question.role
+            and kinds == (Kind.PERSON,)
+            and question.role not in {stem(r) for r in mention.roles}
+        ):
+            continue
         # Bound to the question's verb ("when did the river peak": "peaked ... before 3 a.m.",
         # not "since records began in 1961") before the order of mention.
         bound = bool(mention.verb and stem(mention.verb) in asked)

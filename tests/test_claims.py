@@ -187,3 +187,19 @@ def test_a_parse_the_reader_does_not_expect_costs_that_sentence_only(
     read = claims_module.annotate(["Golden rule 'intact' says ex-aide", "Pay rose 3% in May."])
     assert read[0] == Claims() and read[1].figures
     assert finished == [True]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "roles"),
+    [
+        ("The talks were led by former labour court judge Harold Fenn.", "Harold Fenn",
+         ("judge",)),
+        ("The judge, Susan Illston, said she may hold hearings.", "Susan Illston", ("judge",)),
+        ("Victor Conte, the Balco founder, denied the charges.", "Victor Conte", ("founder",)),
+    ],
+)  # fmt: skip
+def test_a_person_keeps_the_role_nouns_the_sentence_gives(
+    sentence: str, name: str, roles: tuple[str, ...]
+) -> None:
+    person = next(m for m in annotate([sentence])[0].mentions if m.text == name)
+    assert set(roles) <= set(person.roles)

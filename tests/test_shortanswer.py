@@ -113,3 +113,16 @@ def test_the_short_answer_line_names_who_agrees_and_who_differs() -> None:
     assert data["agreement"] == [{"value": "3 soldiers", "citations": [1]},
                                  {"value": "5 soldiers", "citations": [2]}]  # fmt: skip
     assert Answer.from_dict(data) == differ
+
+
+def test_a_person_asked_for_by_role_is_one_named_as_that() -> None:
+    # "Who is the judge?" is not answered by the first person in the sentence.
+    from qa.claims import annotate
+    from qa.question import analyse
+    from qa.shortanswer import _best
+
+    sentence = "Victor Conte, the Balco founder, said the judge, Susan Illston, had been unfair."
+    found = _best(analyse("Who is the judge in the Balco case?"), annotate([sentence])[0])
+    assert found is not None and found.text == "Susan Illston"
+    alone = "Victor Conte, the Balco founder, denied the charges."
+    assert _best(analyse("Who is the judge in the Balco case?"), annotate([alone])[0]) is None
