@@ -319,7 +319,7 @@ class Assistant:
         citations = tuple(cite(store, n, r) for n, r in enumerate(sentences, start=1))
         beyond = _beyond(ranking.ranked, sentences)
         claims = store.claims_of([*(c.sentence for c in citations), *(r.text for r in beyond)])
-        wider = self._corroborated(ranking.question, sentences, citations, beyond, claims)
+        wider = self._corroborated(ranking.question, citations, beyond, claims)
         found = short_answer(ranking.question, wider, claims)
         kept = agreed(found, wider) or asked_of(found, ranking.question)
         if outcome is Outcome.EVIDENCE and kept:
@@ -352,7 +352,6 @@ class Assistant:
     def _corroborated(
         self,
         question: Question,
-        sentences: list[Retrieved],
         citations: tuple[Citation, ...],
         beyond: list[Retrieved],
         claims: Mapping[str, Claims],

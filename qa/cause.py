@@ -20,8 +20,10 @@ from qa.types import Retrieved
 
 FOLLOWING = 2  # sentences after the event read for its cause
 
-# A clause that gives a reason. "after" counts only before a clause or an act ("after the
-# union refused"), not before a span of time ("after six hours") or a date.
+# A clause that gives a reason. Not `qa.features`' reason pattern: that one is a feature of
+# the learned ranker, fit with its words ("after" alone included), and stays as it was fit.
+# Here "after" counts only before a clause or an act ("after the union refused"), not before a
+# span of time ("after six hours") or a date.
 _CAUSE = re.compile(
     r"\b(?:because|due to|owing to|as a result|the result of|blamed|caused by|led to|thanks to|"
     r"citing|in protest|on the grounds|the reason|was down to|driven by|prompted by|"

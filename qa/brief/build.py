@@ -307,7 +307,7 @@ class Briefer:
     def _people(self, pool: list[_Sentence], registry: _Registry) -> list[Person]:
         if any(s.claims is not None for s in pool):
             return [
-                Person(s.name, s.role, s.sentence.text, registry.cite(s.sentence), s.mentions)  # type: ignore[arg-type]
+                Person(s.name, s.role, s.sentence.text, registry.cite(s.sentence), s.mentions)
                 for s in whos_who(pool, PEOPLE)
             ]
         # Never annotated (no spaCy at ingest): who speaks, read from the words.

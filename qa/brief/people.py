@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
+from qa.brief.extract import person_key as _key
 from qa.claims import Kind
 
 if TYPE_CHECKING:
@@ -49,29 +50,32 @@ class _Read(Protocol):
     def claims(self) -> Claims | None: ...
 
 
+S = TypeVar("S", bound=_Read)
+
+
 @dataclass(frozen=True)
-class Speaker:
+class Speaker(Generic[S]):
     name: str
     role: str | None
-    sentence: _Read  # where their most newsworthy statement is
+    sentence: S  # where their most newsworthy statement is
     mentions: int
     person: bool = True  # False for an organisation, a country, a body
 
 
 @dataclass
-class _Heard:  # a speaker while the sentences are read
+class _Heard(Generic[S]):  # a speaker while the sentences are read
     name: str
     role: str | None
     best: float
-    sentence: _Read
+    sentence: S
     mentions: int = 0
     person: bool = True
 
 
-def whos_who(sentences: Sequence[_Read], limit: int) -> list[Speaker]:
+def whos_who(sentences: Sequence[S], limit: int) -> list[Speaker[S]]:
     """The speakers of the sentences, most often heard first."""
     full = _full_names(sentences)
-    heard: dict[str, _Heard] = {}
+    heard: dict[str, _Heard[S]] = {}
     for sentence in sorted(sentences, key=lambda s: -s.relevance):
         if sentence.claims is None or sentence.relevance < MIN_RELEVANCE:
             continue
@@ -135,11 +139,6 @@ def _name_and_role(
     role = re.sub(r"^\d+,\s*", "", role)  # "Petra Holm, 54, a farmer": the age is no role
     role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
     return name, (role if 3 <= len(role) <= 90 else None), True
-
-
-def _key(name: str) -> str:
-    words = _TITLE.sub("", name).split()
-    return words[-1].lower().strip(".,") if words else name.lower()
 
 
 def _newsworthy(statement: Statement) -> float:
