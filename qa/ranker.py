@@ -5,9 +5,9 @@ questions about BBC articles (never about the measuring set) and committed as
 `qa/models/ranker.json`:
 - the ranker scores each candidate sentence (the log-odds that it answers the question);
 - the confidence models read the top of a ranking (the margin to the next, whether it covers
-  the question's words and holds the wanted answer type) and give the probability that the top
-  sentence answers, and that the answer is among the first three; a calibrated cut-off on each
-  turns them into one of three outcomes.
+  the question's words, holds the wanted answer type, binds it to the question) and give the
+  probability that the top sentence answers, and that the collection answers the question at
+  all; a calibrated cut-off on each turns them into one of three outcomes.
 
     model = load_model()
     scores = model.ranker.scores(matrix)
@@ -47,6 +47,13 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
     "top_dense",
     "top_lexical",
     "same_article_share",  # of the top 5, how many share the top's article
+    # Read from the claims stored at ingest (`qa.shortanswer.binding`), for a question that asks
+    # a type they hold: how firmly the top sentence, and the best of the first three, binds a
+    # value of that type to the question. "Which judge ...?" with no judge named anywhere near
+    # the top is a question the articles do not answer, however well its words match.
+    "typed",
+    "top_bound",
+    "near_bound",
 )
 
 
@@ -93,6 +100,14 @@ class Linear:
         )
 
 
+# A question most of whose words no candidate sentence has ("How do I bake sourdough bread?"
+# of a news collection) is one the articles don't answer. A rule, not a weight: no training
+# question is off-topic (the feature is 0 for all but a few), so a learned weight on it is noise
+# that once gave such a question 80%.
+OFF_TOPIC = 0.5
+_FOCUS_ABSENT = CONFIDENCE_FEATURES.index("focus_absent")
+
+
 @dataclass(frozen=True)
 class Verdict:
     """How sure the top of a ranking is: its `outcome`, and the `probability` that the top
@@ -104,27 +119,30 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Confidence:
-    """Two readings of the same ranking: is its top sentence the answer (`top`), and is the
-    answer among its first three (`near`)? The first decides ANSWER, the second tells the
-    closest evidence from nothing close: a likely wrong top can still have the answer next."""
+    """Two readings of the same ranking: is its top sentence the answer (`top`), and does the
+    collection answer the question at all (`answerable`)? The first decides ANSWER, the second
+    tells the closest evidence from "the articles don't say": a likely wrong top can still sit
+    beside the answer, and a question the articles never answer still has a best match."""
 
     top: Linear
-    near: Linear
+    answerable: Linear
     answer_at: float  # P(top answers) from which the top sentences are given as the answer
-    evidence_at: float  # P(answer in the top 3) from which the closest passages are offered
+    evidence_at: float  # P(answerable) from which the closest passages are offered
 
     def probability(self, row: np.ndarray) -> float:
         return _sigmoid(float(self.top.scores(row.reshape(1, -1))[0]))
 
-    def near_probability(self, row: np.ndarray) -> float:
-        return _sigmoid(float(self.near.scores(row.reshape(1, -1))[0]))
+    def answerable_probability(self, row: np.ndarray) -> float:
+        return _sigmoid(float(self.answerable.scores(row.reshape(1, -1))[0]))
 
     def verdict(self, row: np.ndarray) -> Verdict:
         p = self.probability(row)
+        if row[_FOCUS_ABSENT] >= OFF_TOPIC:
+            return Verdict(Outcome.NONE, p)
         if p >= self.answer_at:
             return Verdict(Outcome.ANSWER, p)
-        near = self.near_probability(row) >= self.evidence_at
-        return Verdict(Outcome.EVIDENCE if near else Outcome.NONE, p)
+        answerable = self.answerable_probability(row) >= self.evidence_at
+        return Verdict(Outcome.EVIDENCE if answerable else Outcome.NONE, p)
 
 
 def _sigmoid(logit: float) -> float:
@@ -141,7 +159,7 @@ class Model:
             "ranker": self.ranker.to_dict(),
             "confidence": {
                 "top": self.confidence.top.to_dict(),
-                "near": self.confidence.near.to_dict(),
+                "answerable": self.confidence.answerable.to_dict(),
                 "answer_at": round(self.confidence.answer_at, 4),
                 "evidence_at": round(self.confidence.evidence_at, 4),
             },
@@ -154,7 +172,7 @@ class Model:
             Linear.from_dict(data["ranker"], FEATURES),
             Confidence(
                 Linear.from_dict(conf["top"], CONFIDENCE_FEATURES),
-                Linear.from_dict(conf["near"], CONFIDENCE_FEATURES),
+                Linear.from_dict(conf["answerable"], CONFIDENCE_FEATURES),
                 float(conf["answer_at"]),
                 float(conf["evidence_at"]),
             ),
@@ -188,8 +206,10 @@ def confidence_row(
     article_ids: list[str],
     texts: Sequence[str],
     question: str,
+    bound: Sequence[float] | None = None,
 ) -> np.ndarray:
-    """What the confidence model reads, from a ranking sorted best first."""
+    """What the confidence model reads, from a ranking sorted best first; `bound` is the
+    binding of its first three sentences (None: the question asks no type claims hold)."""
     if len(scores) == 0:
         return np.zeros(len(CONFIDENCE_FEATURES))
     column = {name: i for i, name in enumerate(FEATURES)}
@@ -208,6 +228,9 @@ def confidence_row(
             top[column["dense"]],
             top[column["lexical"]],
             same,
+            float(bound is not None),
+            float(bound[0]) if bound else 0.0,
+            max(bound[:3], default=0.0) if bound else 0.0,
         ],
         dtype=np.float64,
     )

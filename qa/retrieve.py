@@ -14,6 +14,7 @@ rows, so the confidence model can say how sure its top is.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,20 +23,23 @@ import numpy as np
 from qa.features import Candidate, feature_matrix
 from qa.question import Question, analyse
 from qa.ranker import Model, Verdict, confidence_row, load_model
-from qa.store.protocols import ArticleReader, SentenceSearch
+from qa.shortanswer import binding, typed
+from qa.store.protocols import ArticleReader, ClaimReader, SentenceSearch
 from qa.types import Filters, Outcome, Retrieved
 
 if TYPE_CHECKING:
+    from qa.claims import Claims
     from qa.embed import Embedder
     from qa.index import VectorIndex
 
 Key = tuple[str, int]
 DEPTH = 60  # how many sentences each ranking contributes
+CLAIMED = 12  # the best candidates whose claims a ranking carries (what an answer reads)
 
 
-class RetrievalStore(ArticleReader, SentenceSearch, Protocol):
-    """The two storage jobs retrieval does: reading sentences and their articles, and lexical
-    search over sentences (`qa.store.Store` does both)."""
+class RetrievalStore(ArticleReader, SentenceSearch, ClaimReader, Protocol):
+    """The storage jobs retrieval does: reading sentences and their articles, lexical search
+    over sentences, and the claims read from them at ingest (`qa.store.Store` does all)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,9 @@ class Ranking:
     features: np.ndarray
     model: Model = field(repr=False)
     days: dict[str, int] = field(default_factory=dict)  # YYYYMMDD of each dated article
+    # The claims of the best candidates' texts (`Retriever.with_claims`); what the confidence
+    # model reads of the first three.
+    claims: Mapping[str, Claims] = field(default_factory=dict)
 
     def reordered(self, ranked: list[Retrieved]) -> Ranking:
         """The same candidates (or some of them) in another order, feature rows following."""
@@ -59,12 +66,16 @@ class Ranking:
         if not self.ranked:
             return Verdict(Outcome.NONE, 0.0)
         scores = np.asarray([r.score for r in self.ranked])
+        bound = None
+        if typed(self.question):
+            bound = [binding(self.question, self.claims.get(r.text)) for r in self.ranked[:3]]
         row = confidence_row(
             scores,
             self.features,
             [r.article_id for r in self.ranked],
             [r.text for r in self.ranked],
             self.question.text,
+            bound,
         )
         return self.model.confidence.verdict(row)
 
@@ -117,7 +128,13 @@ class Retriever:
             for i in order
         ]
         days = {c.article_id: c.day for c in pool if c.day}
-        return Ranking(question, ranked, matrix[order] if order else matrix, self.model, days)
+        ranking = Ranking(question, ranked, matrix[order] if order else matrix, self.model, days)
+        return self.with_claims(ranking)
+
+    def with_claims(self, ranking: Ranking) -> Ranking:
+        """The ranking with the claims of its best candidates (again after a reordering)."""
+        texts = [r.text for r in ranking.ranked[:CLAIMED]]
+        return replace(ranking, claims=self.store.claims_of(texts))
 
     def candidates(self, question: str, filters: Filters | None = None) -> list[Candidate]:
         """The union of the dense and lexical rankings, read with their context."""

@@ -14,6 +14,7 @@ a conflict, said as such.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from qa.question import (
     stem,
     words_of,
 )
+from qa.synonyms import asked_kin, kin
 from qa.types import Agreement, stories
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ class ShortAnswer:
     # the asked noun and verb), a name or date to the question's verb. Only then may agreement
     # make an answer of the closest evidence.
     strong: bool = False
+    exact: bool = False  # ... and to the question's verb too (see `_Found.exact`)
 
 
 NONE = ShortAnswer()
@@ -63,6 +66,11 @@ class _Found:
     text: str  # how the value is shown
     score: float
     strong: bool = False
+    # Bound to the question's act as well as its thing: the counted noun and the verb ("five
+    # soldiers killed" for "how many soldiers were killed"), a name or date by the verb. Only
+    # such values of the same slot can differ; "11,000 homes lost power" and "9,300 homes
+    # restored" answer different questions.
+    exact: bool = False
 
 
 def short_answer(
@@ -70,15 +78,20 @@ def short_answer(
 ) -> ShortAnswer:
     """The bound value of each citation, grouped; the first citation's value leads."""
     found = [(c, _best(question, claims.get(c.sentence))) for c in citations]
+    lead = found[0][1] if found else None
     groups: dict[str, list[tuple[Citation, _Found]]] = {}
     for citation, value in found:
-        if value is not None:
+        # Beside a strongly bound answer, a loosely bound value is about something else ("63
+        # people rescued" beside "4,200 residents evacuated"), not a source that differs.
+        if value is not None and (value.strong or lead is None or not lead.strong):
             groups.setdefault(value.key, []).append((citation, value))
     if not groups:
         return NONE
     agreement = tuple(_agreement(members) for members in groups.values())
-    strong = all(value.strong for _, value in next(iter(groups.values())))
-    return ShortAnswer(agreement[0].value, agreement, _conflict(groups), strong)
+    first = next(iter(groups.values()))
+    strong = all(value.strong for _, value in first)
+    exact = all(value.exact for _, value in first)
+    return ShortAnswer(agreement[0].value, agreement, _conflict(groups), strong, exact)
 
 
 def corroborating(
@@ -119,6 +132,49 @@ def holds(question: Question, claims: Claims | None) -> bool:
     return found is not None and found.strong
 
 
+# How firmly a sentence holds what a typed question asks for, for the confidence model: a value
+# bound as strongly as an answer, bound weakly, of the asked type but bound to something else,
+# nothing of the type at all ("Which judge ...?" where no judge is named).
+STRONG, WEAK, PRESENT, ABSENT = 1.0, 0.5, 0.25, 0.0
+
+
+_WHO_IS_NAMED = re.compile(r"\s*[Ww]ho\s+(?:is|was)\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
+
+
+def typed(question: Question) -> bool:
+    """The question asks for something the claims can hold: a figure, a sum, a name, a date,
+    a place, or what a named speaker said."""
+    kind = question.answer_type
+    if kind == QUOTE:  # "the other side" is no speaker the claims name
+        return bool(question.agent) and not question.other_side
+    if kind == PERSON and _WHO_IS_NAMED.match(question.text):
+        return False  # "Who is Teresa Kwan?" asks what she is, not for a name
+    return kind in (NUMBER, MONEY) or kind in _NAME_KINDS
+
+
+def binding(question: Question, claims: Claims | None) -> float:
+    """STRONG, WEAK, PRESENT or ABSENT (see above); ABSENT for an untyped question."""
+    if claims is None or not typed(question):
+        return ABSENT
+    found = _best(question, claims)
+    if found is not None:
+        return STRONG if found.strong else WEAK
+    return PRESENT if _of_type(question, claims) else ABSENT
+
+
+def _of_type(question: Question, claims: Claims) -> bool:
+    kind = question.answer_type
+    if kind == NUMBER:
+        return any(f.value is not None and not f.negated for f in claims.figures)
+    if kind == MONEY:
+        return any(f.unit in _CURRENCIES and not f.negated for f in claims.figures)
+    if kind == QUOTE:
+        return any(s.content and not s.negated for s in claims.statements)
+    if kind == PERSON and question.role:  # someone named as that role, whoever else is named
+        return any(question.role in {stem(r) for r in m.roles} for m in claims.mentions)
+    return any(m.kind in _NAME_KINDS.get(kind or "", ()) for m in claims.mentions)
+
+
 def asked_of(found: ShortAnswer, question: Question) -> tuple[int, ...]:
     """The citations of what the question's speaker asked for ("What did the EU chief ask
     for?"), when the best sentence states it with a verb of asking: the speaker and the verb
@@ -142,16 +198,28 @@ def agreed(found: ShortAnswer, citations: Sequence[Citation]) -> tuple[int, ...]
     return lead.citations if stories(stated_by) >= 2 else ()
 
 
+def disputed(found: ShortAnswer, citations: Sequence[Citation]) -> tuple[int, ...]:
+    """The citations of every value when independent stories bind different values to the
+    question as strongly as an answer ("three soldiers" from the ministry, "five" from the
+    hospital), the first citation leading: that the sources differ, each cited, is an answer
+    to give as such. Empty otherwise."""
+    if not found.conflict or not found.exact or 1 not in found.agreement[0].citations:
+        return ()
+    kept = tuple(sorted({n for group in found.agreement for n in group.citations}))
+    return kept if stories([c for c in citations if c.n in kept]) >= 2 else ()
+
+
 def _agreement(members: list[tuple[Citation, _Found]]) -> Agreement:
     shown = max((v for _, v in members), key=lambda v: len(v.text)).text  # the fullest form
     return Agreement(shown, tuple(c.n for c, _ in members))
 
 
 def _conflict(groups: dict[str, list[tuple[Citation, _Found]]]) -> bool:
-    stories = [set().union(*(c.carriers for c, _ in members)) for members in groups.values()]
+    exact = [m for m in groups.values() if all(value.exact for _, value in m)]
+    stories = [set().union(*(c.carriers for c, _ in members)) for members in exact]
     # Different values count as a conflict only from different stories: one article giving
     # two figures (a before and an after) is not two sources differing.
-    return len(groups) > 1 and any(
+    return len(stories) > 1 and any(
         not (a & b) for i, a in enumerate(stories) for b in stories[i + 1 :]
     )
 
@@ -170,8 +238,17 @@ def _best(question: Question, claims: Claims | None) -> _Found | None:
     return max(candidates, key=lambda f: f.score, default=None)
 
 
+# A question asking for a share is answered by a percentage, whatever the sentence says it
+# is a percentage of ("What share of households ...?": "40% said ...").
+_SHARE = frozenset(stem(w) for w in ["percent", "percentage", "share", "proportion", "%"])
+# "By how much did revenue grow?": a percentage of change, bound by the verb of change.
+_CHANGE = kin("rise") | kin("fall") | kin("cut")
+
+
 def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
-    asked = words_of(question.text)
+    asked = asked_kin(words_of(question.text))
+    counted = kin(question.counted) if question.counted else frozenset()
+    share = bool(_SHARE & words_of(question.text)) or "%" in question.text
     # "How much is she worth?" and the sentence's one sum of money ("a £67m fortune"): the
     # only amount there is answers a money question, though weakly bound.
     sums = [f for f in figures if f.unit in _CURRENCIES and not f.negated]
@@ -181,19 +258,27 @@ def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
         money = figure.unit in _CURRENCIES
         if question.answer_type == MONEY and not money:
             continue
-        counts = bool(
-            figure.counts and question.counted and stem(figure.counts) == question.counted
-        )
-        noun_asked = bool(figure.counts and stem(figure.counts) in asked)
+        percent = figure.unit == "%"
         verb = bool(figure.verb and stem(figure.verb) in asked)
+        noun = stem(figure.counts) if figure.counts else None
+        # The counted noun itself binds; a word of its family ("people" for "residents") binds
+        # as a noun of the question does: strongly only with the verb.
+        counts = bool(noun and noun == question.counted) or (
+            percent and (share or (verb and stem(figure.verb or "") in _CHANGE))
+        )
+        noun_asked = bool(noun and (noun in asked or noun in counted))
         only = question.answer_type == MONEY and sums == [figure]
         score = 2.0 * counts + 1.0 * noun_asked + 1.0 * verb + 0.5 * money + 0.5 * only
         if score >= 1.0:  # bound to the question, not merely near its words
-            yield _Found(_key(figure), _shown(figure), score, counts or (noun_asked and verb))
+            key = _key(figure, question.counted if noun in counted else None)
+            strong = counts or (noun_asked and verb)
+            yield _Found(key, _shown(figure), score, strong, strong and verb)
 
 
-def _key(figure: Figure) -> str:
-    return f"{figure.value:g} {stem(figure.counts or figure.unit or '')}"
+def _key(figure: Figure, counted: str | None = None) -> str:
+    """What values are grouped by: the number and what it counts ("4,200 people" and "4,200
+    residents" are one value for a question counting residents)."""
+    return f"{figure.value:g} {counted or stem(figure.counts or figure.unit or '')}"
 
 
 def _shown(figure: Figure) -> str:
@@ -207,8 +292,8 @@ def _shown(figure: Figure) -> str:
 def _names(
     question: Question, mentions: Sequence[Mention], kinds: tuple[Kind, ...]
 ) -> Iterator[_Found]:
-    asked = words_of(question.text)
-    named = asked - STOPWORDS
+    named = words_of(question.text) - STOPWORDS
+    asked = asked_kin(words_of(question.text))
     for order, mention in enumerate(mentions):
         # A name the question already gives ("second to Radcliffe") is not its answer.
         if mention.kind not in kinds or (words_of(mention.text) - STOPWORDS) & named:
@@ -227,7 +312,7 @@ def _names(
         # Grouped by the last word, so "Michel" and "Charles Michel" agree.
         last = mention.text.split()[-1].casefold()
         score = 1.0 * bound + 1.0 - order / 100
-        yield _Found(last, mention.text.removeprefix("the "), score, bound)
+        yield _Found(last, mention.text.removeprefix("the "), score, bound, bound)
 
 
 # The verbs a statement asks something with: "What did the EU chief ask for?" is answered by
@@ -251,7 +336,22 @@ def _statements(question: Question, statements: Sequence[Statement]) -> Iterator
         if len(text) > MAX_STATED:
             text = text[: MAX_STATED - 3].rsplit(" ", 1)[0] + "..."
         key = " ".join(sorted(words_of(statement.content) - STOPWORDS))
-        yield _Found(key, text, 1.0 + asked, asked)
+        yield _Found(key, text, 1.0 + asked, asked, asked)
 
 
-__all__ = ["NONE", "ShortAnswer", "agreed", "asked_of", "corroborating", "holds", "short_answer"]
+__all__ = [
+    "ABSENT",
+    "NONE",
+    "PRESENT",
+    "STRONG",
+    "WEAK",
+    "ShortAnswer",
+    "agreed",
+    "asked_of",
+    "binding",
+    "corroborating",
+    "disputed",
+    "holds",
+    "short_answer",
+    "typed",
+]

@@ -34,6 +34,10 @@ FLOOD = [
         ("Sales rose 14% last year.", "14", 14.0, "%", "rise", False),
         ("Profit fell to $1.2bn.", "1.2bn", 1.2e9, None, "fall", False),
         ("Profit rose to $52m last year.", "52m", 52e6, None, "rise", False),
+        # What a sum is "of": the noun it measures.
+        ("It was down from a profit of $133m a year ago.", "133m", 133e6, "profit", None, False),
+        ("He was given a fine of £50 on Monday.", "50", 50.0, "fine", "give", False),
+        ("It earned $10m (£19.2m) in the quarter.", "19.2m", 19.2e6, None, "earn", False),
     ],
 )  # fmt: skip
 def test_a_figure_is_bound_to_what_it_counts_and_its_verb(

@@ -572,7 +572,8 @@ def test_one_deadline_bounds_the_whole_answer(sample_settings: Settings, reply: 
 def test_a_model_abstaining_does_not_replace_a_confident_offline_answer(
     sample_settings: Settings,
 ) -> None:
-    question = "How much did the Kestranian currency lose against the dollar after the clash?"
+    # Three outlets bind 4,200 to the residents evacuated: a confident answer offline.
+    question = "How many residents were evacuated in Port Elara?"
     answer, _ = ask(sample_settings, [Reply("The articles don't say.")], question=question)
     assert answer.mode == "extractive" and answer.citations and not answer.abstained
     assert ABSTENTION_OVERRULED in (answer.fallback_reason or "")
@@ -581,9 +582,9 @@ def test_a_model_abstaining_does_not_replace_a_confident_offline_answer(
 def test_a_model_abstaining_does_not_hide_passages_that_state_what_is_asked(
     sample_settings: Settings,
 ) -> None:
-    # Not sure offline (closest evidence), but a passage binds a number of homes to the power
-    # coming back: the model's "don't say" is not the last word.
-    question = "How many homes had their electricity back by Tuesday?"
+    # Not sure offline (closest evidence), but a passage binds a percentage to the share
+    # asked for: the model's "don't say" is not the last word.
+    question = "What share of Valdoria–Kestrania trade passes through the Tarnov Pass?"
     answer, _ = ask(sample_settings, [Reply("The articles don't say.")], question=question)
     assert answer.mode == "extractive" and answer.outcome is Outcome.EVIDENCE
     assert answer.citations and ABSTENTION_HELD in (answer.fallback_reason or "")

@@ -47,6 +47,11 @@ def test_saying_question_names_the_speaker() -> None:
 
 def test_counted_noun_latest_and_other_side() -> None:
     assert analyse("How many soldiers were killed?").counted == "soldier"
+    # The head of the counted phrase, not its first word.
+    assert analyse("How many civil service jobs will go?").counted == "job"
+    assert analyse("How many more London UKIP members might defect?").counted == "member"
+    assert analyse("How many of the 40 staff lost their jobs?").counted == "staff"
+    assert analyse("How many died in the fire?").counted == "died"
     assert analyse("What is the latest figure?").latest
     assert not analyse("What is the figure?").latest
     assert analyse("And what did the other side say?").other_side

@@ -126,3 +126,72 @@ def test_a_person_asked_for_by_role_is_one_named_as_that() -> None:
     assert found is not None and found.text == "Susan Illston"
     alone = "Victor Conte, the Balco founder, denied the charges."
     assert _best(analyse("Who is the judge in the Balco case?"), annotate([alone])[0]) is None
+
+
+def test_binding_tells_a_bound_value_from_one_of_the_type_from_nothing_of_it() -> None:
+    from qa.shortanswer import ABSENT, PRESENT, STRONG, WEAK, binding, typed
+
+    tanks_only = "Forty tanks crossed the border."
+    claims = {**CLAIMS, tanks_only: Claims(figures=(figure("Forty", 40, "tanks", "cross"),))}
+    assert binding(KILLED, claims[TANKS]) == STRONG
+    assert binding(KILLED, claims[tanks_only]) == PRESENT  # a number, counting something else
+    assert binding(KILLED, Claims()) == ABSENT
+    assert binding(KILLED, None) == ABSENT
+    died = Claims(figures=(figure("three", 3, "people", "kill"),))
+    assert binding(KILLED, died) == WEAK  # bound by the verb alone
+    # "Which judge ...?": a person named, but not as a judge, is of the type only loosely.
+    judge = analyse("Which judge is presiding over the case?")
+    lawyer = Claims(mentions=(Mention("Ann Vale", Kind.PERSON, 0, 8, roles=("lawyer",)),))
+    named = Claims(mentions=(Mention("Tom Reed", Kind.PERSON, 0, 8, roles=("judge",)),))
+    assert typed(judge) and binding(judge, lawyer) == ABSENT
+    assert binding(judge, named) >= WEAK
+    untyped = analyse("What happened after the talks collapsed?")
+    assert not typed(untyped) and binding(untyped, claims[TANKS]) == ABSENT
+
+
+@pytest.mark.parametrize(
+    ("question", "figures", "expected"),
+    [
+        # The counted noun's family, with the verb: people are counted as users, texts as
+        # messages.
+        ("How many people use Skype worldwide?", [("28 million", 28e6, "users", "use")],
+         "28 million users"),
+        ("How many texts are sent each day?", [("78 million", 78e6, "messages", "send")],
+         "78 million messages"),
+        # A share is a percentage, whatever it is a share of.
+        ("What share of households watch less TV?", [("40", 40, "%", "say")], "40%"),
+        # "By how much did it grow": the percentage the verb of change binds, not the sum.
+        ("By how much did revenues grow in the quarter?",
+         [("11", 11, "%", "increase"), ("3.1bn", 3.1e9, None, "increase")], "11%"),
+        # The verb's family binds: a profit is made as it is earned.
+        ("How much profit did the firm make?",
+         [("4", 4, "stores", "open"), ("52m", 5.2e7, "profit", "earn")], "$52m profit"),
+    ],
+)  # fmt: skip
+def test_a_value_is_bound_through_the_words_news_uses_for_the_same_thing(
+    question: str, figures: list[tuple[str, float, str | None, str]], expected: str
+) -> None:
+    text = "A sentence."
+    read = tuple(
+        figure(t, v, c, verb, unit="%" if c == "%" else "$" if c == "profit" else None)
+        for t, v, c, verb in figures
+    )
+    found = short_answer(analyse(question), [cite(1, text, "a", "P")], {text: Claims(figures=read)})
+    assert found.text == expected and found.strong
+
+
+def test_a_word_of_the_counted_nouns_family_binds_only_with_the_verb() -> None:
+    evacuated = "A week after the storm forced 4,200 people to evacuate, residents returned."
+    rescued = "Fire crews rescued 63 people from rooftops."
+    said = "Ms. Whitcombe said 4,200 residents had been evacuated."
+    claims = {
+        evacuated: Claims(figures=(figure("4,200", 4200, "people", "evacuate"),)),
+        rescued: Claims(figures=(figure("63", 63, "people", "rescue"),)),
+        said: Claims(figures=(figure("4,200", 4200, "residents", "evacuate"),)),
+    }
+    question = analyse("How many residents were evacuated?")
+    cited = [cite(1, said, "a", "Harbour Daily"), cite(2, evacuated, "b", "Brightwater Times"),
+             cite(3, rescued, "a", "Harbour Daily")]  # fmt: skip
+    found = short_answer(question, cited, claims)
+    # "4,200 people" evacuated agrees with "4,200 residents"; "63 people" rescued is no rival.
+    assert [g.citations for g in found.agreement] == [(1, 2)] and not found.conflict
