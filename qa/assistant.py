@@ -25,7 +25,8 @@ from qa.cite import cite
 from qa.errors import LLMError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose, fold
 from qa.followup import follow_up, rewrite, standalone_question
-from qa.question import Question, analyse
+from qa.question import QUOTE, Question, analyse
+from qa.quotes import joined
 from qa.ranker import Verdict
 from qa.retrieve import Ranking
 from qa.shortanswer import NONE as NO_SHORT_ANSWER
@@ -320,7 +321,11 @@ class Assistant:
         sentences = cause_first(ranking.question, choice.sentences, store.sentence_texts)
         citations = tuple(cite(store, n, r) for n, r in enumerate(sentences, start=1))
         beyond = _beyond(ranking.ranked, sentences)
-        claims = store.claims_of([*(c.sentence for c in citations), *(r.text for r in beyond)])
+        claims = self._claims(
+            ranking.question,
+            [*((c.article_id, c.sentence_index, c.sentence) for c in citations),
+             *((r.article_id, r.sentence_index, r.text) for r in beyond)],
+        )  # fmt: skip
         wider = self._corroborated(ranking.question, citations, beyond, claims)
         found = short_answer(ranking.question, wider, claims)
         kept = agreed(found, wider) or disputed(found, wider) or asked_of(found, ranking.question)
@@ -346,13 +351,31 @@ class Assistant:
         bound to its words (the figure counting its noun, the speaker it names): that is
         closest evidence, offered as such."""
         top = _beyond(ranking.ranked[:HELD_TOP], [])
-        claims = self.lib.store.claims_of(r.text for r in top)
+        claims = self._claims(
+            ranking.question, [(r.article_id, r.sentence_index, r.text) for r in top]
+        )
         held = [r for r in top if holds(ranking.question, claims.get(r.text))]
         if ranking.question.other_side:  # the other side's words lead the follow-up's ranking
             held = [r for r in top if (c := claims.get(r.text)) and c.statements][:1]
         if not held:
             return choice
         return Choice(Verdict(Outcome.EVIDENCE, choice.verdict.probability), held)
+
+    def _claims(self, question: Question, keys: list[tuple[str, int, str]]) -> dict[str, Claims]:
+        """The claims of these sentences (article, index, text); for a question about what
+        someone said, with quotes joined to their speakers across the sentences of each
+        article (`qa.quotes`): "Management would not even take the paper" is Kwan's."""
+        claims = self.lib.store.claims_of(text for _, _, text in keys)
+        if question.answer_type != QUOTE:
+            return claims
+        store = self.lib.store
+        for article_id in dict.fromkeys(a for a, _, _ in keys):
+            sentences = store.sentences(article_id)
+            read = joined(sentences, store.claims_of(s.text for s in sentences))
+            for a, index, text in keys:
+                if a == article_id and index in read:
+                    claims[text] = read[index]
+        return claims
 
     def _corroborated(
         self,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.config import ChromaConfig, index_store_path
 from qa.errors import NewsqaError
+from qa.quotes import joined
 from qa.store import Store
 from qa.types import Article
 
@@ -61,8 +62,11 @@ def find_article(index_dir: Path, id_or_prefix: str) -> tuple[Article, list[tupl
 
 
 def article_claims(index_dir: Path, article_id: str) -> dict[int, Claims]:
-    """The claims of each annotated sentence of an article, by sentence index."""
-    return Store.open(index_store_path(index_dir), create=False).sentence_claims(article_id)
+    """The claims of each annotated sentence of an article, by sentence index, quotes joined
+    to their speakers (`qa.quotes`)."""
+    store = Store.open(index_store_path(index_dir), create=False)
+    sentences = store.sentences(article_id)
+    return joined(sentences, store.claims_of(s.text for s in sentences))
 
 
 def render_article(

@@ -24,6 +24,7 @@ import numpy as np
 from qa.brief.extract import figures_in, speakers
 from qa.brief.people import whos_who
 from qa.escape import date_span
+from qa.quotes import joined
 from qa.types import Outcome
 
 if TYPE_CHECKING:
@@ -119,7 +120,9 @@ def _questions(library: Library, article_ids: list[str], wanted: int) -> tuple[s
         if article is None:
             continue
         opening = article.sentences[:6]
-        claims = library.store.claims_of(s.text for s in article.sentences)
+        stored = library.store.claims_of(s.text for s in article.sentences)
+        by_index = joined(article.sentences, stored)  # quotes joined to their speakers
+        claims = {s.text: by_index[s.index] for s in article.sentences if s.index in by_index}
         for sentence in opening:
             for measure, _value in figures_in(sentence.text):
                 noun, _, event = measure.partition(" ")

@@ -53,6 +53,7 @@ from qa.cite import cite
 from qa.dating import event_date, first_date
 from qa.errors import QuestionError
 from qa.question import focus_words, words_of
+from qa.quotes import joined
 from qa.types import Citation, Filters, Mode, Retrieved
 
 if TYPE_CHECKING:
@@ -193,13 +194,17 @@ class Briefer:
     def _sentences(self, articles: list[tuple[str, float]], query: np.ndarray) -> list[_Sentence]:
         keys = []
         texts: dict[tuple[str, int], str] = {}
-        for article_id, _ in articles:
-            for sentence in self.store.sentences(article_id):
+        read = {article_id: self.store.sentences(article_id) for article_id, _ in articles}
+        for article_id, sentences in read.items():
+            for sentence in sentences:
                 keys.append((article_id, sentence.index))
                 texts[(article_id, sentence.index)] = sentence.text
         vectors = self.vectors.vectors(keys)
         days = self.store.published_days({a for a, _ in articles})
-        claims = self.store.claims_of(texts.values())
+        stored = self.store.claims_of(texts.values())
+        # Quotes joined to their speakers across sentences: by article, in order.
+        claims = {(a, n): c for a, sentences in read.items()
+                  for n, c in joined(sentences, stored).items()}  # fmt: skip
         pool = []
         for key in keys:
             vector = vectors.get(key)
@@ -208,7 +213,7 @@ class Briefer:
             day = days.get(key[0])
             published = _to_date(day) if day else None
             pool.append(_Sentence(key[0], key[1], texts[key], float(vector @ query), vector,
-                                  published, claims.get(texts[key])))  # fmt: skip
+                                  published, claims.get(key)))  # fmt: skip
         return pool
 
     # -- sections ---------------------------------------------------------------------------
