@@ -26,7 +26,7 @@ def collection_stats(index_dir: Path, chroma: ChromaConfig) -> dict[str, Any]:
         "articles": stats.articles,
         "sentences": stats.sentences,
         "sources": stats.sources,
-        "near_duplicate_pairs": stats.near_duplicate_pairs,
+        "wire_copies_linked": stats.wire_copies_linked,
         "removed_boilerplate_pieces": stats.removed_pieces,
         "first_published": stats.first_published,
         "last_published": stats.last_published,
@@ -69,6 +69,9 @@ def article_claims(index_dir: Path, article_id: str) -> dict[int, Claims]:
     return joined(sentences, store.claims_of(s.text for s in sentences))
 
 
+SHOWN_COPIES = 20
+
+
 def render_article(
     article: Article,
     duplicates: list[tuple[str, float]],
@@ -85,8 +88,10 @@ def render_article(
         f"url: {article.url or '-'}",
         "sources: " + "; ".join(article.sources or (article.origin,)),
     ]
-    for other, overlap in duplicates:
+    for other, overlap in duplicates[:SHOWN_COPIES]:
         lines.append(f"near-duplicate of {other} ({overlap:.0%} of sentences shared)")
+    if len(duplicates) > SHOWN_COPIES:  # a story copied thousands of times
+        lines.append(f"... and {len(duplicates) - SHOWN_COPIES} more near-duplicates (--json)")
     lines.append("")
     paragraph = 0
     for sentence in article.sentences:

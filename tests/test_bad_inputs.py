@@ -274,3 +274,25 @@ def test_an_over_long_run_without_whitespace_is_cut_at_the_limit() -> None:
         (MAX_SENTENCE_CHARS, 2 * MAX_SENTENCE_CHARS),
         (2 * MAX_SENTENCE_CHARS, len(text)),
     ]
+
+
+def test_feed_items_sharing_one_link_stay_apart_when_their_stories_differ(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    items = "".join(
+        f"<item><title>{title}</title><link>https://live.example/page</link>"
+        f"<description>{text}</description></item>"
+        for title, text in [
+            ("Harbour reopens", "The harbour reopened to shipping on Monday morning."),
+            ("Schools stay shut", "Schools in the lower town stay shut for a third day."),
+            ("Bridge inspected", "Engineers inspected the old bridge for storm damage."),
+        ]
+    )
+    write(tmp_path / "live.rss",
+          f"<rss version='2.0'><channel><title>Live</title>{items}</channel></rss>")  # fmt: skip
+    settings = Settings(index_dir=tmp_path / "index")
+    report = Ingestor(settings, embedder=embedder).ingest([str(tmp_path / "live.rss")])
+    assert report.added == 3 and report.failed == []
+    titles = {Store.open(settings.store_path).article(a).title  # type: ignore[union-attr]
+              for a in Store.open(settings.store_path).article_ids()}  # fmt: skip
+    assert titles == {"Harbour reopens", "Schools stay shut", "Bridge inspected"}

@@ -51,7 +51,7 @@ def test_sample_collection_ingests_cleanly(
     sentences, vectors = consistent(settings)
     assert sentences == vectors == report.sentences_added == report.vectors_added
     store = Store.open(settings.store_path)
-    assert store.stats().near_duplicate_pairs >= 1  # the wire story carried by two outlets
+    assert store.stats().wire_copies_linked >= 1  # the wire story carried by two outlets
     assert store.stats().removed_pieces >= 10  # the page noise in the sample files
 
 

@@ -94,6 +94,54 @@ def test_near_duplicate_wire_copies_are_linked(store: Store) -> None:
     assert store.near_duplicates(unrelated.id) == []
 
 
+def test_wire_copies_form_one_group_with_one_link_each_that_outlives_its_first(
+    store: Store,
+) -> None:
+    copies = [
+        make_article("\n\n".join([f"Copy {n} of the story, as outlet {n} ran it today."] + WIRE),
+                     title=f"Halcyon-3 reaches orbit ({n})")
+        for n in range(6)
+    ]  # fmt: skip
+    for n, article in enumerate(copies):
+        store.save_container(str(n), "h", [(ref(str(n)), article)], drop_missing=True)
+    ids = [a.id for a in copies]
+    for article_id in ids:  # every copy knows every other, through the group's first
+        assert {other for other, _ in store.near_duplicates(article_id)} == set(ids) - {article_id}
+    assert store.stats().wire_copies_linked == 5  # one link a copy, not one a pair (15)
+    # The group's first article leaves; the others stay one group.
+    store.save_container("0", "h2", [], drop_missing=True)
+    for article_id in ids[1:]:
+        assert {o for o, _ in store.near_duplicates(article_id)} == set(ids[1:]) - {article_id}
+    assert store.stats().wire_copies_linked == 4
+
+
+def test_an_index_that_linked_every_pair_of_copies_is_regrouped_when_opened_to_write(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    copies = [make_article("\n\n".join([f"Copy {n} ran with its own opening line."] + WIRE))
+              for n in range(4)]  # fmt: skip
+    for n, article in enumerate(copies):
+        store.save_container(str(n), "h", [(ref(str(n)), article)], drop_missing=True)
+    ids = [a.id for a in copies]
+    with store.transaction():  # as the store wrote them before groups: every pair, both ways
+        store._db.run("DELETE FROM article_links")
+        store._db.run_many(
+            "INSERT INTO article_links VALUES (?, ?, 'near_duplicate', 1.0)",
+            [(a, b) for a in ids for b in ids if a != b],
+        )
+        store._db.run("DELETE FROM meta WHERE key = 'wire_links'")
+    store.close()
+    reader = Store.open(tmp_path / "s.sqlite3", create=False)  # reading changes nothing
+    assert reader.stats().wire_copies_linked == 12
+    assert {o for o, _ in reader.near_duplicates(ids[2])} == set(ids) - {ids[2]}
+    reader.close()
+    writer = Store.open(tmp_path / "s.sqlite3")
+    assert writer.stats().wire_copies_linked == 3
+    for article_id in ids:
+        assert {o for o, _ in writer.near_duplicates(article_id)} == set(ids) - {article_id}
+
+
 def test_short_common_sentences_do_not_make_near_duplicates(store: Store) -> None:
     a = make_article("He said no. Talks failed. The storm hit the north coast hard on Friday.")
     b = make_article("He said no. Talks failed. Shares in the airline fell sharply at the open.")
@@ -239,3 +287,24 @@ def test_the_pages_modules_name_a_file_that_is_not_sqlite(tmp_path: Path) -> Non
 def _tables(path: Path) -> set[str]:
     with closing(sqlite3.connect(path)) as db:
         return {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def test_outlets_are_counted_as_articles_come_and_go(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    a = make_article("The harbour reopened on Monday after the storm.", outlet="Harbour Daily")
+    b = make_article("Schools stay shut for a third day in Port Elara.", outlet="Northgate Herald")
+    c = make_article("A third report without an outlet named anywhere in it.")
+    for n, article in enumerate([a, b, c]):
+        store.save_container(str(n), "h", [(ref(str(n)), article)], drop_missing=True)
+    assert store.outlets() == ["Harbour Daily", "Northgate Herald"]
+    store.save_container("1", "h2", [], drop_missing=True)  # the Herald's only article goes
+    assert store.outlets() == ["Harbour Daily"]
+    assert dict(store.stats().outlets) == {"Harbour Daily": 1, "(unknown)": 1}
+    # An index from before the counts: read by scanning, counted when next opened to write.
+    with store.transaction():
+        store._db.run("DELETE FROM outlets")
+        store._db.run("DELETE FROM meta WHERE key = 'outlets_counted'")
+    store.close()
+    assert Store.open(tmp_path / "s.sqlite3", create=False).outlets() == ["Harbour Daily"]
+    writer = Store.open(tmp_path / "s.sqlite3")
+    assert writer.get_meta("outlets_counted") == "1" and writer.outlets() == ["Harbour Daily"]

@@ -3,6 +3,7 @@ only a summary (most feeds do), so the article is the page's full text."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -40,10 +41,11 @@ def read_feed(
         reason = str(problem).splitlines()[0] if problem else "no items"
         raise InputError(origin, f"not a readable RSS/Atom feed ({reason})")
     outlet = parsed.feed.get("title") or None
+    taken: set[str] = set()
     for number, entry in enumerate(entries, start=1):
         yield _item(
             entry, number, origin=origin, outlet=outlet, read_page=read_page,
-            on_warning=on_warning or (lambda warning: None),
+            on_warning=on_warning or (lambda warning: None), taken=taken,
         )  # fmt: skip
 
 
@@ -55,8 +57,16 @@ def _item(
     outlet: str | None,
     read_page: PageReader | None,
     on_warning: Warn,
+    taken: set[str],
 ) -> Item:
     key = entry.get("id") or entry.get("link") or f"item{number}"
+    if key in taken:
+        # Items without ids sharing one link (a live page, a section front) are different
+        # stories when their titles or texts differ: each keeps its own key, stable across
+        # reruns, instead of the last replacing the others.
+        seen = f"{entry.get('title') or ''}\x1f{_entry_body(entry)}"
+        key = f"{key}#{hashlib.sha256(seen.encode()).hexdigest()[:10]}"
+    taken.add(key)
     link = entry.get("link")
     body = _entry_body(entry)
     if len(body) < SUMMARY_MAX_CHARS and link and read_page is not None:

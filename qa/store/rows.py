@@ -50,7 +50,7 @@ class StoreStats:
     first_published: str | None
     last_published: str | None
     unindexed: int
-    near_duplicate_pairs: int
+    wire_copies_linked: int
     removed_pieces: int
     size_bytes: int
 

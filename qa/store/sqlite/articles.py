@@ -17,6 +17,8 @@ from qa.store.rows import ArticleSummary
 from qa.store.sqlite.database import SqlitePart
 from qa.types import Article, RemovedText, Sentence
 
+COPIES = 100  # other articles a cited sentence is said to be "also in", at most
+
 
 class SqliteArticles(SqlitePart, ArticleReader):
     def article(self, article_id: str, *, with_sentences: bool = True) -> Article | None:
@@ -68,11 +70,12 @@ class SqliteArticles(SqlitePart, ArticleReader):
         return found
 
     def sentence_copies(self, article_id: str, index: int) -> list[str]:
-        """Other articles carrying this sentence word for word (case and punctuation aside)."""
+        """Other articles carrying this sentence word for word (case and punctuation aside),
+        at most COPIES of them (a story copied 20,000 times is cited with 100)."""
         rows = self._db.rows(
             "SELECT DISTINCT other.article_id FROM sentences AS mine JOIN sentences AS other "
             "ON other.norm_hash = mine.norm_hash WHERE mine.article_id = ? AND mine.idx = ? "
-            "AND other.article_id != mine.article_id ORDER BY other.article_id",
+            f"AND other.article_id != mine.article_id ORDER BY other.article_id LIMIT {COPIES}",
             (article_id, index),
         )
         return [str(r[0]) for r in rows]
@@ -111,16 +114,32 @@ class SqliteArticles(SqlitePart, ArticleReader):
         return int(self._db.value("SELECT COUNT(*) FROM sentences"))
 
     def outlets(self) -> list[str]:
-        rows = self._db.rows("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
+        if self._db.get_meta("outlets_counted") == "1":  # kept at write time
+            rows = self._db.rows("SELECT name FROM outlets WHERE name != '' AND articles > 0")
+        else:  # an index not yet opened to write since the counts came
+            rows = self._db.rows("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")
         return sorted(str(r[0]) for r in rows)
 
     def near_duplicates(self, article_id: str) -> list[tuple[str, float]]:
+        """The other articles of this one's wire-copy group, best overlap first. A copy is
+        linked to its group's first article (indexes before 0.8 linked every pair: read the
+        same way)."""
         rows = self._db.rows(
             "SELECT other_id, score FROM article_links WHERE article_id = ? "
-            "AND kind = 'near_duplicate' ORDER BY score DESC, other_id",
-            (article_id,),
+            "AND kind = 'near_duplicate' "
+            "UNION ALL SELECT article_id, score FROM article_links WHERE other_id = ? "
+            "AND kind = 'near_duplicate' "
+            "UNION ALL SELECT sibling.article_id, mine.score FROM article_links AS mine "
+            "JOIN article_links AS sibling ON sibling.other_id = mine.other_id "
+            "WHERE mine.article_id = ? AND sibling.article_id != mine.article_id "
+            "AND mine.kind = 'near_duplicate' AND sibling.kind = 'near_duplicate'",
+            (article_id, article_id, article_id),
         )
-        return [(str(r[0]), float(r[1])) for r in rows]
+        best: dict[str, float] = {}
+        for other, score in ((str(r[0]), float(r[1])) for r in rows):
+            if other != article_id:
+                best[other] = max(score, best.get(other, 0.0))
+        return sorted(best.items(), key=lambda item: (-item[1], item[0]))
 
     def article_ids_titled(self, title: str) -> list[str]:
         rows = self._db.rows("SELECT id FROM articles WHERE title = ? ORDER BY id", (title,))

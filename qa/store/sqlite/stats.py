@@ -20,10 +20,16 @@ class SqliteStats(SqlitePart, StatsReader):
 
     def _stats(self) -> StoreStats:
         one = self._db.value
-        outlets = self._db.rows(
-            "SELECT COALESCE(outlet, '(unknown)'), COUNT(*) FROM articles GROUP BY 1 "
-            "ORDER BY 2 DESC, 1"
-        )
+        if self._db.get_meta("outlets_counted") == "1":  # kept at write time
+            outlets = self._db.rows(
+                "SELECT CASE name WHEN '' THEN '(unknown)' ELSE name END, articles FROM outlets "
+                "WHERE articles > 0 ORDER BY 2 DESC, 1"
+            )
+        else:
+            outlets = self._db.rows(
+                "SELECT COALESCE(outlet, '(unknown)'), COUNT(*) FROM articles GROUP BY 1 "
+                "ORDER BY 2 DESC, 1"
+            )
         span = self._db.row("SELECT MIN(published), MAX(published) FROM articles")
         first, last = span or (None, None)
         return StoreStats(
@@ -34,7 +40,7 @@ class SqliteStats(SqlitePart, StatsReader):
             first_published=first,
             last_published=last,
             unindexed=one("SELECT COUNT(*) FROM articles WHERE indexed = 0"),
-            near_duplicate_pairs=one("SELECT COUNT(*) FROM article_links") // 2,
+            wire_copies_linked=one("SELECT COUNT(*) FROM article_links"),
             removed_pieces=self._removed_pieces(),
             size_bytes=_size(self._db.path),
         )

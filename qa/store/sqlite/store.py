@@ -24,7 +24,7 @@ from qa.store.sqlite.outbox import SqliteOutbox
 from qa.store.sqlite.search import SqliteSearch
 from qa.store.sqlite.stats import SqliteStats
 from qa.store.sqlite.vocabulary import SqliteVocabulary
-from qa.store.sqlite.writer import SqliteWriter
+from qa.store.sqlite.writer import SqliteWriter, count_outlets, group_wire_links
 
 
 class Store(
@@ -45,7 +45,11 @@ class Store(
         """The store at `path`; without `create`, a missing file is an error naming ingest.
         Threads may share it: every statement holds `lock` (the application's one lock, or a
         new one)."""
-        return cls(Database.open(path, create=create, lock=lock))
+        store = cls(Database.open(path, create=create, lock=lock))
+        if create:  # a writer: bring an older index's links and counts up to date, once
+            group_wire_links(store._db)
+            count_outlets(store._db)
+        return store
 
     @property
     def path(self) -> Path:

@@ -21,7 +21,7 @@ from qa.errors import IndexMismatchError
 from qa.store.clock import timestamp
 from qa.store.protocols import ArticleWriter
 from qa.store.rows import SaveResult, SourceRef
-from qa.store.sqlite.database import SqlitePart
+from qa.store.sqlite.database import Database, SqlitePart
 from qa.store.sqlite.vocabulary import add_words, remove_words, sentence_words
 from qa.types import Article
 
@@ -114,6 +114,11 @@ class SqliteWriter(SqlitePart, ArticleWriter):
                 article.content_hash, article.text, removed, timestamp(),
             ),
         )  # fmt: skip
+        self._db.run(
+            "INSERT INTO outlets(name, articles) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET articles = articles + 1",
+            (article.outlet or "",),
+        )
         self._db.run_many(
             'INSERT INTO sentences(article_id, idx, start, "end", paragraph, text, norm_hash) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -127,12 +132,15 @@ class SqliteWriter(SqlitePart, ArticleWriter):
     def _link_near_duplicates(self, article_id: str, threshold: float) -> None:
         # Wire copies share most sentences word for word; containment of normalised sentence
         # hashes finds them with one indexed join, and tolerates an edited intro or added line.
+        # A copy is linked to its group's first article only (a star, not every pair), and each
+        # of its sentences is looked up in at most HOLDERS earlier articles: 20,000 copies of
+        # one story cost 20,000 links and linear time, not 400 million of each.
         rows = self._db.rows(
-            "SELECT other.article_id AS other_id, COUNT(DISTINCT other.norm_hash) AS shared, "
-            "(SELECT COUNT(DISTINCT norm_hash) FROM sentences WHERE article_id = other.article_id"
-            " AND norm_hash IS NOT NULL) AS other_total "
-            "FROM sentences AS mine JOIN sentences AS other ON other.norm_hash = mine.norm_hash "
-            "WHERE mine.article_id = ? AND other.article_id != ? GROUP BY other.article_id",
+            "SELECT other.article_id AS other_id, COUNT(DISTINCT other.norm_hash) AS shared "
+            "FROM sentences AS mine JOIN sentences AS other ON other.rowid IN ("
+            "  SELECT rowid FROM sentences WHERE norm_hash = mine.norm_hash AND article_id != ?"
+            f"  ORDER BY rowid LIMIT {HOLDERS}) "
+            "WHERE mine.article_id = ? AND mine.norm_hash IS NOT NULL GROUP BY other.article_id",
             (article_id, article_id),
         )
         own_total = self._db.value(
@@ -140,16 +148,29 @@ class SqliteWriter(SqlitePart, ArticleWriter):
             "AND norm_hash IS NOT NULL",
             (article_id,),
         )
+        best: tuple[float, str] | None = None
         for row in rows:
-            smaller = min(own_total, row["other_total"]) or 1
-            score = row["shared"] / smaller
-            if score >= threshold:
-                for a, b in ((article_id, row["other_id"]), (row["other_id"], article_id)):
-                    self._db.run(
-                        "INSERT OR REPLACE INTO article_links(article_id, other_id, kind, score) "
-                        "VALUES (?, ?, 'near_duplicate', ?)",
-                        (a, b, round(score, 4)),
-                    )
+            other_total = self._db.value(
+                "SELECT COUNT(DISTINCT norm_hash) FROM sentences WHERE article_id = ? "
+                "AND norm_hash IS NOT NULL",
+                (row["other_id"],),
+            )
+            score = row["shared"] / (min(own_total, other_total) or 1)
+            if score >= threshold and (best is None or (score, row["other_id"]) > best):
+                best = (score, str(row["other_id"]))
+        if best is None:
+            return
+        score, other = best
+        root = self._db.value(
+            "SELECT other_id FROM article_links WHERE article_id = ? AND kind = 'near_duplicate'"
+            " ORDER BY score DESC, other_id LIMIT 1",
+            (other,),
+        )
+        self._db.run(
+            "INSERT OR REPLACE INTO article_links(article_id, other_id, kind, score) "
+            "VALUES (?, ?, 'near_duplicate', ?)",
+            (article_id, root or other, round(score, 4)),
+        )
 
     def _delete_orphans(self, candidates: Iterable[str]) -> list[str]:
         orphans = []
@@ -165,12 +186,80 @@ class SqliteWriter(SqlitePart, ArticleWriter):
         texts = self._db.rows("SELECT text FROM sentences WHERE article_id = ?", (article_id,))
         remove_words(self._db, sentence_words(str(row["text"]) for row in texts))
         self._db.run("DELETE FROM sentences WHERE article_id = ?", (article_id,))
+        # A group's first article leaving: its earliest copy is the group's new first.
+        copies = [str(r[0]) for r in self._db.rows(
+            "SELECT article_id FROM article_links WHERE other_id = ? AND kind = 'near_duplicate' "
+            "ORDER BY rowid", (article_id,))]  # fmt: skip
+        if copies:
+            self._db.run(
+                "UPDATE article_links SET other_id = ? WHERE other_id = ? AND article_id != ?",
+                (copies[0], article_id, copies[0]),
+            )
         self._db.run(
             "DELETE FROM article_links WHERE article_id = ? OR other_id = ?",
             (article_id, article_id),
         )
+        outlet = self._db.row(
+            "SELECT COALESCE(outlet, '') FROM articles WHERE id = ?", (article_id,)
+        )
+        if outlet is not None:
+            self._db.run("UPDATE outlets SET articles = articles - 1 WHERE name = ?", (outlet[0],))
+            self._db.run("DELETE FROM outlets WHERE name = ? AND articles <= 0", (outlet[0],))
         self._db.run("DELETE FROM articles WHERE id = ?", (article_id,))
         self._db.run("INSERT OR IGNORE INTO vector_deletes(article_id) VALUES (?)", (article_id,))
+
+
+HOLDERS = 20  # earlier articles a sentence is looked up in when linking wire copies
+
+
+def count_outlets(db: Database) -> None:
+    """Indexes written before the outlet counts get them from their articles, once."""
+    if db.get_meta("outlets_counted") == "1":
+        return
+    with db.transaction():
+        db.run("DELETE FROM outlets")
+        db.run(
+            "INSERT INTO outlets(name, articles) "
+            "SELECT COALESCE(outlet, ''), COUNT(*) FROM articles GROUP BY 1"
+        )
+        db.set_meta("outlets_counted", "1")
+
+
+def group_wire_links(db: Database) -> None:
+    """Indexes written before wire-copy groups linked every pair of copies (n² rows for n
+    copies): relink each copy to its group's first article, once, in one transaction."""
+    if db.get_meta("wire_links") == "grouped":
+        return
+    with db.transaction():
+        pairs = db.rows(
+            "SELECT article_id, other_id, score FROM article_links WHERE kind = 'near_duplicate'"
+        )
+        parent: dict[str, str] = {}
+
+        def find(a: str) -> str:
+            while parent.setdefault(a, a) != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        score: dict[str, float] = {}
+        for a, b, s in ((str(r[0]), str(r[1]), float(r[2])) for r in pairs):
+            parent[find(a)] = find(b)
+            score[a] = max(s, score.get(a, 0.0))
+        if any(find(a) != a for a in list(parent)):
+            order = {str(r[0]): int(r[1]) for r in db.rows("SELECT id, rowid FROM articles")}
+            groups: dict[str, list[str]] = {}
+            for a in parent:
+                groups.setdefault(find(a), []).append(a)
+            db.run("DELETE FROM article_links WHERE kind = 'near_duplicate'")
+            for members in groups.values():
+                first, *copies = sorted(members, key=lambda a: (order.get(a, 0), a))
+                db.run_many(
+                    "INSERT OR REPLACE INTO article_links(article_id, other_id, kind, score) "
+                    "VALUES (?, ?, 'near_duplicate', ?)",
+                    [(c, first, score.get(c, 1.0)) for c in copies],
+                )
+        db.set_meta("wire_links", "grouped")
 
 
 def _norm_hash(text: str) -> str | None:
