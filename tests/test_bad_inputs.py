@@ -296,3 +296,28 @@ def test_feed_items_sharing_one_link_stay_apart_when_their_stories_differ(
     titles = {Store.open(settings.store_path).article(a).title  # type: ignore[union-attr]
               for a in Store.open(settings.store_path).article_ids()}  # fmt: skip
     assert titles == {"Harbour reopens", "Schools stay shut", "Bridge inspected"}
+
+
+def test_an_unreadable_folder_or_subfolder_is_reported_not_read_as_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa.ingest.sources import expand_inputs
+
+    good = article_file(tmp_path / "news" / "open", "a.txt", "Readable", ["A fine sentence here."])
+    (tmp_path / "news" / "locked").mkdir()
+    (tmp_path / "shut").mkdir()
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:  # as a folder without read permission answers
+        if str(path).endswith(("locked", "shut")):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = list(expand_inputs([str(tmp_path / "news"), str(tmp_path / "shut")]))
+    errors = {e.origin: e.problem for e in found if not hasattr(e, "key")}
+    assert errors == {
+        str(tmp_path / "news" / "locked"): "cannot read this folder: Permission denied",
+        str(tmp_path / "shut"): "cannot read this folder: Permission denied",
+    }
+    assert [i.path for i in found if hasattr(i, "key")] == [str(good.resolve())]

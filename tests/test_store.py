@@ -308,3 +308,22 @@ def test_outlets_are_counted_as_articles_come_and_go(tmp_path: Path) -> None:
     assert Store.open(tmp_path / "s.sqlite3", create=False).outlets() == ["Harbour Daily"]
     writer = Store.open(tmp_path / "s.sqlite3")
     assert writer.get_meta("outlets_counted") == "1" and writer.outlets() == ["Harbour Daily"]
+
+
+def test_a_full_disk_during_a_commit_is_one_clear_error_and_keeps_what_was_stored(
+    tmp_path: Path,
+) -> None:
+    from qa.errors import StoreError
+
+    store = Store.open(tmp_path / "s.sqlite3")
+    kept = make_article("The harbour reopened on Monday after the storm had passed.")
+    store.save_container("a", "h", [(ref("a"), kept)], drop_missing=True)
+    pages = store._db.value("PRAGMA page_count")
+    store._db.run(f"PRAGMA max_page_count = {pages + 2}")  # the disk fills up mid-article
+    big = make_article("\n\n".join(f"Paragraph {n} of a long report on the flood." * 20
+                                   for n in range(200)))  # fmt: skip
+    with pytest.raises(StoreError, match="the disk is full: free space") as raised:
+        store.save_container("b", "h", [(ref("b"), big)], drop_missing=True)
+    assert "\n" not in str(raised.value)
+    assert store.article_ids() == [kept.id]
+    assert store.article(kept.id) is not None and store.stats().sentences == 1

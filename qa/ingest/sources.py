@@ -88,13 +88,22 @@ def _expand(spec: str) -> Iterator[Input | InputError]:
 _NOT_ARTICLES = ("readme", "license", "licence", "changelog", "sources", "contributing")
 
 
-def _walk(directory: Path, spec: str) -> Iterator[Input]:
+def _walk(directory: Path, spec: str) -> Iterator[Input | InputError]:
     # Sorted for a stable order; hidden files and folders (.git, .DS_Store) are not articles.
-    for path in sorted(directory.rglob("*")):
+    # os.walk, not Path.rglob: rglob skips a folder it cannot read without a word, and an
+    # unreadable folder must be reported, not read as empty.
+    unreadable: list[OSError] = []
+    found: list[Path] = []
+    for top, folders, files in os.walk(directory, onerror=unreadable.append):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found.extend(Path(top) / name for name in files if not name.startswith("."))
+    for error in unreadable:
+        where = Path(error.filename) if error.filename else directory
+        shown = Path(spec) / where.relative_to(directory) if where != directory else Path(spec)
+        yield InputError(printable(str(shown)), f"cannot read this folder: {error.strerror}")
+    for path in sorted(found):
         relative = path.relative_to(directory)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        if path.stem.lower() in _NOT_ARTICLES:
+        if not path.is_file() or path.stem.lower() in _NOT_ARTICLES:
             continue
         if path.suffix.lower() in KIND_BY_SUFFIX:
             yield Input.file(str(Path(spec) / relative), str(path.resolve()))

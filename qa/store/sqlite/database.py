@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import StoreError
-from qa.store.sqlite.errors import folder_error, missing_index, open_error
+from qa.store.sqlite.errors import folder_error, missing_index, open_error, write_error
 from qa.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
 
 Params = Sequence[Any]
@@ -85,10 +85,19 @@ class Database:
             self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._connection.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                # A full disk (or a file gone bad) mid-write: nothing of this transaction is
+                # kept, everything committed before is, and the error says what to do.
+                self._rollback()
+                raise write_error(self.path, exc) from None
             except BaseException:
-                self._connection.execute("ROLLBACK")
+                self._rollback()
                 raise
-            self._connection.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
 
     def rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         with self.lock:

@@ -46,6 +46,22 @@ def open_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
     )
 
 
+def write_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    """Why a write to the store failed; what was committed before it is kept."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith("SQLITE_FULL") or "full" in str(exc):
+        return StoreError(
+            f"cannot write the index at {path.parent}: the disk is full: free space and run "
+            "the same ingest again (everything stored before is kept)"
+        )
+    if name.startswith("SQLITE_READONLY"):
+        return StoreError(
+            f"cannot write the index at {path.parent}: it became read-only: make it writable "
+            "and run the same ingest again"
+        )
+    return StoreError(f"cannot write the index at {path.parent}: {exc}: run the same ingest again")
+
+
 def _writable(path: Path) -> bool:
     """Whether this process may write the store file (or create it in its folder)."""
     return os.access(path if path.exists() else path.parent, os.W_OK)
