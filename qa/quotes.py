@@ -44,8 +44,7 @@ PARAGRAPHS_BACK = 1  # how far back (in paragraphs) a speaker is still the one t
 @dataclass(frozen=True)
 class _Speaker:
     statement: Statement
-    index: int  # of the sentence that names it
-    paragraph: int
+    paragraph: int  # of the sentence that names it
 
 
 def joined(sentences: Sequence[Sentence], claims: Mapping[str, Claims]) -> dict[int, Claims]:
@@ -70,7 +69,7 @@ def joined(sentences: Sequence[Sentence], claims: Mapping[str, Claims]) -> dict[
             out[sentence.index] = replace(out[sentence.index], statements=resolved)
             named = [st for st in resolved if not _pronoun(st.speaker)]
             if named:
-                last = quoting = _Speaker(named[-1], sentence.index, sentence.paragraph)
+                last = quoting = _Speaker(named[-1], sentence.paragraph)
                 for bare in waiting:  # said before their attribution, in this paragraph
                     if bare.paragraph == sentence.paragraph:
                         out[bare.index] = _said_by(out[bare.index], bare, named[0])

@@ -74,7 +74,8 @@ def test_ingest_reads_each_text_once_and_a_new_annotator_version_reads_again(
     assert first.texts_annotated == len(FLOOD)
     store = Store.open(settings.store_path)
     article_id = store.article_ids()[0]
-    figures = store.sentence_claims(article_id)[0].figures
+    opening = store.sentences(article_id)[0].text
+    figures = store.claims_of([opening])[opening].figures
     assert [(f.value, f.counts, f.verb) for f in figures] == [(1250.0, "residents", "evacuate")]
     again = Ingestor(settings, embedder=embedder).ingest([str(tmp_path / "in")])
     assert again.texts_annotated == 0

@@ -31,14 +31,6 @@ class SqliteClaims(SqlitePart, ClaimStore):
                 [(text, version, json.dumps(c.to_dict())) for text, c in claims],
             )
 
-    def sentence_claims(self, article_id: str) -> dict[int, Claims]:
-        rows = self._db.rows(
-            "SELECT s.idx, c.data FROM sentences AS s JOIN claims AS c ON c.text = s.text "
-            "WHERE s.article_id = ? ORDER BY s.idx",
-            (article_id,),
-        )
-        return {int(r[0]): Claims.from_dict(json.loads(r[1])) for r in rows}
-
     def claims_of(self, texts: Iterable[str]) -> dict[str, Claims]:
         """Claims of sentence texts by text, of any annotator version (the newest stored)."""
         wanted = list(dict.fromkeys(texts))
