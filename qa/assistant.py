@@ -322,7 +322,7 @@ class Assistant:
         citations = tuple(cite(store, n, r) for n, r in enumerate(sentences, start=1))
         beyond = _beyond(ranking.ranked, sentences)
         claims = self._claims(
-            ranking.question,
+            ranking,
             [*((c.article_id, c.sentence_index, c.sentence) for c in citations),
              *((r.article_id, r.sentence_index, r.text) for r in beyond)],
         )  # fmt: skip
@@ -351,9 +351,7 @@ class Assistant:
         bound to its words (the figure counting its noun, the speaker it names): that is
         closest evidence, offered as such."""
         top = _beyond(ranking.ranked[:HELD_TOP], [])
-        claims = self._claims(
-            ranking.question, [(r.article_id, r.sentence_index, r.text) for r in top]
-        )
+        claims = self._claims(ranking, [(r.article_id, r.sentence_index, r.text) for r in top])
         held = [r for r in top if holds(ranking.question, claims.get(r.text))]
         if ranking.question.other_side:  # the other side's words lead the follow-up's ranking
             held = [r for r in top if (c := claims.get(r.text)) and c.statements][:1]
@@ -361,12 +359,16 @@ class Assistant:
             return choice
         return Choice(Verdict(Outcome.EVIDENCE, choice.verdict.probability), held)
 
-    def _claims(self, question: Question, keys: list[tuple[str, int, str]]) -> dict[str, Claims]:
-        """The claims of these sentences (article, index, text); for a question about what
-        someone said, with quotes joined to their speakers across the sentences of each
-        article (`qa.quotes`): "Management would not even take the paper" is Kwan's."""
-        claims = self.lib.store.claims_of(text for _, _, text in keys)
-        if question.answer_type != QUOTE:
+    def _claims(self, ranking: Ranking, keys: list[tuple[str, int, str]]) -> dict[str, Claims]:
+        """The claims of these sentences (article, index, text): those the ranking carries,
+        the rest read; for a question about what someone said, with quotes joined to their
+        speakers across the sentences of each article (`qa.quotes`): "Management would not
+        even take the paper" is Kwan's."""
+        claims = {t: ranking.claims[t] for _, _, t in keys if t in ranking.claims}
+        missing = [t for _, _, t in keys if t not in claims]
+        if missing:
+            claims.update(self.lib.store.claims_of(missing))
+        if ranking.question.answer_type != QUOTE:
             return claims
         store = self.lib.store
         for article_id in dict.fromkeys(a for a, _, _ in keys):

@@ -66,9 +66,7 @@ class Ranking:
         if not self.ranked:
             return Verdict(Outcome.NONE, 0.0)
         scores = np.asarray([r.score for r in self.ranked])
-        bound = None
-        if typed(self.question):
-            bound = [binding(self.question, self.claims.get(r.text)) for r in self.ranked[:3]]
+        bound = bound_of(self.question, [r.text for r in self.ranked], self.claims)
         row = confidence_row(
             scores,
             self.features,
@@ -78,6 +76,16 @@ class Ranking:
             bound,
         )
         return self.model.confidence.verdict(row)
+
+
+def bound_of(
+    question: Question, texts: list[str], claims: Mapping[str, Claims]
+) -> list[float] | None:
+    """How firmly the first three of a ranking's sentences bind what the question asks (what
+    the confidence model reads); None when the question asks no type the claims hold."""
+    if not typed(question):
+        return None
+    return [binding(question, claims.get(text)) for text in texts[:3]]
 
 
 class Retriever:

@@ -49,8 +49,7 @@ from qa.ranker import (
     Model,
     confidence_row,
 )  # fmt: skip
-from qa.retrieve import Ranking
-from qa.shortanswer import binding, typed
+from qa.retrieve import Ranking, bound_of
 from qa.store import ArticleReader
 from qa.types import Outcome, Retrieved
 
@@ -200,17 +199,10 @@ def confidence_rows(ranker: Linear, items: list[Item]) -> tuple[np.ndarray, ...]
         ids = [it.pool[i].article_id for i in order]
         texts = [it.pool[i].text for i in order]
         rows.append(confidence_row(scores, it.matrix[order], ids, texts, it.question.text,
-                                   bound_of(it, texts)))  # fmt: skip
+                                   bound_of(it.question, texts, it.claims)))  # fmt: skip
         top.append(int(it.gold is not None and order[0] == it.gold))
         near.append(int(it.gold is not None and it.gold in order[:3]))
     return np.vstack(rows), np.asarray(top), np.asarray(near)
-
-
-def bound_of(item: Item, texts: list[str]) -> list[float] | None:
-    """How firmly the first three sentences bind what the question asks (as `Ranking` reads)."""
-    if not typed(item.question):
-        return None
-    return [binding(item.question, item.claims.get(t)) for t in texts[:3]]
 
 
 def out_of_fold(items: list[Item], columns: list[int], folds: int = 5) -> tuple[np.ndarray, ...]:
