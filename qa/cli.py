@@ -268,18 +268,30 @@ def config(index_dir: Path | None) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.option(
+    "--vectors",
+    "count_vectors",
+    is_flag=True,
+    default=None,
+    help="Count the vectors even when an embedded Chroma must load them all to count them.",
+)
 @index_option
-def stats(as_json: bool, index_dir: Path | None) -> None:
+def stats(as_json: bool, count_vectors: bool | None, index_dir: Path | None) -> None:
     """Articles, sentences, outlets, date range and index size."""
-    from qa.inspect import collection_stats
+    from qa.inspect import COUNT_VECTORS_UP_TO, collection_stats
 
     settings = _settings(index_dir)
-    data = collection_stats(settings.index_dir, settings.chroma)
+    data = collection_stats(settings.index_dir, settings.chroma, count_vectors=count_vectors)
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
     for key, value in data.items():
-        if key == "outlets":
+        if key == "vectors" and value is None:
+            click.echo(
+                f"vectors: not counted (over {COUNT_VECTORS_UP_TO:,} sentences an embedded "
+                "Chroma loads them all to count them; add --vectors)"
+            )
+        elif key == "outlets":
             click.echo("outlets:")
             for name, count in value.items():
                 click.echo(f"  {count:6d}  {name}")

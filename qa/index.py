@@ -1,4 +1,4 @@
-"""The dense index: sentence vectors in Chroma, through llama-index's `ChromaVectorStore`.
+"""The dense index: sentence vectors in a Chroma collection, with only the fields filters use.
 
 This is the only module that knows Chroma. By default Chroma runs embedded (`PersistentClient`
 under the index folder); with `chroma_url` set it talks to a Chroma server
@@ -14,8 +14,8 @@ store translates them to SQL inside its search module.
 
 from __future__ import annotations
 
-import functools
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,8 +26,6 @@ import numpy as np
 from qa.errors import VectorIndexError
 
 if TYPE_CHECKING:
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-
     from qa.config import ChromaConfig
     from qa.types import Filters
 
@@ -72,21 +70,21 @@ class VectorIndex:
             raise VectorIndexError(f"Chroma at {where}: {_first_line(exc)}") from None
         return cls(collection, where)
 
-    @functools.cached_property
-    def _store(self) -> ChromaVectorStore:
-        # Imported on first write only: llama_index.core takes 1.2 s to import, more than half
-        # of a cold `newsqa ask`, which reads through the same collection directly.
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        return ChromaVectorStore(chroma_collection=self._collection)
-
     def count(self) -> int:
         return int(self._call("count", self._collection.count))
 
     def add(self, items: Sequence[VectorItem]) -> None:
-        from llama_index.core.schema import TextNode
+        """Writes the vectors with their filter fields and nothing else.
 
-        nodes = []
+        Straight to the collection, not through llama-index's `ChromaVectorStore.add`: that one
+        stores with every vector a JSON copy of its node (`_node_content`, plus `doc_id`,
+        `document_id`, `ref_doc_id` and an empty document), 2.2 KB of the 3.9 KB a vector took
+        on disk, which newsqa never reads back (the sentence lives in SQLite). Reads and
+        deletes already went to the collection directly.
+        """
+        if not items:
+            return
+        metadatas: list[dict[str, Any]] = []
         for item in items:
             metadata: dict[str, Any] = {
                 "article_id": item.article_id,
@@ -96,13 +94,19 @@ class VectorIndex:
                 metadata["published_day"] = item.published_day
             if item.outlet:
                 metadata["outlet"] = item.outlet
-            # No text and no relationships: the sentence lives in SQLite, and Chroma indexes
-            # every document for full-text search (a third of its write time, measured); deletes
-            # go by our own `article_id` field.
-            node = TextNode(id_=item.node_id, text="", embedding=item.vector.tolist(),
-                            metadata=metadata)  # fmt: skip
-            nodes.append(node)
-        self._call("add", self._store.add, nodes)
+            metadatas.append(metadata)
+        self._call(
+            "add",
+            self._collection.add,
+            ids=[item.node_id for item in items],
+            embeddings=np.stack([item.vector for item in items]).astype(np.float32),
+            metadatas=metadatas,
+        )
+
+    def holds(self, item: VectorItem) -> bool:
+        """Whether the vector of `item`'s sentence is stored (one lookup by id)."""
+        found = self._call("get", self._collection.get, ids=[item.node_id], include=[])
+        return bool(found["ids"])
 
     def delete_articles(self, article_ids: Sequence[str]) -> None:
         # One call for many articles (ChromaVectorStore.delete takes a single ref_doc_id).
@@ -112,11 +116,33 @@ class VectorIndex:
             )
 
     def query(
-        self, vector: np.ndarray, *, k: int = 20, filters: Filters | None = None
+        self,
+        vector: np.ndarray,
+        *,
+        k: int = 20,
+        filters: Filters | None = None,
+        share: float | None = None,
     ) -> list[tuple[str, int, float]]:
         """Nearest sentences as (article_id, sentence index, cosine similarity), best first,
-        among the articles `filters` allow."""
+        among the articles `filters` allow. `share` is about what part of the collection they
+        allow (`SentenceSearch.filter_share`); given, a filter that allows much is applied to a
+        wider unfiltered search instead of by Chroma."""
         where = _chroma_where(filters)
+        if where and filters and share is not None and share * WIDEST >= 2 * k:
+            # Chroma filters before its graph search, at a cost that grows with the collection
+            # and with what the filter allows: at a million sentences 0.3 s for any filter and
+            # 5 s for "until March 16" (scripts/bench_scale.py), against 60 ms for the 2,000
+            # nearest unfiltered. Twice the expected need, so that few searches come up short.
+            wide = min(WIDEST, max(k, math.ceil(2 * k / max(share, 1e-9))))
+            nearest = self._nearest(vector, wide, None)
+            hits = [hit for hit, meta in nearest if _allows(meta, filters)]
+            if len(hits) >= k:
+                return hits[:k]
+        return [hit for hit, _ in self._nearest(vector, k, where)]
+
+    def _nearest(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None
+    ) -> list[tuple[tuple[str, int, float], dict[str, Any]]]:
         kwargs: dict[str, Any] = {"where": where} if where else {}
         found = self._call(
             "query",
@@ -128,7 +154,7 @@ class VectorIndex:
         )
         return [
             # cosine space: distance = 1 - cosine
-            (str(meta["article_id"]), int(meta["sentence"]), 1.0 - float(distance))
+            ((str(meta["article_id"]), int(meta["sentence"]), 1.0 - float(distance)), meta)
             for meta, distance in zip(found["metadatas"][0], found["distances"][0], strict=True)
         ]
 
@@ -195,6 +221,26 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:300]
 
 
+# The widest unfiltered search a filter is applied to (60 ms at a million sentences).
+WIDEST = 2000
+
+
+def _allows(meta: dict[str, Any], filters: Filters) -> bool:
+    """What `_chroma_where(filters)` keeps, decided on one vector's metadata."""
+    if filters.sources and meta.get("outlet") not in filters.sources:
+        return False
+    if filters.article_ids and meta.get("article_id") not in filters.article_ids:
+        return False
+    day = meta.get("published_day")
+    if filters.since and (day is None or day < _day(filters.since)):
+        return False
+    return not (filters.until and (day is None or day > _day(filters.until)))
+
+
+def _day(iso: str) -> int:
+    return int(iso[:10].replace("-", ""))
+
+
 def _chroma_where(filters: Filters | None) -> dict[str, Any] | None:
     """The Chroma metadata filter for our Filters (dates as YYYYMMDD numbers)."""
     if not filters:
@@ -205,7 +251,7 @@ def _chroma_where(filters: Filters | None) -> dict[str, Any] | None:
     if filters.article_ids:
         clauses.append({"article_id": {"$in": list(filters.article_ids)}})
     if filters.since:
-        clauses.append({"published_day": {"$gte": int(filters.since[:10].replace("-", ""))}})
+        clauses.append({"published_day": {"$gte": _day(filters.since)}})
     if filters.until:
-        clauses.append({"published_day": {"$lte": int(filters.until[:10].replace("-", ""))}})
+        clauses.append({"published_day": {"$lte": _day(filters.until)}})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

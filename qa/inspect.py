@@ -17,8 +17,18 @@ if TYPE_CHECKING:
     from qa.claims import Claims
 
 
-def collection_stats(index_dir: Path, chroma: ChromaConfig) -> dict[str, Any]:
-    """What an index holds: `collection_stats(settings.index_dir, settings.chroma)`."""
+# An embedded Chroma reads its whole vector index into memory to count it (3 s and 2 GB at a
+# million sentences, measured with scripts/bench_scale.py): past this many sentences the count
+# is made only when asked for (`newsqa stats --vectors`). A Chroma server counts at no cost.
+COUNT_VECTORS_UP_TO = 200_000
+
+
+def collection_stats(
+    index_dir: Path, chroma: ChromaConfig, *, count_vectors: bool | None = None
+) -> dict[str, Any]:
+    """What an index holds: `collection_stats(settings.index_dir, settings.chroma)`. The
+    vectors are counted when `count_vectors` says so; by default, when that is cheap, and
+    otherwise `vectors` is None."""
     store = Store.open(index_store_path(index_dir), create=False)
     stats = store.stats()
     data: dict[str, Any] = {
@@ -38,9 +48,14 @@ def collection_stats(index_dir: Path, chroma: ChromaConfig) -> dict[str, Any]:
         data["vector_index"] = chroma.url
     else:
         data["vector_index_bytes"] = _folder_size(chroma.path)
-    from qa.index import VectorIndex
+    if count_vectors is None:
+        count_vectors = bool(chroma.url) or stats.sentences <= COUNT_VECTORS_UP_TO
+    if count_vectors:
+        from qa.index import VectorIndex
 
-    data["vectors"] = VectorIndex.open(chroma).count()
+        data["vectors"] = VectorIndex.open(chroma).count()
+    else:
+        data["vectors"] = None
     data["outlets"] = dict(stats.outlets)
     return data
 

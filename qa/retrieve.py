@@ -147,7 +147,8 @@ class Retriever:
     def candidates(self, question: str, filters: Filters | None = None) -> list[Candidate]:
         """The union of the dense and lexical rankings, read with their context."""
         query = self.embedder.embed([question])[0]
-        dense = self.vector_index.query(query, k=self.depth, filters=filters)
+        share = self.store.filter_share(filters) if filters else None
+        dense = self.vector_index.query(query, k=self.depth, filters=filters, share=share)
         lexical = self.store.lexical_search(question, limit=self.depth, filters=filters)
         keys = list(dict.fromkeys([(a, i) for a, i, _ in dense] + [(a, i) for a, i, _ in lexical]))
         if not keys:

@@ -138,8 +138,12 @@ class _SlowIndex:
         self.writing = threading.Event()
         self.written = 0
 
-    def delete_articles(self, article_ids: Sequence[str]) -> None:
+    def holds(self, item: VectorItem) -> bool:
         self.writing.set()
+        return False
+
+    def delete_articles(self, article_ids: Sequence[str]) -> None:
+        raise AssertionError("nothing of the group was written: no delete")
 
     def add(self, items: Sequence[VectorItem]) -> None:
         time.sleep(0.003 * len(items))

@@ -1,8 +1,10 @@
+import json
 import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -327,3 +329,54 @@ def test_a_full_disk_during_a_commit_is_one_clear_error_and_keeps_what_was_store
     assert "\n" not in str(raised.value)
     assert store.article_ids() == [kept.id]
     assert store.article(kept.id) is not None and store.stats().sentences == 1
+
+
+def test_totals_are_kept_as_articles_come_and_go_and_counted_once_for_older_indexes(
+    tmp_path: Path,
+) -> None:
+    from qa.types import RemovedText
+
+    store = Store.open(tmp_path / "s.sqlite3")
+    a = make_article("First line of one. Second line of one.", published="2026-03-01")
+    b = make_article("Only line of two.", published="2026-03-09")
+    b = replace(b, removed=(RemovedText("Photo: Agency", "credit"),
+                            RemovedText("Read more", "teaser")))  # fmt: skip
+    for n, article in enumerate([a, b]):
+        store.save_container(str(n), "h", [(ref(str(n)), article)], drop_missing=True)
+
+    def scanned() -> tuple[int, int, int]:
+        one = store._db.value
+        removed = sum(len(json.loads(r[0])) for r in store._db.rows("SELECT removed FROM articles"))
+        return one("SELECT COUNT(*) FROM articles"), one("SELECT COUNT(*) FROM sentences"), removed
+
+    stats = store.stats()
+    assert (stats.articles, stats.sentences, stats.removed_pieces) == scanned() == (2, 3, 2)
+    assert (stats.first_published, stats.last_published) == ("2026-03-01", "2026-03-09")
+    store.save_container("1", "h2", [], drop_missing=True)  # the second article goes
+    stats = store.stats()
+    assert (stats.articles, stats.sentences, stats.removed_pieces) == scanned() == (1, 2, 0)
+    assert store.sentence_count() == 2 and store.article_count() == 1
+    # An index from before the totals: read by counting, counted when next opened to write.
+    with store.transaction():
+        store._db.run("DELETE FROM totals")
+        store._db.run("DELETE FROM meta WHERE key = 'totals_counted'")
+    store.close()
+    assert Store.open(tmp_path / "s.sqlite3", create=False).stats().sentences == 2
+    writer = Store.open(tmp_path / "s.sqlite3")
+    assert writer.get_meta("totals_counted") == "1" and writer.sentence_count() == 2
+
+
+def test_filter_share_is_read_from_counts_kept_in_indexes(store: Store) -> None:
+    from qa.types import Filters
+
+    dated = [("2026-03-01", "Harbour Daily"), ("2026-03-05", "Harbour Daily"),
+             ("2026-03-09T10:00:00+00:00", "Valley Post"), (None, "Valley Post")]  # fmt: skip
+    for n, (day, outlet) in enumerate(dated):
+        meta = {"outlet": outlet} | ({"published": day} if day else {})
+        article = make_article(f"Story number {n} is told here.", **meta)
+        store.save_container(str(n), "h", [(ref(str(n)), article)], drop_missing=True)
+    assert store.filter_share(Filters(sources=("Harbour Daily",))) == 0.5
+    assert store.filter_share(Filters(since="2026-03-02")) == 0.5
+    assert store.filter_share(Filters(until="2026-03-09")) == 0.75  # the whole last day
+    assert store.filter_share(Filters(since="2026-03-02", sources=("Valley Post",))) == 0.25
+    assert store.filter_share(Filters(article_ids=("x",))) == 0.25

@@ -410,7 +410,10 @@ class Ingestor:
         """
         started = time.perf_counter()
         # A killed run may have written part of this group already: replace, never duplicate.
-        self.vector_index.delete_articles(article_ids)
+        # Slices are written in order, so a group whose first vector is absent has none; the
+        # lookup spares a delete by filter per group, which cost more as the collection grew.
+        if items and self.vector_index.holds(items[0]):
+            self.vector_index.delete_articles(article_ids)
         for start in range(0, len(items), WRITE_SLICE):
             if stop.is_set():
                 break

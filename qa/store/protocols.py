@@ -80,6 +80,11 @@ class SentenceSearch(Protocol):
         self, query: str, *, limit: int = 50, filters: Filters | None = None
     ) -> list[tuple[str, int, float]]: ...
 
+    def filter_share(self, filters: Filters) -> float:
+        """About what share (0..1) of the stored articles the filters allow, from counts kept
+        in indexes (never a scan): how the vector index chooses between its ways to filter."""
+        ...
+
 
 class VectorOutbox(Protocol):
     """What the vector index still has to catch up with: articles to add, articles to drop."""

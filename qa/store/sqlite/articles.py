@@ -15,6 +15,7 @@ from qa.errors import StoreError
 from qa.store.protocols import ArticleReader
 from qa.store.rows import ArticleSummary
 from qa.store.sqlite.database import SqlitePart
+from qa.store.sqlite.totals import totals
 from qa.types import Article, RemovedText, Sentence
 
 COPIES = 100  # other articles a cited sentence is said to be "also in", at most
@@ -108,9 +109,13 @@ class SqliteArticles(SqlitePart, ArticleReader):
         return {str(r[0]): int(str(r[1])[:10].replace("-", "")) for r in rows}
 
     def article_count(self) -> int:
-        return int(self._db.value("SELECT COUNT(*) FROM articles"))
+        kept = totals(self._db)
+        return kept["articles"] if kept else int(self._db.value("SELECT COUNT(*) FROM articles"))
 
     def sentence_count(self) -> int:
+        kept = totals(self._db)
+        if kept:
+            return kept["sentences"]
         return int(self._db.value("SELECT COUNT(*) FROM sentences"))
 
     def outlets(self) -> list[str]:

@@ -32,6 +32,30 @@ class SqliteSearch(SqlitePart, SentenceSearch):
         # FTS5's bm25() is lower-is-better; flip it so every score in newsqa is higher-is-better.
         return [(str(r[0]), int(r[1]), -float(r[2])) for r in rows]
 
+    def filter_share(self, filters: Filters) -> float:
+        total = self._db.value("SELECT n FROM totals WHERE name = 'articles'")
+        if not total:
+            return 1.0
+        share = 1.0
+        # Each part from what is kept in an index, taken as independent of the others.
+        if filters.sources:
+            counted = self._db.value(
+                f"SELECT SUM(articles) FROM outlets WHERE name IN "
+                f"({', '.join('?' * len(filters.sources))})",
+                list(filters.sources),
+            )
+            share *= (counted or 0) / total
+        if filters.article_ids:
+            share *= len(set(filters.article_ids)) / total
+        if filters.since or filters.until:
+            dated = self._db.value(
+                "SELECT COUNT(*) FROM articles WHERE published IS NOT NULL "
+                "AND published >= ? AND published < ?",
+                (filters.since or "", (filters.until or "9999")[:10] + "\uffff"),
+            )
+            share *= dated / total
+        return min(1.0, share)
+
 
 def _fts_terms(query: str) -> list[str]:
     # Quote every word so FTS5 syntax in a question (AND, NEAR, "*", ":") is read as text.

@@ -23,6 +23,7 @@ from qa.store.sqlite.database import Database
 from qa.store.sqlite.outbox import SqliteOutbox
 from qa.store.sqlite.search import SqliteSearch
 from qa.store.sqlite.stats import SqliteStats
+from qa.store.sqlite.totals import count_totals
 from qa.store.sqlite.vocabulary import SqliteVocabulary
 from qa.store.sqlite.writer import SqliteWriter, count_outlets, group_wire_links
 
@@ -49,6 +50,7 @@ class Store(
         if create:  # a writer: bring an older index's links and counts up to date, once
             group_wire_links(store._db)
             count_outlets(store._db)
+            count_totals(store._db)
         return store
 
     @property

@@ -22,6 +22,7 @@ from qa.store.clock import timestamp
 from qa.store.protocols import ArticleWriter
 from qa.store.rows import SaveResult, SourceRef
 from qa.store.sqlite.database import Database, SqlitePart
+from qa.store.sqlite.totals import add_totals
 from qa.store.sqlite.vocabulary import add_words, remove_words, sentence_words
 from qa.types import Article
 
@@ -119,6 +120,7 @@ class SqliteWriter(SqlitePart, ArticleWriter):
             "ON CONFLICT(name) DO UPDATE SET articles = articles + 1",
             (article.outlet or "",),
         )
+        add_totals(self._db, 1, len(article.sentences), len(article.removed))
         self._db.run_many(
             'INSERT INTO sentences(article_id, idx, start, "end", paragraph, text, norm_hash) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -200,11 +202,12 @@ class SqliteWriter(SqlitePart, ArticleWriter):
             (article_id, article_id),
         )
         outlet = self._db.row(
-            "SELECT COALESCE(outlet, '') FROM articles WHERE id = ?", (article_id,)
+            "SELECT COALESCE(outlet, ''), removed FROM articles WHERE id = ?", (article_id,)
         )
         if outlet is not None:
             self._db.run("UPDATE outlets SET articles = articles - 1 WHERE name = ?", (outlet[0],))
             self._db.run("DELETE FROM outlets WHERE name = ? AND articles <= 0", (outlet[0],))
+            add_totals(self._db, -1, -len(texts), -len(json.loads(outlet[1])))
         self._db.run("DELETE FROM articles WHERE id = ?", (article_id,))
         self._db.run("INSERT OR IGNORE INTO vector_deletes(article_id) VALUES (?)", (article_id,))
 
@@ -214,15 +217,14 @@ HOLDERS = 20  # earlier articles a sentence is looked up in when linking wire co
 
 def count_outlets(db: Database) -> None:
     """Indexes written before the outlet counts get them from their articles, once."""
-    if db.get_meta("outlets_counted") == "1":
-        return
-    with db.transaction():
-        db.run("DELETE FROM outlets")
-        db.run(
-            "INSERT INTO outlets(name, articles) "
-            "SELECT COALESCE(outlet, ''), COUNT(*) FROM articles GROUP BY 1"
-        )
-        db.set_meta("outlets_counted", "1")
+    if db.get_meta("outlets_counted") != "1":
+        with db.transaction():
+            db.run("DELETE FROM outlets")
+            db.run(
+                "INSERT INTO outlets(name, articles) "
+                "SELECT COALESCE(outlet, ''), COUNT(*) FROM articles GROUP BY 1"
+            )
+            db.set_meta("outlets_counted", "1")
 
 
 def group_wire_links(db: Database) -> None:
