@@ -211,6 +211,10 @@ class Settings(BaseSettings):
         return self.index_dir / "chroma"
 
     @property
+    def keywords_path(self) -> Path:
+        return self.index_dir / "keywords"
+
+    @property
     def chroma(self) -> ChromaConfig:
         return ChromaConfig(
             path=self.chroma_path, url=self.chroma_url, collection=self.chroma_collection

@@ -48,6 +48,7 @@ def collection_stats(
         data["vector_index"] = chroma.url
     else:
         data["vector_index_bytes"] = _folder_size(chroma.path)
+    data["keyword_index_bytes"] = _folder_size(index_dir / "keywords")
     if count_vectors is None:
         count_vectors = bool(chroma.url) or stats.sentences <= COUNT_VECTORS_UP_TO
     if count_vectors:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from qa.config import AnswerOptions, Settings
     from qa.embed import Embedder
     from qa.generate import LLMAnswerer
+    from qa.keywords import KeywordIndex
     from qa.rerank import Reranker
     from qa.types import Mode
 
@@ -75,7 +76,9 @@ def open_library(settings: Settings, *, today: date | None = None) -> Library:
         )
     embedder = query_embedder(settings.embedding)
     vectors = VectorIndex.open(settings.chroma)
-    retriever = Retriever(store, vectors, embedder, model=load_model())
+    retriever = Retriever(
+        store, vectors, embedder, model=load_model(), keywords=_keywords(settings, store)
+    )
     llm, unavailable = _llm(settings, store, embedder)
     return Library(
         settings=settings,
@@ -108,6 +111,15 @@ def _llm(
     except LLMError as exc:
         return None, str(exc)
     return LLMAnswerer(chat, store, SupportScorer(embedder), settings.answering), None
+
+
+def _keywords(settings: Settings, store: Store) -> KeywordIndex | None:
+    """The keyword index once an ingest has filled it; until then the store's FTS5 answers."""
+    from qa.keywords import KEYWORDS_VERSION, KeywordIndex
+
+    if store.get_meta("keywords_version") != KEYWORDS_VERSION:
+        return None
+    return KeywordIndex.open(settings.keywords_path)
 
 
 def _reranker(settings: Settings) -> Reranker | None:

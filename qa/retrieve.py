@@ -24,7 +24,7 @@ from qa.features import Candidate, feature_matrix
 from qa.question import Question, analyse
 from qa.ranker import Model, Verdict, confidence_row, load_model
 from qa.shortanswer import binding, typed
-from qa.store.protocols import ArticleReader, ClaimReader, SentenceSearch
+from qa.store.protocols import ArticleReader, ClaimReader, KeywordSearch, SentenceSearch
 from qa.types import Filters, Outcome, Retrieved
 
 if TYPE_CHECKING:
@@ -97,8 +97,11 @@ class Retriever:
         *,
         model: Model | None = None,
         depth: int = DEPTH,
+        keywords: KeywordSearch | None = None,
     ) -> None:
         self.store = store
+        # The keyword index when the index has one (`qa.keywords`), else the store's FTS5.
+        self.keywords: KeywordSearch = keywords or store
         self.vector_index = vector_index
         self.embedder = embedder
         self.model = model or load_model()
@@ -149,7 +152,7 @@ class Retriever:
         query = self.embedder.embed([question])[0]
         share = self.store.filter_share(filters) if filters else None
         dense = self.vector_index.query(query, k=self.depth, filters=filters, share=share)
-        lexical = self.store.lexical_search(question, limit=self.depth, filters=filters)
+        lexical = self.keywords.lexical_search(question, limit=self.depth, filters=filters)
         keys = list(dict.fromkeys([(a, i) for a, i, _ in dense] + [(a, i) for a, i, _ in lexical]))
         if not keys:
             return []

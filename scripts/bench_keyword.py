@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.store.sqlite.search import _fts_terms
+from qa.store.sqlite.search import fts_terms as _fts_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 60

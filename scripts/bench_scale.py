@@ -271,10 +271,15 @@ def build(folder: Path, sentences: int, sources: Sources) -> dict[str, Any]:
     progress: dict[str, Any] = (
         json.loads(progress_path.read_text()) if progress_path.is_file() else {}
     )
-    if progress.get("complete"):
-        return progress
     settings = Settings(index_dir=folder / "index")
     embedder = ReusedEmbedder(sources)
+    if progress.get("complete"):
+        # A cache built by an older newsqa: what a writer brings up to date when it opens the
+        # index (totals, the keyword index), as the next `newsqa ingest` would.
+        Ingestor(
+            settings, embedder=embedder, annotate=False, prepare_query_model=False
+        ).sync_vectors()
+        return progress
     if not progress:
         # The sample articles, whole and with their claims, for the known answers.
         Ingestor(settings).ingest([str(ROOT / "qa" / "samples")])

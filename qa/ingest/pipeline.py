@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from qa.config import Settings
     from qa.embed import Embedder
     from qa.index import VectorIndex, VectorItem
+    from qa.keywords import KeywordIndex, KeywordRow
 
 Progress = Callable[[str, int, int], None]  # phase, done, total
 CLAIM_BATCH = 10_000  # sentence texts annotated and saved together
@@ -116,6 +117,7 @@ class Ingestor:
         self.store = store or Store.open(settings.store_path)
         self._embedder = embedder
         self._vector_index = vector_index
+        self._keywords: KeywordIndex | None = None
         self._progress = progress or (lambda phase, done, total: None)
         self._on_error = on_error or (lambda error: None)
         self._on_warning = on_warning or (lambda warning: None)
@@ -135,6 +137,14 @@ class Ingestor:
 
             self._vector_index = VectorIndex.open(self.settings.chroma)
         return self._vector_index
+
+    @property
+    def keywords(self) -> KeywordIndex:
+        if self._keywords is None:
+            from qa.keywords import KeywordIndex
+
+            self._keywords = KeywordIndex.open(self.settings.keywords_path)
+        return self._keywords
 
     # -- phase 1: read and store ---------------------------------------------------------
 
@@ -321,10 +331,19 @@ class Ingestor:
         groups in flight.
         """
         report = report or IngestReport()
+        try:
+            return self._sync_vectors(report)
+        finally:
+            if self._keywords is not None:
+                self._keywords.close_writer()
+
+    def _sync_vectors(self, report: IngestReport) -> int:
         pending_deletes = self.store.pending_vector_deletes()
         if pending_deletes:
             self.vector_index.delete_articles(pending_deletes)
+            self.keywords.write([], replacing=pending_deletes)
             self.store.clear_vector_deletes(pending_deletes)
+        self._fill_keywords(report)
         unindexed = self.store.unindexed_article_ids()
         if not unindexed:
             return 0
@@ -346,7 +365,8 @@ class Ingestor:
                     # 0.2 s for 2,000 on their own).
                     upcoming = next(groups, None)
                     ids = [article.id for article in group]
-                    in_flight = (writer.submit(self._write_group, ids, items, stop), ids)
+                    words = _keyword_rows(group)
+                    in_flight = (writer.submit(self._write_group, ids, items, words, stop), ids)
                     added += len(items)
                     done += sum(len(article.sentences) for article in group)
                     self._progress("embed", done, total)
@@ -399,8 +419,34 @@ class Ingestor:
             for article, sentence in pairs
         ]
 
+    def _fill_keywords(self, report: IngestReport) -> None:
+        """An index made before the keyword index gets it from the articles already indexed,
+        once (7 s for a million sentences); a run killed meanwhile starts it again."""
+        from qa.keywords import KEYWORDS_VERSION
+
+        if self.store.get_meta("keywords_version") == KEYWORDS_VERSION:
+            return
+        started = time.perf_counter()
+        indexed = set(self.store.article_ids()) - set(self.store.unindexed_article_ids())
+        self.keywords.clear()
+        batch: list[Article] = []
+        for article_id in sorted(indexed):
+            article = self.store.article(article_id)
+            if article is not None:
+                batch.append(article)
+            if len(batch) >= 500:
+                self.keywords.write(_keyword_rows(batch))
+                batch = []
+        self.keywords.write(_keyword_rows(batch))
+        self.store.set_meta("keywords_version", KEYWORDS_VERSION)
+        report.add_time("fill_keywords", time.perf_counter() - started)
+
     def _write_group(
-        self, article_ids: list[str], items: list[VectorItem], stop: threading.Event
+        self,
+        article_ids: list[str],
+        items: list[VectorItem],
+        words: list[KeywordRow],
+        stop: threading.Event,
     ) -> float:
         """Runs on the writer thread; touches Chroma only (the SQLite store stays on its own).
 
@@ -416,8 +462,10 @@ class Ingestor:
             self.vector_index.delete_articles(article_ids)
         for start in range(0, len(items), WRITE_SLICE):
             if stop.is_set():
-                break
+                return time.perf_counter() - started
             self.vector_index.add(items[start : start + WRITE_SLICE])
+        # The words too, replacing what a killed run may have committed for these articles.
+        self.keywords.write(words, replacing=article_ids)
         return time.perf_counter() - started
 
     def _finish_write(
@@ -437,6 +485,22 @@ WRITE_SLICE = 256
 # sentence 0.31 for the bare sentence, 0.41 / 0.47 / 0.45 at weights 0.5 / 0.8 / 1.0, and 0.45
 # for embedding "title. sentence" as one text, which costs 1.7x the embedding time.
 TITLE_WEIGHT = 0.8
+
+
+def _keyword_rows(articles: list[Article]) -> list[KeywordRow]:
+    from qa.keywords import KeywordRow
+
+    return [
+        KeywordRow(
+            article_id=article.id,
+            sentence_index=sentence.index,
+            text=sentence.text,
+            published_day=_day_number(article.published),
+            outlet=article.outlet,
+        )
+        for article in articles
+        for sentence in article.sentences
+    ]
 
 
 def with_title(sentence_vector: np.ndarray, title_vector: np.ndarray | None) -> np.ndarray:

@@ -73,12 +73,16 @@ class MetaStore(Protocol):
     def set_meta(self, key: str, value: str) -> None: ...
 
 
-class SentenceSearch(Protocol):
+class KeywordSearch(Protocol):
     """Lexical search over sentences: (article_id, sentence index, score), best first."""
 
     def lexical_search(
         self, query: str, *, limit: int = 50, filters: Filters | None = None
     ) -> list[tuple[str, int, float]]: ...
+
+
+class SentenceSearch(KeywordSearch, Protocol):
+    """The store's lexical search (FTS5), and what it knows of how much a filter allows."""
 
     def filter_share(self, filters: Filters) -> float:
         """About what share (0..1) of the stored articles the filters allow, from counts kept

@@ -18,7 +18,7 @@ class SqliteSearch(SqlitePart, SentenceSearch):
         self, query: str, *, limit: int = 50, filters: Filters | None = None
     ) -> list[tuple[str, int, float]]:
         """BM25 over sentences: (article_id, sentence index, score), best first."""
-        terms = _fts_terms(query)
+        terms = fts_terms(query)
         if not terms:
             return []
         where, params = _filter_sql(filters)
@@ -57,7 +57,7 @@ class SqliteSearch(SqlitePart, SentenceSearch):
         return min(1.0, share)
 
 
-def _fts_terms(query: str) -> list[str]:
+def fts_terms(query: str) -> list[str]:
     # Quote every word so FTS5 syntax in a question (AND, NEAR, "*", ":") is read as text.
     words = "".join(c if c.isalnum() else " " for c in query).split()
     kept = [w for w in words if w.lower() not in STOPWORDS and (len(w) > 1 or w.isdigit())]
