@@ -273,7 +273,7 @@ def config(index_dir: Path | None) -> None:
     "count_vectors",
     is_flag=True,
     default=None,
-    help="Count the vectors even when an embedded Chroma must load them all to count them.",
+    help="Count the vectors even past 200,000 sentences, where counting takes seconds.",
 )
 @index_option
 def stats(as_json: bool, count_vectors: bool | None, index_dir: Path | None) -> None:
@@ -288,8 +288,8 @@ def stats(as_json: bool, count_vectors: bool | None, index_dir: Path | None) -> 
     for key, value in data.items():
         if key == "vectors" and value is None:
             click.echo(
-                f"vectors: not counted (over {COUNT_VECTORS_UP_TO:,} sentences an embedded "
-                "Chroma loads them all to count them; add --vectors)"
+                f"vectors: not counted (over {COUNT_VECTORS_UP_TO:,} sentences counting them "
+                "takes seconds; add --vectors)"
             )
         elif key == "outlets":
             click.echo("outlets:")

@@ -27,6 +27,7 @@ from qa.errors import VectorIndexError
 
 if TYPE_CHECKING:
     from qa.config import ChromaConfig
+    from qa.store.protocols import FilterScope
     from qa.types import Filters
 
 # Chroma logs an "Add of existing embedding ID" warning per id on a retried batch; the retry is
@@ -121,29 +122,57 @@ class VectorIndex:
         *,
         k: int = 20,
         filters: Filters | None = None,
-        share: float | None = None,
+        scope: FilterScope | None = None,
     ) -> list[tuple[str, int, float]]:
         """Nearest sentences as (article_id, sentence index, cosine similarity), best first,
-        among the articles `filters` allow. `share` is about what part of the collection they
-        allow (`SentenceSearch.filter_share`); given, a filter that allows much is applied to a
-        wider unfiltered search instead of by Chroma."""
+        among the articles `filters` allow. `scope` (the store) says how much they allow and
+        which sentences, so that each filter takes the cheapest of Chroma's ways to apply it."""
         where = _chroma_where(filters)
-        if where and filters and share is not None and share * WIDEST >= 2 * k:
-            # Chroma filters before its graph search, at a cost that grows with the collection
-            # and with what the filter allows: at a million sentences 0.3 s for any filter and
-            # 5 s for "until March 16" (scripts/bench_scale.py), against 60 ms for the 2,000
-            # nearest unfiltered. Twice the expected need, so that few searches come up short.
+        if not where or not filters or scope is None:
+            return [hit for hit, _ in self._nearest(vector, k, where)]
+        # Chroma's own `where` filters before its graph search, at a cost that grows with the
+        # collection: at a million sentences 0.9-1.4 s for a date range, against 60 ms for the
+        # 2,000 nearest unfiltered, 7-75 ms to read up to 3,000 vectors by id, and 30-100 ms
+        # for a search among 3,000-85,000 ids (CHANGELOG, "filters at a million sentences").
+        share = scope.filter_share(filters)
+        if share * WIDEST >= 2 * k:
+            # Twice the expected need, so that few searches come up short.
             wide = min(WIDEST, max(k, math.ceil(2 * k / max(share, 1e-9))))
             nearest = self._nearest(vector, wide, None)
             hits = [hit for hit, meta in nearest if _allows(meta, filters)]
             if len(hits) >= k:
                 return hits[:k]
-        return [hit for hit, _ in self._nearest(vector, k, where)]
+        allowed = scope.allowed_sentences(filters, limit=SEARCH_AMONG_UP_TO)
+        if allowed is None:
+            return [hit for hit, _ in self._nearest(vector, k, where)]
+        if len(allowed) <= EXACT_UP_TO:
+            return self._exact(vector, k, allowed)
+        return [hit for hit, _ in self._nearest(vector, k, None, ids=allowed)]
+
+    def _exact(
+        self, vector: np.ndarray, k: int, keys: Sequence[tuple[str, int]]
+    ) -> list[tuple[str, int, float]]:
+        """The k nearest of a few sentences, compared one by one (their vectors are unit)."""
+        stored = self.vectors(keys)
+        if not stored:
+            return []
+        addresses = list(stored)
+        matrix = np.stack([stored[key] for key in addresses])
+        cosines = matrix @ np.asarray(vector, dtype=np.float32)
+        best = np.argsort(-cosines, kind="stable")[:k]
+        return [(*addresses[row], float(cosines[row])) for row in best]
 
     def _nearest(
-        self, vector: np.ndarray, k: int, where: dict[str, Any] | None
+        self,
+        vector: np.ndarray,
+        k: int,
+        where: dict[str, Any] | None,
+        *,
+        ids: Sequence[tuple[str, int]] | None = None,
     ) -> list[tuple[tuple[str, int, float], dict[str, Any]]]:
         kwargs: dict[str, Any] = {"where": where} if where else {}
+        if ids is not None:
+            kwargs["ids"] = [f"{article_id}:{index}" for article_id, index in ids]
         found = self._call(
             "query",
             self._collection.query,
@@ -223,6 +252,11 @@ def _first_line(exc: BaseException) -> str:
 
 # The widest unfiltered search a filter is applied to (60 ms at a million sentences).
 WIDEST = 2000
+# Allowed sentences up to this many are compared one by one (7-75 ms at a million sentences);
+# more, up to the next limit, are searched among by id (30-100 ms), where a search among a few
+# hundred ids took 0.3-0.5 s. Past that, Chroma's `where`.
+EXACT_UP_TO = 3000
+SEARCH_AMONG_UP_TO = 100_000
 
 
 def _allows(meta: dict[str, Any], filters: Filters) -> bool:

@@ -50,7 +50,9 @@ def collection_stats(
         data["vector_index_bytes"] = _folder_size(chroma.path)
     data["keyword_index_bytes"] = _folder_size(index_dir / "keywords")
     if count_vectors is None:
-        count_vectors = bool(chroma.url) or stats.sentences <= COUNT_VECTORS_UP_TO
+        # Counting costs seconds past this size: an embedded Chroma loads every vector to count
+        # them, and even a server's count needs the chromadb client imported (0.7 s of 1 s).
+        count_vectors = stats.sentences <= COUNT_VECTORS_UP_TO
     if count_vectors:
         from qa.index import VectorIndex
 

@@ -150,8 +150,7 @@ class Retriever:
     def candidates(self, question: str, filters: Filters | None = None) -> list[Candidate]:
         """The union of the dense and lexical rankings, read with their context."""
         query = self.embedder.embed([question])[0]
-        share = self.store.filter_share(filters) if filters else None
-        dense = self.vector_index.query(query, k=self.depth, filters=filters, share=share)
+        dense = self.vector_index.query(query, k=self.depth, filters=filters, scope=self.store)
         lexical = self.keywords.lexical_search(question, limit=self.depth, filters=filters)
         keys = list(dict.fromkeys([(a, i) for a, i, _ in dense] + [(a, i) for a, i, _ in lexical]))
         if not keys:

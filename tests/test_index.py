@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import qa.index
 from qa.config import ChromaConfig
-from qa.index import VectorIndex, VectorItem, _chroma_where
+from qa.index import VectorIndex, VectorItem, _allows, _chroma_where
 from qa.types import Filters
 
 UNIT = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
@@ -45,19 +46,73 @@ def test_query_keeps_only_what_the_filters_allow(
 ) -> None:
     hits = index.query(UNIT, k=10, filters=filters)
     assert {article_id for article_id, _, _ in hits} == expected
-    # A filter said to allow most of the collection is applied to a wider unfiltered search,
-    # with the same outcome; one that allows too little for k hits falls back to Chroma's.
-    searches: list[object] = []
+    # However the store says the filter is applied, the outcome is the same.
+    if filters:
+        for share, allowed, way in [
+            (1.0, None, "wide"),  # most of the collection: a wider unfiltered search
+            (0.0001, "all", "exact"),  # a few sentences: compared one by one
+            (0.0001, "all", "ids"),  # more: Chroma's search among their ids
+            (0.0001, None, "where"),  # too many to list: Chroma's where
+        ]:
+            for k in (1, 10):
+                searches.clear()
+                scope = _Scope(index, filters, share, allowed)
+                found = _query(index, k, filters, scope, exact_up_to=0 if way == "ids" else 3000)
+                assert {a for a, _, _ in found} <= expected
+                assert len(found) == min(k, len(expected)), (way, k)
+                if way == "exact":
+                    assert searches == []
+                if way == "where" and k == 10:  # 3 vectors are fewer than 10: the wide one fails
+                    assert searches[-1] == ("where", _chroma_where(filters))
+                if way == "ids":
+                    assert searches[-1][0] == "ids", searches
+
+
+searches: list[tuple[str, object]] = []
+
+
+class _Scope:
+    """A store's answers about a filter, read off the test's own three vectors."""
+
+    def __init__(
+        self, index: VectorIndex, filters: Filters, share: float, allowed: str | None
+    ) -> None:
+        self._share = share
+        everything = index._collection.get(include=["metadatas"])
+        self._allowed = (
+            [
+                (str(meta["article_id"]), int(meta["sentence"]))
+                for meta in everything["metadatas"]
+                if _allows(meta, filters)
+            ]
+            if allowed
+            else None
+        )
+
+    def filter_share(self, filters: Filters) -> float:
+        return self._share
+
+    def allowed_sentences(self, filters: Filters, *, limit: int) -> list[tuple[str, int]] | None:
+        return self._allowed
+
+
+def _query(
+    index: VectorIndex, k: int, filters: Filters, scope: _Scope, *, exact_up_to: int
+) -> list[tuple[str, int, float]]:
     nearest = index._nearest
-    index._nearest = lambda *args: searches.append(args[2]) or nearest(*args)  # type: ignore[method-assign]
-    for k in (1, 10):
-        searches.clear()
-        widened = index.query(UNIT, k=k, filters=filters, share=1.0)
-        assert {a for a, _, _ in widened} <= expected and len(widened) == min(k, len(expected))
-        if filters:  # the wide search first; with fewer hits than k, Chroma's filter
-            assert searches[0] is None and searches[1:] in ([], [_chroma_where(filters)])
-        if filters and k == 10:  # 3 vectors are fewer than 10
-            assert searches == [None, _chroma_where(filters)]
+
+    def record(vector: np.ndarray, k: int, where: object, **kwargs: object) -> object:
+        searches.append(("ids", kwargs["ids"]) if kwargs.get("ids") else ("where", where))
+        return nearest(vector, k, where, **kwargs)  # type: ignore[arg-type]
+
+    saved = qa.index.EXACT_UP_TO
+    index._nearest = record  # type: ignore[method-assign, assignment]
+    qa.index.EXACT_UP_TO = exact_up_to
+    try:
+        return index.query(UNIT, k=k, filters=filters, scope=scope)
+    finally:
+        qa.index.EXACT_UP_TO = saved
+        del index._nearest
 
 
 def test_a_vector_is_stored_with_its_filter_fields_only(index: VectorIndex) -> None:

@@ -380,3 +380,12 @@ def test_filter_share_is_read_from_counts_kept_in_indexes(store: Store) -> None:
     assert store.filter_share(Filters(until="2026-03-09")) == 0.75  # the whole last day
     assert store.filter_share(Filters(since="2026-03-02", sources=("Valley Post",))) == 0.25
     assert store.filter_share(Filters(article_ids=("x",))) == 0.25
+    # The sentences a filter allows, listed when there are few enough.
+    ids = {a.published: a.id for a in store.list_articles()}
+    allowed = store.allowed_sentences(Filters(until="2026-03-09"), limit=10)
+    assert allowed is not None
+    assert {article_id for article_id, _ in allowed} == {ids[day] for day in ids if day is not None}
+    assert store.allowed_sentences(Filters(since="2026-03-06"), limit=10) == [
+        (ids["2026-03-09T10:00:00+00:00"], 0)
+    ]
+    assert store.allowed_sentences(Filters(sources=("Valley Post",)), limit=1) is None

@@ -163,8 +163,7 @@ class Briefer:
     def _articles(
         self, topic: str, query: np.ndarray, filters: Filters, max_articles: int
     ) -> tuple[list[tuple[str, float]], int]:
-        share = self.store.filter_share(filters) if filters else None
-        hits = self.vectors.query(query, k=400, filters=filters, share=share)
+        hits = self.vectors.query(query, k=400, filters=filters, scope=self.store)
         best: dict[str, float] = defaultdict(float)
         for article_id, _, cosine in hits:
             best[article_id] = max(best[article_id], cosine)

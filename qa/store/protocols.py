@@ -81,13 +81,23 @@ class KeywordSearch(Protocol):
     ) -> list[tuple[str, int, float]]: ...
 
 
-class SentenceSearch(KeywordSearch, Protocol):
-    """The store's lexical search (FTS5), and what it knows of how much a filter allows."""
+class FilterScope(Protocol):
+    """What the store knows of what a filter allows: how the vector index chooses between its
+    ways to apply it."""
 
     def filter_share(self, filters: Filters) -> float:
         """About what share (0..1) of the stored articles the filters allow, from counts kept
-        in indexes (never a scan): how the vector index chooses between its ways to filter."""
+        in indexes (never a scan)."""
         ...
+
+    def allowed_sentences(self, filters: Filters, *, limit: int) -> list[tuple[str, int]] | None:
+        """The addresses of the sentences the filters allow, or None when there are more than
+        `limit`."""
+        ...
+
+
+class SentenceSearch(KeywordSearch, FilterScope, Protocol):
+    """The store's lexical search (FTS5), and what it knows of what a filter allows."""
 
 
 class VectorOutbox(Protocol):

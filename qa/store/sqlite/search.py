@@ -56,6 +56,17 @@ class SqliteSearch(SqlitePart, SentenceSearch):
             share *= dated / total
         return min(1.0, share)
 
+    def allowed_sentences(self, filters: Filters, *, limit: int) -> list[tuple[str, int]] | None:
+        where, params = _filter_sql(filters)
+        rows = self._db.rows(
+            "SELECT s.article_id, s.idx FROM articles AS a JOIN sentences AS s "
+            f"ON s.article_id = a.id WHERE 1{where} LIMIT ?",
+            (*params, limit + 1),
+        )
+        if len(rows) > limit:
+            return None
+        return [(str(r[0]), int(r[1])) for r in rows]
+
 
 def fts_terms(query: str) -> list[str]:
     # Quote every word so FTS5 syntax in a question (AND, NEAR, "*", ":") is read as text.
@@ -76,10 +87,11 @@ def _filter_sql(filters: Filters | None) -> tuple[str, list[str]]:
     if filters.article_ids:
         clauses.append(f"a.id IN ({', '.join('?' * len(filters.article_ids))})")
         params += filters.article_ids
+    # Compared whole, not cut to their day, so that the index on `published` serves them.
     if filters.since:
-        clauses.append("substr(a.published, 1, 10) >= ?")
-        params.append(filters.since)
+        clauses.append("a.published >= ?")
+        params.append(filters.since[:10])
     if filters.until:
-        clauses.append("substr(a.published, 1, 10) <= ?")
-        params.append(filters.until)
+        clauses.append("a.published < ?")
+        params.append(filters.until[:10] + "\uffff")
     return " AND " + " AND ".join(clauses), params
