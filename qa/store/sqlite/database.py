@@ -155,10 +155,6 @@ def _prepare(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute("PRAGMA foreign_keys=ON")
-    # Up to 64 MB of pages in memory (SQLite's default is 2 MB), taken only as the file grows:
-    # a large index's indexes are written in random key order (hashes, article ids), and with
-    # the default each insert past a few thousand articles read its pages back from the OS.
-    connection.execute("PRAGMA cache_size=-65536")
     connection.executescript(SCHEMA)
 
 
