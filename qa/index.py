@@ -152,13 +152,15 @@ class VectorIndex:
     def _exact(
         self, vector: np.ndarray, k: int, keys: Sequence[tuple[str, int]]
     ) -> list[tuple[str, int, float]]:
-        """The k nearest of a few sentences, compared one by one (their vectors are unit)."""
+        """The k nearest of a few sentences, compared one by one as Chroma's cosine space does."""
         stored = self.vectors(keys)
         if not stored:
             return []
         addresses = list(stored)
         matrix = np.stack([stored[key] for key in addresses])
-        cosines = matrix @ np.asarray(vector, dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1) * max(float(np.linalg.norm(query)), 1e-12)
+        cosines = (matrix @ query) / np.maximum(norms, 1e-12)
         best = np.argsort(-cosines, kind="stable")[:k]
         return [(*addresses[row], float(cosines[row])) for row in best]
 

@@ -138,3 +138,15 @@ def test_holds_says_whether_a_sentence_has_its_vector(index: VectorIndex) -> Non
     assert not index.holds(VectorItem("valley", 1, UNIT))
     index.delete_articles(["valley"])
     assert not index.holds(VectorItem("valley", 0, UNIT))
+
+
+def test_few_allowed_sentences_are_compared_as_chroma_compares_them(tmp_path: Path) -> None:
+    index = VectorIndex.open(ChromaConfig(path=tmp_path / "chroma"))
+    vectors = {"near": [2.0, 0.2, 0.0], "middle": [0.5, 0.5, 0.0], "far": [0.0, 3.0, 1.0]}
+    index.add([VectorItem(name, 0, np.asarray(v, dtype=np.float32)) for name, v in vectors.items()])
+    query = np.asarray([0.9, 0.1, 0.0], dtype=np.float32)
+    filters = Filters(article_ids=tuple(vectors))
+    exact = index.query(query, k=3, filters=filters, scope=_Scope(index, filters, 1e-6, "all"))
+    chroma = index.query(query, k=3)
+    assert [hit[0] for hit in exact] == [hit[0] for hit in chroma] == ["near", "middle", "far"]
+    assert [hit[2] for hit in exact] == pytest.approx([hit[2] for hit in chroma], abs=1e-5)
