@@ -12,6 +12,7 @@ marker, links to `#nq-src-<turn>-<n>`), `.nq-source` (a cited source, its senten
 from __future__ import annotations
 
 import re
+import sys
 import uuid
 from contextlib import closing
 from datetime import date
@@ -31,6 +32,7 @@ from qa.fixtures import record_case
 from qa.ingest.sources import KIND_BY_SUFFIX
 from qa.inspect import collection_stats
 from qa.library import Library, open_library
+from qa.serving import exposure_warning
 from qa.store import ArticleReader
 from qa.types import Answer, Citation, Delta, Filters, Mode, Outcome
 
@@ -265,14 +267,23 @@ def conversation(settings: Settings) -> list[Answer]:
     """This browser's conversation: saved under the id in the URL, so a reload (or a shared
     link) brings it back with its citations."""
     if "answers" not in st.session_state:
-        conversation_id = st.query_params.get("c") or uuid.uuid4().hex[:12]
+        requested = st.query_params.get("c")
+        saved = conversations(settings).load(requested) if requested else None
+        # Only a conversation someone saved is opened by its id. An id nobody saved gets a new
+        # one made here: adopting it would let whoever wrote the link read what a visitor asks
+        # under it (conversation fixation).
+        conversation_id = requested if requested and saved is not None else new_conversation_id()
         st.query_params["c"] = conversation_id
-        saved = conversations(settings).load(conversation_id) or []
         st.session_state.conversation_id = conversation_id
-        st.session_state.answers = [Answer.from_dict(a) for a in saved]
+        st.session_state.answers = [Answer.from_dict(a) for a in saved or []]
         restore_feedback(settings, st.session_state.answers)
     answers: list[Answer] = st.session_state.answers
     return answers
+
+
+def new_conversation_id() -> str:
+    """A conversation id nobody can guess (122 random bits), made by the server."""
+    return uuid.uuid4().hex
 
 
 def restore_feedback(settings: Settings, answers: list[Answer]) -> None:
@@ -347,7 +358,7 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
     with st.sidebar:
         st.subheader("Conversation", anchor=False)
         if st.button("New conversation"):
-            open_conversation(uuid.uuid4().hex[:12])
+            open_conversation(new_conversation_id())
         # Right after the chat, before anything that reads the store: the export follows the
         # answer without a window in which it still holds the previous turn.
         st.download_button(
@@ -372,7 +383,7 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
                 st.rerun()
             if right.button("Delete", key="delete"):
                 saved.delete(current, reader=reader_id())
-                open_conversation(uuid.uuid4().hex[:12])
+                open_conversation(new_conversation_id())
         earlier = [c for c in saved.recent(reader_id()) if c.id != current]
         if earlier:
             st.caption("Earlier conversations")
@@ -429,7 +440,16 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+@st.cache_resource(show_spinner=False)
+def warn_if_served_beyond_this_machine() -> None:
+    """Once per server, in its log (`qa.serving`)."""
+    warning = exposure_warning(st.get_option("server.address"))
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+
+
 def main() -> None:
+    warn_if_served_beyond_this_machine()
     st.title("newsqa", anchor=False)
     try:
         settings = load_settings()
@@ -580,7 +600,7 @@ def answer_question(
         if saved.reader_of(st.session_state.conversation_id) not in (None, reader_id()):
             # Another reader's conversation, opened by its link: continued as a copy of this
             # reader's own, the original left as its owner saved it.
-            st.session_state.conversation_id = uuid.uuid4().hex[:12]
+            st.session_state.conversation_id = new_conversation_id()
             st.query_params["c"] = st.session_state.conversation_id
         saved.save(st.session_state.conversation_id, [a.to_dict() for a in answers],
                    reader=reader_id())  # fmt: skip

@@ -14,6 +14,7 @@ import click
 
 from qa.config import Settings, load_settings
 from qa.errors import NewsqaError
+from qa.escape import terminal_safe
 
 if TYPE_CHECKING:
     from qa.types import Mode
@@ -22,6 +23,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_SOME_FAILED = 3  # distinct from click's 2, which means the command line itself was wrong
 EXIT_INTERRUPTED = 130
+
+
+def echo(message: str = "", *, nl: bool = True, err: bool = False) -> None:
+    """`click.echo` for everything the CLI prints: article titles and text may carry control
+    characters (BEL, ESC sequences, U+202E), shown as `\\uXXXX` escapes instead of reaching the
+    terminal raw. JSON stays valid: that is JSON's own escape."""
+    click.echo(terminal_safe(message), nl=nl, err=err)
 
 
 def index_option(fn: F) -> F:
@@ -47,7 +55,7 @@ class _Cli(click.Group):
         except NewsqaError as exc:
             raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
-            click.echo(
+            echo(
                 "interrupted: what was stored is kept; run the same command again to finish",
                 err=True,
             )
@@ -77,8 +85,8 @@ def ingest(inputs: tuple[str, ...], sample: bool, quiet: bool, index_dir: Path |
     ingestor = Ingestor(
         _settings(index_dir),
         progress=progress,
-        on_error=lambda error: click.echo(f"error: {error}", err=True),
-        on_warning=lambda warning: click.echo(f"warning: {warning}", err=True),
+        on_error=lambda error: echo(f"error: {error}", err=True),
+        on_warning=lambda warning: echo(f"warning: {warning}", err=True),
     )
     try:
         report = ingestor.ingest(specs)
@@ -86,7 +94,7 @@ def ingest(inputs: tuple[str, ...], sample: bool, quiet: bool, index_dir: Path |
         if progress is not None:
             progress.close()
     if not quiet:
-        click.echo(report.summary())
+        echo(report.summary())
     if report.failed:
         sys.exit(EXIT_SOME_FAILED)
 
@@ -154,8 +162,8 @@ def ask(
                 assistant.ask_stream(question, filters=filters, mode=mode, retrieved=shown)
             )
         if answer.fallback_reason:
-            click.echo(f"note: {answer.fallback_reason}", err=True)
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else _human(answer))
+            echo(f"note: {answer.fallback_reason}", err=True)
+        echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else _human(answer))
         return
     if isinstance(sys.stdin, io.TextIOWrapper):
         # Bytes that are not UTF-8 become one error line for their question, not a crash.
@@ -169,9 +177,9 @@ def ask(
             )
         except QuestionError as exc:
             asked = _SURROGATE.sub("\ufffd", line.strip()[:200])
-            click.echo(json.dumps({"question": asked, "error": str(exc)}))
+            echo(json.dumps({"question": asked, "error": str(exc)}))
             continue
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False), nl=True)
+        echo(json.dumps(answer.to_dict(), ensure_ascii=False), nl=True)
         sys.stdout.flush()
 
 
@@ -204,13 +212,13 @@ def _stream_to_terminal(events: Any) -> Any:
             answer = event
         elif live and event.text:
             if not wrote and getattr(event, "unchecked", False):
-                click.echo("(unchecked draft) ", nl=False, err=True)
+                echo("(unchecked draft) ", nl=False, err=True)
             # A model's draft is dimmed: the checked answer on stdout is the one to trust.
-            text = click.style(event.text, dim=True) if event.unchecked else event.text
-            click.echo(text, nl=False, err=True)
+            text = terminal_safe(event.text)
+            click.echo(click.style(text, dim=True) if event.unchecked else text, nl=False, err=True)
             wrote = True
     if wrote:
-        click.echo("\n" + "-" * 20 + " checked answer " + "-" * 20, err=True)
+        echo("\n" + "-" * 20 + " checked answer " + "-" * 20, err=True)
     return answer
 
 
@@ -253,7 +261,7 @@ def doctor(index_dir: Path | None) -> None:
 
     checks = run_checks(_settings(index_dir).chat)
     for check in checks:
-        click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+        echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
     if not all(check.ok for check in checks):
         sys.exit(1)
 
@@ -263,7 +271,7 @@ def doctor(index_dir: Path | None) -> None:
 def config(index_dir: Path | None) -> None:
     """Print the effective settings (secrets masked)."""
     for key, value in _settings(index_dir).public_dict().items():
-        click.echo(f"{key} = {json.dumps(value)}")
+        echo(f"{key} = {json.dumps(value)}")
 
 
 @main.command()
@@ -283,20 +291,20 @@ def stats(as_json: bool, count_vectors: bool | None, index_dir: Path | None) -> 
     settings = _settings(index_dir)
     data = collection_stats(settings.index_dir, settings.chroma, count_vectors=count_vectors)
     if as_json:
-        click.echo(json.dumps(data, indent=2))
+        echo(json.dumps(data, indent=2))
         return
     for key, value in data.items():
         if key == "vectors" and value is None:
-            click.echo(
+            echo(
                 f"vectors: not counted (over {COUNT_VECTORS_UP_TO:,} sentences counting them "
                 "takes seconds; add --vectors)"
             )
         elif key == "outlets":
-            click.echo("outlets:")
+            echo("outlets:")
             for name, count in value.items():
-                click.echo(f"  {count:6d}  {name}")
+                echo(f"  {count:6d}  {name}")
         else:
-            click.echo(f"{key}: {value}")
+            echo(f"{key}: {value}")
 
 
 @main.command()
@@ -319,9 +327,9 @@ def show(
         data["near_duplicates"] = [{"article_id": i, "overlap": s} for i, s in duplicates]
         if read is not None:
             data["claims"] = {str(i): c.to_dict() for i, c in read.items()}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(render_article(article, duplicates, with_removed=removed, claims=read))
+    echo(render_article(article, duplicates, with_removed=removed, claims=read))
 
 
 @main.command(name="list")
@@ -334,7 +342,7 @@ def list_articles(limit: int, index_dir: Path | None) -> None:
     store = Store.open(_settings(index_dir).store_path, create=False)
     for summary in store.list_articles(limit):
         date = (summary.published or "")[:10] or "-"
-        click.echo(
+        echo(
             f"{summary.id}  {date:10}  {(summary.outlet or '-')[:20]:20}  "
             f"{summary.sentences:4d}  {summary.title or '(untitled)'}"
         )
@@ -385,10 +393,10 @@ def evaluate(
 
     problems = [p for path in fixtures for p in check_file(path)]
     for problem in problems:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     if check or problems:
         if not problems:
-            click.echo(f"{len(fixtures)} file(s) valid")
+            echo(f"{len(fixtures)} file(s) valid")
         sys.exit(EXIT_SOME_FAILED if problems else 0)
     limits = _bounds(bounds)
     from qa.evaluate import by_tag, missed_bounds, run_cases, summarize
@@ -404,25 +412,23 @@ def evaluate(
         results = run_cases(library, cases, mode=mode, progress=lambda done, _: bar.update(1))
     for result in results:
         if not result.passed:
-            click.echo(
-                f"FAIL {result.case.id} ({result.case.source}): {'; '.join(result.failures)}"
-            )
+            echo(f"FAIL {result.case.id} ({result.case.source}): {'; '.join(result.failures)}")
     summary = summarize(results)
-    click.echo(_metrics_table({"newsqa": summary}))
+    echo(_metrics_table({"newsqa": summary}))
     for tag, values in by_tag(results).items():
-        click.echo(f"  {tag:20s} {values['cases']:4.0f} cases  passed {values['passed']:.2f}  "
+        echo(f"  {tag:20s} {values['cases']:4.0f} cases  passed {values['passed']:.2f}  "
                    f"hit@1 {values['hit@1']:.2f}  hit@3 {values['hit@3']:.2f}")  # fmt: skip
     if baseline:
         from qa.baseline import run_baseline
 
         baseline_row = run_baseline(settings.store_path, settings.embedding, cases)
-        click.echo(_metrics_table({"newsqa": summary, "llamaindex": baseline_row}))
+        echo(_metrics_table({"newsqa": summary, "llamaindex": baseline_row}))
     for path in reports:
         write_report(path, results)
-        click.echo(f"report: {path}")
+        echo(f"report: {path}")
     missed = missed_bounds(summary, limits)
     for line in missed:
-        click.echo(f"fail-under: {line}", err=True)
+        echo(f"fail-under: {line}", err=True)
     if missed or any(not r.passed for r in results):
         sys.exit(1)
 
@@ -497,7 +503,7 @@ def record(
     from qa.fixtures import append_case, record_case
 
     answer = Assistant.from_settings(_settings(index_dir)).ask(question, mode=mode)
-    click.echo(_human(answer))
+    echo(_human(answer))
     keep: list[int] = []
     for citation in answer.citations:
         if yes or click.confirm(f"Must [{citation.n}] be cited?", default=True):
@@ -508,7 +514,7 @@ def record(
         raise click.ClickException("nothing written")
     case = record_case(answer, case_id=case_id, tags=tags, keep=tuple(keep))
     append_case(out, case)
-    click.echo(f"case {case['id']!r} appended to {out}")
+    echo(f"case {case['id']!r} appended to {out}")
 
 
 @fixtures.command(name="export")
@@ -529,7 +535,7 @@ def export_fixtures(out: Path, index_dir: Path | None) -> None:
         answer = Answer.from_dict(record["answer"])
         case = record["fixture"] or record_case(answer, case_id=f"page-{record['id']}")
         append_case(out, case)
-    click.echo(f"{len(saved)} case(s) appended to {out}")
+    echo(f"{len(saved)} case(s) appended to {out}")
 
 
 @main.command()
@@ -565,13 +571,13 @@ def brief(
         topic, filters=filters, new_since=new_since, mode=mode or library.default_mode
     )
     for notice in briefing.notices:
-        click.echo(f"note: {notice}", err=True)
+        echo(f"note: {notice}", err=True)
     if output_format == "json":
         text = json.dumps(briefing.to_dict(), indent=2, ensure_ascii=False)
     else:
         text = briefing_markdown(briefing)
     if out is None:
-        click.echo(text)
+        echo(text)
     else:
         out.write_text(text, encoding="utf-8")
-        click.echo(f"briefing written to {out}")
+        echo(f"briefing written to {out}")

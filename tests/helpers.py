@@ -121,9 +121,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def start_streamlit(index: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`streamlit run app.py` over `index` on a free loopback port, output to `log`; returns
-    the process and its URL (poll `streamlit_healthy` until it serves)."""
+def start_streamlit(
+    index: Path, log: Path, *, address: str | None = "127.0.0.1"
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`streamlit run app.py` over `index` on a free port of `address` (None: what
+    `.streamlit/config.toml` says), output to `log`; returns the process and its loopback URL
+    (poll `streamlit_healthy` until it serves)."""
     port = free_port()
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_") and k != "OPENAI_API_KEY"
@@ -134,7 +137,7 @@ def start_streamlit(index: Path, log: Path) -> tuple[subprocess.Popen[bytes], st
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",
-        "--server.address", "127.0.0.1",
+        *(["--server.address", address] if address else []),
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
         # app.py may be edited while a suite runs: no "source changed" reruns mid-test.

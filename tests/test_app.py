@@ -71,6 +71,21 @@ def test_a_reload_brings_the_conversation_back(sample_index: Path) -> None:
     assert "4,200 residents had been evacuated" in html_of(again)
 
 
+def test_a_link_to_an_id_nobody_saved_opens_a_new_conversation(sample_index: Path) -> None:
+    # Conversation fixation: the attacker sends ?c=attacker0001, the victim asks there, the
+    # attacker opens the same link. The page makes its own id instead of adopting that one.
+    from qa.conversations import Conversations
+
+    victim = AppTest.from_file(APP, default_timeout=60)
+    victim.query_params["c"] = "attacker0001"
+    ask(victim.run(), EVACUATED)
+    made = victim.session_state.conversation_id
+    assert made != "attacker0001" and len(made) == 32 and victim.query_params["c"] == made
+    saved = Conversations(sample_index / "newsqa.sqlite3")
+    assert saved.load("attacker0001") is None
+    assert [a["question"] for a in saved.load(made) or []] == [EVACUATED]
+
+
 def test_outlet_filter_applies_to_the_conversation(sample_index: Path) -> None:
     app = AppTest.from_file(APP, default_timeout=60).run()
     app.multiselect[0].set_value(["Coastline Courier"]).run()

@@ -126,3 +126,25 @@ def test_config_file_feeds_the_settings(tmp_path: Path) -> None:
 def test_ingest_without_inputs_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["ingest"])
     assert result.exit_code == 2 and "--sample" in result.output
+
+
+def test_control_characters_from_articles_never_reach_the_terminal(tmp_path: Path) -> None:
+    # A title with BEL, an ESC sequence and U+202E (which shows "txt.exe" as "exe.txt").
+    title = "Flood\x07 update \x1b[2J\u202eexe.txt"
+    source = tmp_path / "feed.json"
+    source.write_text(
+        json.dumps(
+            [{"title": title, "text": " ".join(BORDER), "date": "2026-03-02", "source": "Desk"}]
+        )
+    )
+    index = str(tmp_path / "index")
+    assert run("ingest", str(source), "--index", index).exit_code == 0
+    listing = run("list", "--index", index).output
+    article_id = listing.split()[0]
+    shown = run("show", article_id, "--index", index).output
+    for output in (listing, shown):
+        assert not {"\x07", "\x1b", "\u202e"} & set(output), repr(output)
+        assert "Flood\\u0007 update \\u001b[2J\\u202eexe.txt" in output
+    # JSON stays valid and carries the title as it was stored.
+    data = json.loads(run("show", article_id, "--json", "--index", index).output)
+    assert data["title"] == title

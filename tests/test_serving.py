@@ -1,0 +1,56 @@
+"""The page listens on this machine only unless told otherwise, and says so when it is."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.serving import exposure_warning
+from tests.helpers import start_streamlit, stop_process, streamlit_healthy
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1", "127.0.0.2", "[::1]"])
+def test_loopback_addresses_need_no_warning(address: str) -> None:
+    assert exposure_warning(address) is None
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "::", "", None, "192.168.1.20", "news.example"])
+def test_any_other_address_is_warned_about(address: str | None) -> None:
+    warning = exposure_warning(address)
+    assert warning is not None and "without sign-in" in warning
+    assert (address or "every interface") in warning
+
+
+@pytest.mark.slow  # a real `streamlit run`
+def test_the_page_listens_on_loopback_by_default(sample_copy: Path, tmp_path: Path) -> None:
+    log = tmp_path / "streamlit.log"
+    process, url = start_streamlit(sample_copy, log, address=None)  # .streamlit/config.toml
+    try:
+        deadline = time.monotonic() + 60
+        while not streamlit_healthy(url):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+        port = int(url.rsplit(":", 1)[1])
+        listening = _listening_addresses(port)
+        assert listening == {"127.0.0.1"}, listening
+        assert "Network URL" not in log.read_text()
+    finally:
+        stop_process(process)
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """The local addresses of sockets listening on `port`, read from /proc/net/tcp{,6}."""
+    found: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            address, port_hex = fields[1].split(":")
+            if int(port_hex, 16) != port or fields[3] != "0A":  # 0A: LISTEN
+                continue
+            if len(address) == 8:  # IPv4, little-endian bytes
+                found.add(".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0)))
+            else:
+                found.add("::" if set(address) == {"0"} else address)
+    return found
