@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from qa.errors import VectorIndexError
+from qa.private import private_folder
 
 if TYPE_CHECKING:
     from qa.config import ChromaConfig
@@ -221,7 +222,7 @@ def _client(config: ChromaConfig, chromadb: Any) -> tuple[Any, str]:
         # directories is two different stores.
         path = config.path.resolve()
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            private_folder(path)
             return chromadb.PersistentClient(path=str(path), settings=chroma_settings), str(path)
         except Exception as exc:
             raise VectorIndexError(f"cannot open Chroma at {path}: {_first_line(exc)}") from None

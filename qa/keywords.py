@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import VectorIndexError
+from qa.private import private_folder
 from qa.store.sqlite.search import fts_terms
 from qa.types import Filters
 
@@ -54,7 +55,7 @@ class KeywordIndex:
         import tantivy
 
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            private_folder(path)
             return cls(tantivy.Index(_schema(), path=str(path)), path)
         except (OSError, ValueError) as exc:
             raise VectorIndexError(f"cannot open the keyword index at {path}: {exc}") from None

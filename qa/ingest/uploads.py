@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from qa.errors import NewsqaError
 from qa.ingest.sources import is_url
+from qa.private import FILE_MODE, private_file, private_folder
 
 if TYPE_CHECKING:
     from qa.ingest.pipeline import Ingestor
@@ -35,7 +36,7 @@ def save_uploads(index_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Pa
     """Write uploaded files under `index_dir/uploads/`, keeping their names (so uploading a new
     version of a file updates its article). Names are reduced to safe characters."""
     folder = index_dir / UPLOADS
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     saved = []
     for name, data in files:
         safe = re.sub(r"[^\w.\-]+", "_", Path(name).name).strip("._") or "upload"
@@ -44,6 +45,10 @@ def save_uploads(index_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Pa
         target = folder / safe
         if not target.exists() or _digest(target.read_bytes()) != _digest(data):
             partial = target.with_suffix(target.suffix + ".partial")
+            # Owner-only before a byte is written: another visitor's upload is nobody's
+            # business on this machine either.
+            partial.touch(mode=FILE_MODE, exist_ok=True)
+            private_file(partial)
             partial.write_bytes(data)
             partial.replace(target)
         saved.append(target)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import StoreError
+from qa.private import private_file, private_folder
 from qa.store.sqlite.errors import folder_error, missing_index, open_error, write_error
 from qa.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
 
@@ -53,6 +54,7 @@ class Database:
         if not create and not path.is_file():
             raise missing_index(path)
         _make_folder(path)
+        made = not path.exists()
         connection: sqlite3.Connection | None = None
         try:
             # Usable from the thread that did not open it (Streamlit reruns a page in a new
@@ -60,6 +62,10 @@ class Database:
             connection = sqlite3.connect(
                 path, timeout=30, isolation_level=None, check_same_thread=False
             )
+            if made:
+                # Before the first write: SQLite makes its -wal and -shm files with the
+                # database file's own permissions.
+                private_file(path)
             _prepare(connection)
             db = cls(connection, path, lock)
             db._check_schema()
@@ -145,7 +151,7 @@ class Database:
 
 def _make_folder(path: Path) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     except OSError as exc:
         raise folder_error(path, exc) from None
 
