@@ -332,6 +332,20 @@ def show(
     echo(render_article(article, duplicates, with_removed=removed, claims=read))
 
 
+@main.command()
+@click.argument("article_ids", nargs=-1, required=True)
+@index_option
+def remove(article_ids: tuple[str, ...], index_dir: Path | None) -> None:
+    """Remove articles (ids or unique prefixes): sentences, vectors, claims, uploaded files."""
+    from qa.ingest.remove import remove_articles
+
+    removal = remove_articles(_settings(index_dir), article_ids)
+    for article_id in removal.article_ids:
+        echo(f"removed {article_id}")
+    for name in removal.uploads:
+        echo(f"deleted upload {name}")
+
+
 @main.command(name="list")
 @click.option("--limit", default=50, show_default=True, help="How many, newest first.")
 @index_option

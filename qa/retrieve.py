@@ -185,4 +185,7 @@ class Retriever:
                 day=days.get(a, 0),
             )
             for a, i in keys
+            # A vector whose sentence the store no longer has (a removal whose vector deletes
+            # were cut off, still queued) is never a candidate: nothing is cited from it.
+            if (a, i) in texts
         ]

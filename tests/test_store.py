@@ -389,3 +389,21 @@ def test_filter_share_is_read_from_counts_kept_in_indexes(store: Store) -> None:
         (ids["2026-03-09T10:00:00+00:00"], 0)
     ]
     assert store.allowed_sentences(Filters(sources=("Valley Post",)), limit=1) is None
+
+
+def test_removed_articles_take_their_sentences_sources_and_unshared_claims(store: Store) -> None:
+    from qa.claims import Claims
+
+    only_a = "The harbour wall was raised by two metres after the March flood."
+    a = make_article(f"{WIRE[0]}\n\n{only_a}", title="A")
+    b = make_article(f"{WIRE[0]}\n\nA separate line that only the second story carries today.")
+    store.save_container("feed", "h", [(ref("feed#1", "feed"), a)], drop_missing=False)
+    store.save_container("b.txt", "h", [(ref("b.txt"), b)], drop_missing=True)
+    store.mark_indexed([a.id, b.id])
+    store.save_claims("v", [(WIRE[0], Claims()), (only_a, Claims())])
+    assert store.remove_articles([a.id, a.id]) == ["feed"]  # the feed holds nothing else now
+    assert store.article(a.id) is None and store.article(b.id) is not None
+    assert store.sentence_count() == len(store.sentences(b.id))
+    assert set(store.claims_of([WIRE[0], only_a])) == {WIRE[0]}  # b still says WIRE[0]
+    assert store.pending_vector_deletes() == [a.id]
+    assert store.container_hash("feed") is None  # read again if ingested again

@@ -337,12 +337,25 @@ class Ingestor:
             if self._keywords is not None:
                 self._keywords.close_writer()
 
-    def _sync_vectors(self, report: IngestReport) -> int:
+    def drop_deleted(self) -> int:
+        """Delete the vectors and keyword entries of articles removed from the store (queued in
+        its outbox, so a crash before this leaves them queued); returns how many articles."""
+        try:
+            return self._drop_deleted()
+        finally:
+            if self._keywords is not None:
+                self._keywords.close_writer()
+
+    def _drop_deleted(self) -> int:
         pending_deletes = self.store.pending_vector_deletes()
         if pending_deletes:
             self.vector_index.delete_articles(pending_deletes)
             self.keywords.write([], replacing=pending_deletes)
             self.store.clear_vector_deletes(pending_deletes)
+        return len(pending_deletes)
+
+    def _sync_vectors(self, report: IngestReport) -> int:
+        self._drop_deleted()
         self._fill_keywords(report)
         unindexed = self.store.unindexed_article_ids()
         if not unindexed:

@@ -66,6 +66,14 @@ class ArticleWriter(Protocol):
     ) -> tuple[list[SaveResult], list[str]]: ...
 
 
+class ArticleRemover(Protocol):
+    """Removing articles on request (`newsqa remove`); their vectors follow through the
+    `VectorOutbox`."""
+
+    def find_article_ids(self, prefix: str) -> list[str]: ...
+    def remove_articles(self, article_ids: Sequence[str]) -> list[str]: ...
+
+
 class MetaStore(Protocol):
     """Small named values kept with the index (the schema version, the last briefing's date)."""
 

@@ -82,6 +82,44 @@ class SqliteWriter(SqlitePart, ArticleWriter):
             orphans = self._delete_orphans(candidates)
         return results, orphans
 
+    def remove_articles(self, article_ids: Sequence[str]) -> list[str]:
+        """Delete these articles, their sentences, sources, links and the claims no other
+        sentence uses, in one transaction, and queue their vectors for deletion. Returns the
+        containers (files, feeds) that no longer hold any article."""
+        containers: set[str] = set()
+        with self._db.transaction():
+            for article_id in dict.fromkeys(article_ids):
+                texts = [
+                    str(r[0])
+                    for r in self._db.rows(
+                        "SELECT text FROM sentences WHERE article_id = ?", (article_id,)
+                    )
+                ]
+                rows = self._db.rows(
+                    "SELECT DISTINCT container FROM sources WHERE article_id = ?", (article_id,)
+                )
+                containers |= {str(r[0]) for r in rows}
+                self._db.run("DELETE FROM sources WHERE article_id = ?", (article_id,))
+                self._delete_article(article_id)
+                self._forget_claims(texts)
+            return sorted(
+                c
+                for c in containers
+                if self._db.row("SELECT 1 FROM sources WHERE container = ? LIMIT 1", (c,)) is None
+            )
+
+    def _forget_claims(self, texts: Iterable[str]) -> None:
+        # Claims are kept by sentence text, shared by wire copies: a text another stored
+        # sentence still has keeps them. Short texts carry no hash to look that up by and are
+        # read again, if another article has them, on the next ingest.
+        for text in dict.fromkeys(texts):
+            norm = _norm_hash(text)
+            held = norm is not None and self._db.row(
+                "SELECT 1 FROM sentences WHERE norm_hash = ? AND text = ? LIMIT 1", (norm, text)
+            )
+            if not held:
+                self._db.run("DELETE FROM claims WHERE text = ?", (text,))
+
     def _save_article(
         self, ref: SourceRef, article: Article, raw_hash: str, threshold: float
     ) -> SaveResult:

@@ -1,0 +1,73 @@
+"""Removing articles on request: from the store, then their vectors and keyword entries, then
+the uploaded files that held nothing else.
+
+    removal = remove_articles(settings, ["3f2a", "b81c0e7d"])   # ids or unique prefixes
+
+The store's transaction comes first: once it commits, no sentence of a removed article can be
+cited (answers read sentences from the store), even if the vector deletes that follow are cut
+off; those stay queued and the next ingest or removal finishes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.errors import NewsqaError
+from qa.ingest.uploads import UPLOADS
+
+if TYPE_CHECKING:
+    from qa.config import Settings
+    from qa.store.protocols import ArticleRemover
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What a removal did: the articles removed and the upload files deleted with them."""
+
+    article_ids: tuple[str, ...]
+    uploads: tuple[str, ...]
+
+
+def remove_articles(settings: Settings, ids: Sequence[str]) -> Removal:
+    """Remove the articles named by id or unique prefix; all or nothing: an unknown or
+    ambiguous id raises NewsqaError before anything is removed."""
+    from qa.ingest.pipeline import Ingestor
+    from qa.store import Store
+
+    store = Store.open(settings.store_path, create=False)
+    try:
+        found = [resolve(store, given) for given in ids]
+        emptied = store.remove_articles(found)
+    finally:
+        store.close()
+    Ingestor(settings, annotate=False, prepare_query_model=False).drop_deleted()
+    return Removal(tuple(dict.fromkeys(found)), tuple(_delete_uploads(settings, emptied)))
+
+
+def resolve(store: ArticleRemover, given: str) -> str:
+    """The one article id `given` names (an id, or a prefix of exactly one)."""
+    prefix = given.strip()
+    matches = store.find_article_ids(prefix) if prefix else []
+    if not matches:
+        raise NewsqaError(f"no article {given!r}: see 'newsqa list'; nothing was removed")
+    if len(matches) > 1 and matches[0] != prefix:
+        raise NewsqaError(
+            f"{given!r} matches {len(matches)} articles ({', '.join(matches[:3])}, ...): give "
+            "more of the id; nothing was removed"
+        )
+    return matches[0]
+
+
+def _delete_uploads(settings: Settings, containers: Sequence[str]) -> list[str]:
+    """The page's uploads among `containers` (files that now hold no article), deleted."""
+    folder = (settings.index_dir / UPLOADS).resolve()
+    deleted = []
+    for container in containers:
+        path = Path(container)
+        if path.parent.resolve() == folder and path.is_file():
+            path.unlink()
+            deleted.append(path.name)
+    return deleted
