@@ -86,7 +86,9 @@ def llm_status(settings: Settings) -> tuple[bool, str]:
 def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> None:
     from qa.ingest.uploads import ingest_items, page_urls, save_uploads
 
-    saved = save_uploads(settings.index_dir, [(f.name, f.getvalue()) for f in uploads])
+    saved = save_uploads(
+        settings.index_dir, [(f.name, f.getvalue()) for f in uploads], owner=reader_id()
+    )
     urls, refused = page_urls(urls)
     items = [str(p) for p in saved] + urls
     names = [f.name for f in uploads] + urls

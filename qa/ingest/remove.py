@@ -67,7 +67,7 @@ def _delete_uploads(settings: Settings, containers: Sequence[str]) -> list[str]:
     deleted = []
     for container in containers:
         path = Path(container)
-        if path.parent.resolve() == folder and path.is_file():
+        if folder in path.resolve().parents and path.is_file():
             path.unlink()
             deleted.append(path.name)
     return deleted

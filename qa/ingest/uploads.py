@@ -32,10 +32,17 @@ class ItemResult:
     message: str  # what was added, or the one-line error
 
 
-def save_uploads(index_dir: Path, files: Sequence[tuple[str, bytes]]) -> list[Path]:
+def save_uploads(
+    index_dir: Path, files: Sequence[tuple[str, bytes]], *, owner: str | None = None
+) -> list[Path]:
     """Write uploaded files under `index_dir/uploads/`, keeping their names (so uploading a new
-    version of a file updates its article). Names are reduced to safe characters."""
+    version of a file updates its article). Names are reduced to safe characters. With `owner`
+    (the page's reader), in a folder of that reader's own: another reader's file of the same
+    name is another article, never replaced by this one."""
     folder = index_dir / UPLOADS
+    if owner:
+        # A digest, not the reader id itself: that id is the reader's only credential.
+        folder = folder / hashlib.blake2b(owner.encode(), digest_size=8).hexdigest()
     private_folder(folder)
     saved = []
     for name, data in files:
