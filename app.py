@@ -269,13 +269,24 @@ def conversation(settings: Settings) -> list[Answer]:
     """This browser's conversation: saved under the id in the URL, so a reload (or a shared
     link) brings it back with its citations."""
     if "answers" not in st.session_state:
-        requested = st.query_params.get("c")
-        saved = conversations(settings).load(requested) if requested else None
-        # Only a conversation someone saved is opened by its id. An id nobody saved gets a new
-        # one made here: adopting it would let whoever wrote the link read what a visitor asks
-        # under it (conversation fixation).
-        conversation_id = requested if requested and saved is not None else new_conversation_id()
-        st.query_params["c"] = conversation_id
+        store = conversations(settings)
+        token = st.query_params.get("share")
+        shared = store.shared(token) if token else None
+        if shared is not None:
+            # A read-only link: shown as its owner saved it; a question continues it as a copy.
+            conversation_id, saved = shared
+        else:
+            requested = st.query_params.get("c")
+            saved = store.owned(requested, reader_id()) if requested else None
+            # Only the reader's own conversation opens by its id. Another id gets a new one
+            # made here: adopting an id nobody saved would let whoever wrote the link read what
+            # a visitor asks under it (conversation fixation), and another reader's is private.
+            conversation_id = (
+                requested if requested and saved is not None else new_conversation_id()
+            )
+            st.query_params["c"] = conversation_id
+            if "share" in st.query_params:
+                del st.query_params["share"]
         st.session_state.conversation_id = conversation_id
         st.session_state.answers = [Answer.from_dict(a) for a in saved or []]
         restore_feedback(settings, st.session_state.answers)
@@ -383,6 +394,13 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
             if left.button("Rename", key="rename") and name.strip():
                 saved.rename(current, name, reader=reader_id())
                 st.rerun()
+            if st.button("Share a read-only link", key="share"):
+                token = saved.share(current, reader=reader_id())
+                st.session_state[f"shared-{current}"] = token
+            token = st.session_state.get(f"shared-{current}")
+            if token:
+                st.caption("Anyone with this link can read this conversation, not continue it:")
+                st.code(f"{str(st.context.url or '').split('?')[0]}?share={token}", language=None)
             if right.button("Delete", key="delete"):
                 saved.delete(current, reader=reader_id())
                 open_conversation(new_conversation_id())
@@ -604,6 +622,8 @@ def answer_question(
             # reader's own, the original left as its owner saved it.
             st.session_state.conversation_id = new_conversation_id()
             st.query_params["c"] = st.session_state.conversation_id
+            if "share" in st.query_params:
+                del st.query_params["share"]
         saved.save(st.session_state.conversation_id, [a.to_dict() for a in answers],
                    reader=reader_id())  # fmt: skip
         with live.container():

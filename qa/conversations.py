@@ -7,8 +7,9 @@ job: `Conversations` is the SQLite `ConversationStore` of `qa.store.protocols`. 
 the list of its answers as `Answer.to_dict` gives them.
 
 Each conversation belongs to the reader (a browser's random id) who saved it first: only that
-reader sees it listed, renames or deletes it. Its id, as in a shared link, is enough to read it;
-a conversation saved before readers had ids is claimed by the first reader who saves to it.
+reader opens it by its id, sees it listed, renames, shares or deletes it. Sharing makes a
+separate token whose link opens it read-only; a conversation saved before readers had ids is
+claimed by the first reader who saves to it.
 
     saved = Conversations(settings.store_path)
     saved.save("3f2a9c0d1e2b", [answer.to_dict()], reader="a1b2...")
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +38,11 @@ CREATE TABLE IF NOT EXISTS conversations (
     updated_at TEXT NOT NULL,
     answers TEXT NOT NULL,
     title TEXT,
-    reader TEXT
+    reader TEXT,
+    share TEXT UNIQUE
 );
 """
-_ADDED_COLUMNS = ("title", "reader")
+_ADDED_COLUMNS = ("title", "reader", "share")
 
 
 class Conversations(ConversationStore):
@@ -52,7 +55,13 @@ class Conversations(ConversationStore):
             for column in _ADDED_COLUMNS:  # indexes made before it existed
                 if column not in columns:
                     with self._db:
+                        # SQLite adds no UNIQUE column: the share index is made below.
                         self._db.execute(f"ALTER TABLE conversations ADD COLUMN {column} TEXT")
+            with self._db:
+                self._db.execute(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS conversations_share "
+                    "ON conversations(share) WHERE share IS NOT NULL"
+                )
         except sqlite3.Error as exc:
             self._db.close()
             raise StoreError(f"saved conversations in {path}: {exc}") from None
@@ -87,6 +96,37 @@ class Conversations(ConversationStore):
             "SELECT answers FROM conversations WHERE id = ?", (conversation_id,)
         ).fetchone()
         return None if found is None else list(json.loads(found[0]))
+
+    def owned(self, conversation_id: str, reader: str) -> list[dict[str, Any]] | None:
+        """The answers of this reader's conversation (or one saved before readers had ids);
+        None for another reader's or no such conversation: the page opens nothing else by id."""
+        found = self._db.execute(
+            "SELECT answers FROM conversations WHERE id = ? AND (reader = ? OR reader IS NULL)",
+            (conversation_id, reader),
+        ).fetchone()
+        return None if found is None else list(json.loads(found[0]))
+
+    def share(self, conversation_id: str, *, reader: str) -> str:
+        """The token of a read-only link to the reader's conversation, made on first use."""
+        token = uuid.uuid4().hex
+        with self._db:
+            self._db.execute(
+                "UPDATE conversations SET share = ? WHERE id = ? AND reader = ? AND share IS NULL",
+                (token, conversation_id, reader),
+            )
+        found = self._db.execute(
+            "SELECT share FROM conversations WHERE id = ? AND reader = ?", (conversation_id, reader)
+        ).fetchone()
+        if found is None or found[0] is None:
+            raise StoreError(f"conversation {conversation_id} is not this reader's to share")
+        return str(found[0])
+
+    def shared(self, token: str) -> tuple[str, list[dict[str, Any]]] | None:
+        """(conversation id, answers) of a conversation shared under this token, or None."""
+        found = self._db.execute(
+            "SELECT id, answers FROM conversations WHERE share = ?", (token,)
+        ).fetchone()
+        return None if found is None else (str(found[0]), list(json.loads(found[1])))
 
     def recent(self, reader: str, limit: int = 20) -> list[ConversationInfo]:
         """This reader's latest conversations first."""

@@ -65,6 +65,7 @@ def test_a_reload_brings_the_conversation_back(sample_index: Path) -> None:
     conversation_id = app.query_params["c"]
     again = AppTest.from_file(APP, default_timeout=60)
     again.query_params["c"] = conversation_id
+    again.session_state["reader"] = app.session_state.reader  # the same browser's cookie
     again.run()
     assert not again.exception
     assert EVACUATED in [t.value for t in again.text]
@@ -265,6 +266,7 @@ def test_sent_feedback_is_shown_again_after_a_reload(sample_index: Path) -> None
     )
     reloaded = AppTest.from_file(APP, default_timeout=60)
     reloaded.query_params["c"] = conversation_id
+    reloaded.session_state["reader"] = app.session_state.reader  # the same browser's cookie
     reloaded.run()
     assert not reloaded.exception, reloaded.exception
     assert reloaded.text_input(key="comment-1").value == "wrong street count"
@@ -304,6 +306,7 @@ def test_filters_and_view_live_in_the_link_and_come_back_with_it(sample_index: P
 
     reloaded = AppTest.from_file(APP, default_timeout=60)
     reloaded.query_params["c"] = app.session_state.conversation_id
+    reloaded.session_state["reader"] = app.session_state.reader
     reloaded.query_params["outlets"] = outlet
     reloaded.query_params["view"] = "Briefing"
     reloaded.run()
@@ -358,17 +361,32 @@ def test_another_browser_neither_lists_nor_changes_a_readers_conversation(
     other = AppTest.from_file(APP, default_timeout=60).run()
     assert other.session_state.reader != me
     assert not [b for b in other.button if b.key == f"conv-{first}"]
-    # The shared link opens it; a question there continues it under a new id.
+    # Its id is private: from another browser it opens a new, empty conversation.
     other = AppTest.from_file(APP, default_timeout=60)
     other.query_params["c"] = first
     other.run()
+    assert other.session_state.answers == [] and other.session_state.conversation_id != first
+    # Shared explicitly, its link opens it read-only; a question continues it as a copy.
+    mine.button(key="share").click().run()
+    shown = [c.value for c in mine.code if "?share=" in c.value]
+    assert len(shown) == 1 and "?share=" in shown[0]
+    token = shown[0].rsplit("?share=", 1)[1]
+    other = AppTest.from_file(APP, default_timeout=60)
+    other.query_params["share"] = token
+    other.run()
     assert [a.question for a in other.session_state.answers] == [EVACUATED]
-    assert not [b for b in other.button if b.key in ("rename", "delete")]
+    assert not [b for b in other.button if b.key in ("rename", "delete", "share")]
     ask(other, "How much damage did the mayor say the flood caused?")
     assert other.session_state.conversation_id != first
+    assert "share" not in other.query_params
+    assert other.query_params["c"] == other.session_state.conversation_id
     saved = Conversations(sample_index / "newsqa.sqlite3")
     assert [a["question"] for a in saved.load(first) or []] == [EVACUATED]
     assert [c.id for c in saved.recent(me)] == [first]
+    # A made-up token opens nothing of anyone's.
+    stranger = AppTest.from_file(APP, default_timeout=60)
+    stranger.query_params["share"] = "0" * 32
+    assert stranger.run().session_state.answers == []
 
 
 def test_the_first_view_shows_the_stories_and_asks_an_example_in_one_click(

@@ -449,7 +449,16 @@ def test_each_browser_lists_only_its_own_conversations_and_a_shared_link_forks(
     other = open_page()  # another browser: another context, no cookie
     expect(other.get_by_role("heading", name="In this collection")).to_be_visible()
     expect(other.locator(SIDEBAR).locator(f".st-key-conv-{first}")).to_have_count(0)
-    other.goto(f"{app_url}/?c={first}")  # the link, shared
+    other.goto(f"{app_url}/?c={first}")  # the bare id is private: a new conversation opens
+    expect(other.get_by_role("heading", name="In this collection")).to_be_visible()
+    expect(other.locator(".nq-answer")).to_have_count(0)
+    # Shared explicitly: the owner makes a read-only link.
+    mine.locator(SIDEBAR).locator(f".st-key-conv-{first} button").click()
+    expect(mine.locator(".nq-answer")).to_have_count(1)
+    mine.locator(SIDEBAR).get_by_role("button", name="Share a read-only link").click()
+    link = mine.locator(SIDEBAR).locator("code").filter(has_text="?share=")
+    expect(link).to_have_count(1)
+    other.goto(link.inner_text().strip())
     expect(other.locator(".nq-answer")).to_have_count(1)
     expect(other.locator(SIDEBAR).get_by_role("button", name="Delete")).to_have_count(0)
     expect(other.locator(SIDEBAR)).to_contain_text("shared with you")
@@ -457,7 +466,6 @@ def test_each_browser_lists_only_its_own_conversations_and_a_shared_link_forks(
     expect(other).not_to_have_url(re.compile(rf"[?&]c={first}"))
     shot(other, "2-other-forked")
 
-    mine.reload()  # the owner's conversation is as they left it: one answer
-    mine.locator(SIDEBAR).locator(f".st-key-conv-{first} button").click()
+    mine.goto(f"{app_url}/?c={first}")  # the owner's conversation is as they left it
     expect(mine.locator(".nq-answer")).to_have_count(1)
     shot(mine, "3-mine-unchanged")

@@ -96,10 +96,25 @@ def test_the_table_keeps_the_name_and_columns_older_indexes_have(store_file: Pat
     Conversations(store_file).close()
     with closing(sqlite3.connect(store_file)) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(conversations)")]
-    assert columns == ["id", "updated_at", "answers", "title", "reader"]
+    assert columns == ["id", "updated_at", "answers", "title", "reader", "share"]
 
 
 def test_a_missing_index_is_an_error_and_is_not_created(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no index at .*newsqa ingest"):
         Conversations(tmp_path / "s.sqlite3")
     assert not (tmp_path / "s.sqlite3").exists()
+
+
+def test_a_conversation_opens_by_id_for_its_reader_and_by_share_token_for_others(
+    store_file: Path,
+) -> None:
+    saved = Conversations(store_file)
+    saved.save("mine", [ANSWER.to_dict()], reader=ME)
+    assert saved.owned("mine", ME) == [ANSWER.to_dict()]
+    assert saved.owned("mine", OTHER) is None and saved.owned("nope", ME) is None
+    with pytest.raises(StoreError, match="not this reader's to share"):
+        saved.share("mine", reader=OTHER)
+    token = saved.share("mine", reader=ME)
+    assert len(token) == 32 and saved.share("mine", reader=ME) == token  # one link, kept
+    assert saved.shared(token) == ("mine", [ANSWER.to_dict()])
+    assert saved.shared("mine") is None and saved.shared("0" * 32) is None
