@@ -383,7 +383,7 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
         )
         saved = conversations(settings)
         current = st.session_state.conversation_id
-        mine = saved.reader_of(current) in (None, reader_id())
+        mine = saved.writable_by(current, reader_id())
         if answers and not mine:
             st.caption("A conversation shared with you: a question continues it as your own.")
         if answers and mine:
@@ -617,7 +617,7 @@ def answer_question(
             return
         answers.append(final)
         saved = conversations(st.session_state.settings)
-        if saved.reader_of(st.session_state.conversation_id) not in (None, reader_id()):
+        if not saved.writable_by(st.session_state.conversation_id, reader_id()):
             # Another reader's conversation, opened by its link: continued as a copy of this
             # reader's own, the original left as its owner saved it.
             st.session_state.conversation_id = new_conversation_id()

@@ -19,6 +19,7 @@ claimed by the first reader who saves to it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import uuid
@@ -57,6 +58,7 @@ class Conversations(ConversationStore):
                     with self._db:
                         # SQLite adds no UNIQUE column: the share index is made below.
                         self._db.execute(f"ALTER TABLE conversations ADD COLUMN {column} TEXT")
+            self._hash_readers()
             with self._db:
                 self._db.execute(
                     "CREATE UNIQUE INDEX IF NOT EXISTS conversations_share "
@@ -75,7 +77,12 @@ class Conversations(ConversationStore):
                 "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, "
                 "answers = excluded.answers, reader = excluded.reader "
                 "WHERE conversations.reader IS NULL OR conversations.reader = excluded.reader",
-                (conversation_id, timestamp(), json.dumps(answers, ensure_ascii=False), reader),
+                (
+                    conversation_id,
+                    timestamp(),
+                    json.dumps(answers, ensure_ascii=False),
+                    _key(reader),
+                ),
             )
         if cursor.rowcount == 0:
             raise StoreError(
@@ -83,12 +90,13 @@ class Conversations(ConversationStore):
                 "a new id"
             )
 
-    def reader_of(self, conversation_id: str) -> str | None:
-        """Who saved the conversation (None: nobody yet, or saved before readers had ids)."""
-        (reader,) = self._db.execute(
+    def writable_by(self, conversation_id: str, reader: str) -> bool:
+        """Whether this reader may save under the id: nobody has yet, it was saved before
+        readers had ids, or it is this reader's."""
+        (owner,) = self._db.execute(
             "SELECT reader FROM conversations WHERE id = ?", (conversation_id,)
         ).fetchone() or (None,)
-        return None if reader is None else str(reader)
+        return owner is None or owner == _key(reader)
 
     def load(self, conversation_id: str) -> list[dict[str, Any]] | None:
         """The answers saved under this id, or None if there is no such conversation."""
@@ -102,7 +110,7 @@ class Conversations(ConversationStore):
         None for another reader's or no such conversation: the page opens nothing else by id."""
         found = self._db.execute(
             "SELECT answers FROM conversations WHERE id = ? AND (reader = ? OR reader IS NULL)",
-            (conversation_id, reader),
+            (conversation_id, _key(reader)),
         ).fetchone()
         return None if found is None else list(json.loads(found[0]))
 
@@ -112,10 +120,11 @@ class Conversations(ConversationStore):
         with self._db:
             self._db.execute(
                 "UPDATE conversations SET share = ? WHERE id = ? AND reader = ? AND share IS NULL",
-                (token, conversation_id, reader),
+                (token, conversation_id, _key(reader)),
             )
         found = self._db.execute(
-            "SELECT share FROM conversations WHERE id = ? AND reader = ?", (conversation_id, reader)
+            "SELECT share FROM conversations WHERE id = ? AND reader = ?",
+            (conversation_id, _key(reader)),
         ).fetchone()
         if found is None or found[0] is None:
             raise StoreError(f"conversation {conversation_id} is not this reader's to share")
@@ -136,7 +145,7 @@ class Conversations(ConversationStore):
             "SELECT id, title, updated_at, json_extract(answers, '$[0].question'), "
             "json_array_length(answers) AS turns FROM conversations "
             "WHERE reader = ? AND turns > 0 ORDER BY updated_at DESC, id LIMIT ?",
-            (reader, limit),
+            (_key(reader), limit),
         ).fetchall()
         out = []
         for conversation_id, title, updated_at, question, turns in rows:
@@ -151,15 +160,42 @@ class Conversations(ConversationStore):
         with self._db:
             self._db.execute(
                 "UPDATE conversations SET title = ? WHERE id = ? AND reader = ?",
-                (title or None, conversation_id, reader),
+                (title or None, conversation_id, _key(reader)),
             )
 
     def delete(self, conversation_id: str, *, reader: str) -> None:
         """Delete the reader's conversation; another reader's stays."""
         with self._db:
             self._db.execute(
-                "DELETE FROM conversations WHERE id = ? AND reader = ?", (conversation_id, reader)
+                "DELETE FROM conversations WHERE id = ? AND reader = ?",
+                (conversation_id, _key(reader)),
             )
 
     def close(self) -> None:
         self._db.close()
+
+    def _hash_readers(self) -> None:
+        # Tables from before kept reader ids as they are, and a reader id is its browser's only
+        # credential: replaced by their digests, once.
+        clear = [
+            str(row[0])
+            for row in self._db.execute(
+                "SELECT DISTINCT reader FROM conversations WHERE reader IS NOT NULL "
+                "AND reader NOT LIKE ?",
+                (KEY_PREFIX + "%",),
+            )
+        ]
+        if clear:
+            with self._db:
+                self._db.executemany(
+                    "UPDATE conversations SET reader = ? WHERE reader = ?",
+                    [(_key(reader), reader) for reader in clear],
+                )
+
+
+KEY_PREFIX = "b2:"
+
+
+def _key(reader: str) -> str:
+    """What is stored for a reader: a digest, so the file holds no reader's credential."""
+    return KEY_PREFIX + hashlib.blake2b(reader.encode(), digest_size=16).hexdigest()

@@ -64,7 +64,8 @@ def test_conversations_are_listed_renamed_and_deleted(store_file: Path) -> None:
 def test_a_reader_sees_and_changes_only_their_own_conversations(store_file: Path) -> None:
     saved = Conversations(store_file)
     saved.save("mine", [ANSWER.to_dict()], reader=ME)
-    assert saved.recent(OTHER) == [] and saved.reader_of("mine") == ME
+    assert saved.recent(OTHER) == [] and saved.writable_by("mine", ME)
+    assert not saved.writable_by("mine", OTHER)
     saved.rename("mine", "Taken", reader=OTHER)
     saved.delete("mine", reader=OTHER)
     with pytest.raises(StoreError, match="belongs to another reader"):
@@ -84,7 +85,7 @@ def test_conversations_saved_by_an_older_newsqa_still_read_and_can_be_renamed(
             ("old", "2020-01-01T00:00:00+00:00", json.dumps([ANSWER.to_dict()])),
         )
     saved = Conversations(store_file)
-    assert saved.load("old") == [ANSWER.to_dict()] and saved.reader_of("old") is None
+    assert saved.load("old") == [ANSWER.to_dict()] and saved.writable_by("old", OTHER)
     assert saved.recent(ME) == []  # nobody's until a reader continues it
     saved.save("old", [ANSWER.to_dict()], reader=ME)
     saved.rename("old", "From before", reader=ME)
@@ -118,3 +119,24 @@ def test_a_conversation_opens_by_id_for_its_reader_and_by_share_token_for_others
     assert len(token) == 32 and saved.share("mine", reader=ME) == token  # one link, kept
     assert saved.shared(token) == ("mine", [ANSWER.to_dict()])
     assert saved.shared("mine") is None and saved.shared("0" * 32) is None
+
+
+def test_the_file_holds_no_reader_id_in_clear(store_file: Path) -> None:
+    # A reader id is its browser's only credential: a copy of the index must not hand it out.
+    with closing(sqlite3.connect(store_file)) as db:  # a table from before, ids in clear
+        db.execute(
+            "CREATE TABLE conversations (id TEXT PRIMARY KEY, updated_at TEXT NOT NULL, "
+            "answers TEXT NOT NULL, title TEXT, reader TEXT)"
+        )
+        db.execute("INSERT INTO conversations VALUES ('old', 'x', '[]', NULL, ?)", (ME,))
+        db.commit()
+    saved = Conversations(store_file)
+    saved.save("new", [ANSWER.to_dict()], reader=OTHER)
+    saved.close()
+    raw = store_file.read_bytes() + b"".join(
+        p.read_bytes() for p in store_file.parent.glob(store_file.name + "-*")
+    )
+    assert ME.encode() not in raw and OTHER.encode() not in raw
+    again = Conversations(store_file)
+    assert again.writable_by("old", ME) and not again.writable_by("old", OTHER)
+    assert [c.id for c in again.recent(OTHER)] == ["new"]
