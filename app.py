@@ -402,8 +402,18 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
                 st.caption("Anyone with this link can read this conversation, not continue it:")
                 st.code(f"{str(st.context.url or '').split('?')[0]}?share={token}", language=None)
             if right.button("Delete", key="delete"):
-                saved.delete(current, reader=reader_id())
-                open_conversation(new_conversation_id())
+                st.session_state.confirm_delete = current
+            if st.session_state.get("confirm_delete") == current:
+                # Confirmed first: a deleted conversation cannot be brought back.
+                st.warning("Delete this conversation? It cannot be undone.")
+                yes, no = st.columns(2)
+                if yes.button("Yes, delete", key="delete-confirm", type="primary"):
+                    st.session_state.pop("confirm_delete", None)
+                    saved.delete(current, reader=reader_id())
+                    open_conversation(new_conversation_id())
+                if no.button("Keep it", key="delete-cancel"):
+                    st.session_state.pop("confirm_delete", None)
+                    st.rerun()
         earlier = [c for c in saved.recent(reader_id()) if c.id != current]
         if earlier:
             st.caption("Earlier conversations")
@@ -533,8 +543,16 @@ def collection_stories(settings: Settings, articles: int, last: str | None) -> l
         return cached_stories(open_parts(settings), (str(settings.index_dir), articles, last))
 
 
+INTRO = (
+    "Ask about the news in this collection: every answer quotes the article sentences it rests "
+    "on, says how sure it is, and says so when the articles don't answer."
+)
+
+
 def first_view(settings: Settings, stats: dict[str, Any]) -> None:
     """An empty chat shows the collection at a glance, with questions one click away."""
+    # What the tool does, in one sentence, before anything else a newcomer reads.
+    st.markdown(INTRO)
     found = collection_stories(settings, stats["articles"], stats["last_published"])
     if not found:
         return

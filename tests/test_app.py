@@ -345,6 +345,11 @@ def test_earlier_conversations_are_listed_opened_renamed_and_deleted(sample_inde
     assert app.session_state.conversation_id == first
     assert [a.question for a in app.session_state.answers] == [EVACUATED]
     app.button(key="delete").click().run()
+    app.button(key="delete-cancel").click().run()  # asked first; kept
+    assert app.session_state.conversation_id == first
+    assert Conversations(sample_index / "newsqa.sqlite3").load(first) is not None
+    app.button(key="delete").click().run()
+    app.button(key="delete-confirm").click().run()
     assert app.session_state.conversation_id != first
     saved = Conversations(sample_index / "newsqa.sqlite3")
     assert saved.load(first) is None
@@ -395,6 +400,7 @@ def test_the_first_view_shows_the_stories_and_asks_an_example_in_one_click(
     app = AppTest.from_file(APP, default_timeout=120).run()
     assert not app.exception, app.exception
     assert "In this collection" in [h.value for h in app.subheader]
+    assert any(m.value.startswith("Ask about the news in this collection") for m in app.markdown)
     examples = [b for b in app.button if b.key and b.key.startswith("example-")]
     assert len(examples) >= 5  # several stories, each with questions the collection answers
     assert any("Tarnov Pass" in m.value for m in app.markdown)

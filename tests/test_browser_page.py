@@ -424,6 +424,8 @@ def test_conversations_are_listed_renamed_reopened_and_deleted(open_page: Any, s
     shot(page, "3-reopened")
 
     sidebar.get_by_role("button", name="Delete").click()
+    expect(sidebar).to_contain_text("cannot be undone")
+    sidebar.get_by_role("button", name="Yes, delete").click()
     expect(page.locator(".nq-answer")).to_have_count(0)
     expect(page).not_to_have_url(re.compile(rf"[?&]c={first}"))
     expect(sidebar.locator(f".st-key-conv-{first}")).to_have_count(0)
