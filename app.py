@@ -420,7 +420,9 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
         for item in earlier:
             label = f"{item.title} ({item.turns})"
             if st.button(label, key=f"conv-{item.id}", type="tertiary"):
-                open_conversation(item.id)
+                # Reopened under its own filters, not whatever the sidebar shows now.
+                answers = saved.owned(item.id, reader_id()) or [{}]
+                open_conversation(item.id, filters=dict(answers[-1].get("filters") or {}))
 
 
 def conversations(settings: Settings) -> Conversations:
@@ -432,10 +434,16 @@ def conversations(settings: Settings) -> Conversations:
     return saved
 
 
-def open_conversation(conversation_id: str) -> None:
-    """Switch this browser to a conversation (a new one when the id is unused) and redraw."""
+def open_conversation(conversation_id: str, *, filters: dict[str, Any] | None = None) -> None:
+    """Switch this browser to a conversation (a new one when the id is unused) and redraw;
+    with `filters` (a saved conversation's last ones), the sidebar's filters become them."""
     st.session_state.pop("answers", None)
     st.query_params["c"] = conversation_id
+    if filters is not None:
+        _set_param("outlets", ",".join(filters.get("sources") or ()))
+        _set_param("since", filters.get("since"))
+        _set_param("until", filters.get("until"))
+        st.session_state.pop("linked", None)  # the widgets take the link's filters again
     st.rerun()
 
 

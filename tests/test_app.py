@@ -409,3 +409,16 @@ def test_the_first_view_shows_the_stories_and_asks_an_example_in_one_click(
     assert [a.question for a in app.session_state.answers] == [question]
     assert app.session_state.answers[0].outcome is Outcome.ANSWER
     assert "In this collection" not in [h.value for h in app.subheader]
+
+
+def test_a_reopened_conversation_brings_back_its_own_filters(sample_index: Path) -> None:
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.multiselect(key="outlets").set_value(["Coastline Courier"]).run()
+    first = ask(app, "How much damage did the flood cause?").session_state.conversation_id
+    next(b for b in app.button if b.label == "New conversation").click().run()
+    app.multiselect(key="outlets").set_value(["Harbour Daily"]).run()
+    ask(app, EVACUATED)
+    next(b for b in app.button if b.key == f"conv-{first}").click().run()
+    assert app.session_state.conversation_id == first
+    assert app.multiselect(key="outlets").value == ["Coastline Courier"]
+    assert app.query_params["outlets"] == "Coastline Courier"
