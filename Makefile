@@ -32,7 +32,9 @@ browser-deps: setup
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(PY) -m pip install -q 'playwright>=1.40'
 
+# index/ comes from git (its .gitkeep) readable by all: owner-only, as newsqa makes its folders.
 sample: setup
+	chmod 700 index
 	$(BIN)/newsqa ingest --sample
 
 run: sample

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from qa.errors import ConfigError, WriteError
+from qa.private import private_folder
 
 if TYPE_CHECKING:
     from qa.config import EmbeddingConfig
@@ -192,7 +193,7 @@ def export_onnx(model_path: Path, target: Path) -> Path:
     sample = tokenizer(["a sample", "a longer sample sentence"], padding=True, return_tensors="pt")
     partial = target.with_suffix(".partial")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         _export(MeanPooled(model), sample, partial)
         partial.replace(target)
     except BaseException as exc:

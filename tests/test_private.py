@@ -26,6 +26,8 @@ def test_an_index_made_by_an_ingest_is_owner_only(
     Ingestor(settings, embedder=embedder, prepare_query_model=False).ingest([str(story)])
     for folder in (tmp_path / "deep", index, index / "chroma", index / "keywords"):
         assert mode(folder) == 0o700, folder
+    for folder in [p for p in index.iterdir() if p.is_dir()]:  # every folder newsqa made
+        assert mode(folder) == 0o700, folder
     store = index / "newsqa.sqlite3"
     for file in (store, store.with_name(store.name + "-wal")):
         assert file.exists() and mode(file) == 0o600, file
