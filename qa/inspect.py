@@ -66,17 +66,23 @@ def collection_stats(
 def find_article(index_dir: Path, id_or_prefix: str) -> tuple[Article, list[tuple[str, float]]]:
     """An article by id or unique prefix, and its near-duplicates: (article, [(id, overlap)])."""
     store = Store.open(index_store_path(index_dir), create=False)
-    matches = store.find_article_ids(id_or_prefix.strip())
-    if not matches:
-        raise NewsqaError(f"no article {id_or_prefix!r} in {index_dir}: see 'newsqa list'")
-    if len(matches) > 1 and matches[0] != id_or_prefix:
-        raise NewsqaError(
-            f"{id_or_prefix!r} matches {len(matches)} articles ({', '.join(matches[:3])}, ...): "
-            "give more of the id"
-        )
-    article = store.article(matches[0])
+    article = store.article(resolve_article_id(store, id_or_prefix, index_dir))
     assert article is not None  # found by id a moment ago, in the same connection
     return article, store.near_duplicates(article.id)
+
+
+def resolve_article_id(store: Store, given: str, index_dir: Path) -> str:
+    """The one article id `given` names: an id, or a prefix of exactly one (as with git)."""
+    prefix = given.strip()
+    matches = store.find_article_ids(prefix) if prefix else []
+    if not matches:
+        raise NewsqaError(f"no article {given!r} in {index_dir}: see 'newsqa list'")
+    if len(matches) > 1 and matches[0] != prefix:
+        raise NewsqaError(
+            f"{given!r} matches {len(matches)} articles ({', '.join(matches[:3])}, ...): "
+            "give more of the id"
+        )
+    return matches[0]
 
 
 def article_claims(index_dir: Path, article_id: str) -> dict[int, Claims]:

@@ -91,7 +91,8 @@ def test_an_unknown_id_removes_nothing(
     )
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        "Error: no article 'nosuchid': see 'newsqa list'; nothing was removed"
+        f"Error: no article 'nosuchid' in {settings.index_dir}: see 'newsqa list'; "
+        "nothing was removed"
     ]
     assert Store.open(settings.store_path, create=False).article(ids["flood.txt"]) is not None
 

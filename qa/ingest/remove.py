@@ -20,7 +20,6 @@ from qa.ingest.uploads import UPLOADS
 
 if TYPE_CHECKING:
     from qa.config import Settings
-    from qa.store.protocols import ArticleRemover
 
 
 @dataclass(frozen=True)
@@ -35,30 +34,20 @@ def remove_articles(settings: Settings, ids: Sequence[str]) -> Removal:
     """Remove the articles named by id or unique prefix; all or nothing: an unknown or
     ambiguous id raises NewsqaError before anything is removed."""
     from qa.ingest.pipeline import Ingestor
+    from qa.inspect import resolve_article_id
     from qa.store import Store
 
     store = Store.open(settings.store_path, create=False)
     try:
-        found = [resolve(store, given) for given in ids]
+        try:
+            found = [resolve_article_id(store, given, settings.index_dir) for given in ids]
+        except NewsqaError as exc:
+            raise NewsqaError(f"{exc}; nothing was removed") from None
         emptied = store.remove_articles(found)
     finally:
         store.close()
     Ingestor(settings, annotate=False, prepare_query_model=False).drop_deleted()
     return Removal(tuple(dict.fromkeys(found)), tuple(_delete_uploads(settings, emptied)))
-
-
-def resolve(store: ArticleRemover, given: str) -> str:
-    """The one article id `given` names (an id, or a prefix of exactly one)."""
-    prefix = given.strip()
-    matches = store.find_article_ids(prefix) if prefix else []
-    if not matches:
-        raise NewsqaError(f"no article {given!r}: see 'newsqa list'; nothing was removed")
-    if len(matches) > 1 and matches[0] != prefix:
-        raise NewsqaError(
-            f"{given!r} matches {len(matches)} articles ({', '.join(matches[:3])}, ...): give "
-            "more of the id; nothing was removed"
-        )
-    return matches[0]
 
 
 def _delete_uploads(settings: Settings, containers: Sequence[str]) -> list[str]:
