@@ -176,7 +176,10 @@ class Conversations(ConversationStore):
 
     def _hash_readers(self) -> None:
         # Tables from before kept reader ids as they are, and a reader id is its browser's only
-        # credential: replaced by their digests, once.
+        # credential: replaced by their digests, once (not a scan per browser session).
+        done = self._db.execute("SELECT 1 FROM meta WHERE key = ?", (_HASHED,)).fetchone()
+        if done:
+            return
         clear = [
             str(row[0])
             for row in self._db.execute(
@@ -185,14 +188,15 @@ class Conversations(ConversationStore):
                 (KEY_PREFIX + "%",),
             )
         ]
-        if clear:
-            with self._db:
-                self._db.executemany(
-                    "UPDATE conversations SET reader = ? WHERE reader = ?",
-                    [(_key(reader), reader) for reader in clear],
-                )
+        with self._db:
+            self._db.executemany(
+                "UPDATE conversations SET reader = ? WHERE reader = ?",
+                [(_key(reader), reader) for reader in clear],
+            )
+            self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (_HASHED,))
 
 
+_HASHED = "conversation_readers_hashed"
 KEY_PREFIX = "b2:"
 
 
