@@ -223,6 +223,96 @@ def _counted_noun(phrase: str) -> str:
     return stem(words[0] if words else phrase.split()[0].lower())
 
 
+def _kind(nouns: str, kind: str) -> dict[str, str]:
+    return dict.fromkeys(nouns.split(), kind)
+
+
+# "Which accountancy firm ...?", "Which UBS chief economist ...?", "From which year ...?",
+# "What was Wipro's net income?": the kind of thing asked for is the head noun after "which" or
+# "what", looked up here (a word list: no tagger is loaded at question time).
+_KIND_NOUNS: dict[str, str] = {
+    **_kind(
+        "economist analyst spokesman spokeswoman spokesperson partner fan chairman chairwoman "
+        "chief president secretary chancellor candidate founder owner captain striker scorer "
+        "winner champion author writer presenter host producer designer architect lawyer "
+        "prosecutor judge banker investor trader scientist researcher expert professor doctor "
+        "officer commander governor mayor senator premier king queen prince princess artist "
+        "musician rapper comedian boxer golfer jumper runner sprinter bowler batsman keeper "
+        "goalkeeper midfielder defender forward winger referee umpire journalist reporter "
+        "editor critic commentator pundit blogger inventor entrepreneur tycoon billionaire "
+        "millionaire heir official minister person man woman player manager coach actor "
+        "actress singer star director executive boss leader politician mp athlete member "
+        "figure head campaigner activist rival opponent",
+        PERSON,
+    ),
+    **_kind(
+        "company firm group agency organisation organization team band club party bank airline "
+        "network government union studio broadcaster newspaper body authority carrier movement "
+        "council committee commission ministry department court charity institute university "
+        "college association federation league business retailer supermarket operator "
+        "manufacturer maker insurer lender publisher label channel magazine website regulator "
+        "watchdog consortium bidder chain brand",
+        ORGANISATION,
+    ),
+    **_kind(
+        "city country town region venue place stadium airport hall seat constituency ground "
+        "state province capital village island street area district county port prison "
+        "circuit course arena theatre",
+        PLACE,
+    ),
+    **_kind(
+        "day date year month week season decade century",
+        DATE,
+    ),
+    **_kind(
+        "income profit profits revenue revenues sales turnover earnings price cost value fee "
+        "fine salary budget loss losses debt bill payout bonus prize sum",
+        MONEY,
+    ),
+    **_kind(
+        "growth rate figure total number amount level percentage proportion share speed score "
+        "margin majority age temperature height distance length weight toll tally",
+        NUMBER,
+    ),
+}
+_WHICH_PHRASE = re.compile(
+    r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+)?(?P<phrase>(?:[\w'’&.-]+\s+){0,5}[\w'’&.-]+)",
+    re.I,
+)
+# Where the asked phrase ends: its verb or a preposition ("Which manager left ...",
+# "Which economist in Tokyo ...").
+_PHRASE_STOP = frozenset(
+    _kind(
+        "is was are were did does do has have had will would can could may might should said "
+        "says say told in of at on for to from by with that who which than since during about "
+        "after before",
+        "",
+    )
+)
+
+
+def _kind_of_phrase(question: str) -> str | None:
+    """The kind the head noun after "which"/"what" names, or None."""
+    match = _WHICH_PHRASE.search(question)
+    if match is None:
+        return None
+    kind = None
+    for word in match.group("phrase").split():
+        folded = word.lower().strip("'’.")
+        if folded in _PHRASE_STOP:
+            break
+        if folded.endswith(("'s", "’s")):
+            continue  # "Wipro's net income": the owner, not the thing
+        if word[:1].isupper() and folded not in _KIND_NOUNS:
+            continue  # a name in the phrase ("Which UBS Securities chief economist")
+        singular = folded[:-1] if folded.endswith("s") and folded[:-1] in _KIND_NOUNS else folded
+        if singular in _KIND_NOUNS:
+            kind = _KIND_NOUNS[singular]  # the last one is the head: "record company"
+        elif kind is not None:
+            break  # a word after the head noun ends the phrase
+    return kind
+
+
 def answer_type(question: str, says: bool = False) -> str | None:
     if _MONEY.search(question):
         return MONEY
@@ -240,9 +330,9 @@ def answer_type(question: str, says: bool = False) -> str | None:
         return QUOTE
     if _CALLED.search(question):
         return NAME
-    if _WHO.search(question):
+    if _WHO.search(question) or re.match(r"\s*whose\b", question, re.I):
         return PERSON
-    return None
+    return _kind_of_phrase(question)
 
 
 def focus_words(text: str) -> list[str]:

@@ -251,7 +251,7 @@ def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
     share = bool(_SHARE & words_of(question.text)) or "%" in question.text
     # "How much is she worth?" and the sentence's one sum of money ("a £67m fortune"): the
     # only amount there is answers a money question, though weakly bound.
-    sums = [f for f in figures if f.unit in _CURRENCIES and not f.negated]
+    sums = _sums(figures)
     for figure in figures:
         if figure.negated or figure.value is None or figure.text in question.text:
             continue
@@ -267,12 +267,23 @@ def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
             percent and (share or (verb and stem(figure.verb or "") in _CHANGE))
         )
         noun_asked = bool(noun and (noun in asked or noun in counted))
-        only = question.answer_type == MONEY and sums == [figure]
+        only = question.answer_type == MONEY and len(sums) == 1 and figure is sums[0]
         score = 2.0 * counts + 1.0 * noun_asked + 1.0 * verb + 0.5 * money + 0.5 * only
         if score >= 1.0:  # bound to the question, not merely near its words
             key = _key(figure, question.counted if noun in counted else None)
             strong = counts or (noun_asked and verb)
             yield _Found(key, _shown(figure), score, strong, strong and verb)
+
+
+CONVERSION_GAP = 3  # characters between a sum and its conversion: "$40bn (£21bn)"
+
+
+def _sums(figures: Sequence[Figure]) -> list[Figure]:
+    """The sentence's sums of money, a converted amount right after one ("$40bn (£21bn)")
+    counting as the same sum."""
+    sums = [f for f in figures if f.unit in _CURRENCIES and not f.negated]
+    return [f for n, f in enumerate(sums)
+            if n == 0 or not 0 <= f.start - sums[n - 1].end <= CONVERSION_GAP]  # fmt: skip
 
 
 def _key(figure: Figure, counted: str | None = None) -> str:

@@ -27,6 +27,17 @@ from qa.question import analyse, stem
         ("Who is Teresa Kwan?", "person"),
         ("Who does Valdoria's defence ministry blame for the clash?", "person"),
         ("What conditions did the regulator impose?", None),
+        # The head noun after "which"/"what" names the kind, past names and adjectives.
+        ("Which UBS Securities chief economist in Tokyo commented on growth?", "person"),
+        ("Which accountancy firm said the forecasts were too optimistic?", "organisation"),
+        ("Which record company failed in its attempt to sue?", "organisation"),
+        ("Which seat had the candidate been selected to fight?", "place"),
+        ("From which year will Iran start supplying gas?", "date"),
+        ("What was Wipro's net income in the last quarter?", "money"),
+        ("At what speed will the Cell processor run?", "number"),
+        ("Whose resignation forced the reshuffle?", "person"),
+        ("Which honour was the games maker given?", None),
+        ("What happened to the shares?", None),
     ],
 )
 def test_answer_type_read_from_the_question_form(question: str, wanted: str | None) -> None:

@@ -54,6 +54,18 @@ def test_a_negated_figure_is_a_correction_never_the_answer() -> None:
     assert found.text == "4,200 residents" and len(found.agreement) == 1
 
 
+def test_a_sum_and_its_conversion_are_the_one_sum_a_money_question_asks_for() -> None:
+    text = "India has signed a $40bn (£21bn) deal to import gas from Iran."
+    sums = (figure("40bn", 40e9, None, "sign", unit="$", start=19, end=24),
+            figure("21bn", 21e9, None, "sign", unit="£", start=26, end=31))  # fmt: skip
+    question = analyse("How much is India's gas deal with Iran worth?")
+    found = short_answer(question, [cite(1, text, "a", "P")], {text: Claims(figures=sums)})
+    assert found.text == "$40bn"
+    two = (sums[0], figure("9bn", 9e9, None, "pay", unit="$", start=50, end=54))
+    other = short_answer(question, [cite(1, text, "a", "P")], {text: Claims(figures=two)})
+    assert other.text is None
+
+
 def test_a_number_not_bound_to_the_question_is_no_short_answer() -> None:
     text = "The council met in 2024 and 12 members voted."
     claims = {text: Claims(figures=(figure("12", 12, "members", "vote"),))}
