@@ -266,7 +266,7 @@ _KIND_NOUNS: dict[str, str] = {
     ),
     **_kind(
         "income profit profits revenue revenues sales turnover earnings price cost value fee "
-        "fine salary budget loss losses debt bill payout bonus prize sum",
+        "fine salary budget loss losses debt payout bonus sum",
         MONEY,
     ),
     **_kind(

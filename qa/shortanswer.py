@@ -41,6 +41,23 @@ if TYPE_CHECKING:
     from qa.types import Citation, Retrieved
 
 _CURRENCIES = frozenset("£$€¥")
+# A sum written with its currency's name after it: "4.3bn rupees", "10 million euros".
+_CURRENCY_NAMES = frozenset(
+    stem(w)
+    for w in ["pound", "pounds", "dollar", "dollars", "euro", "euros", "yen", "yuan", "rupee",
+              "rupees", "rouble", "roubles", "ruble", "rubles", "franc", "francs", "krona",
+              "kronor", "krone", "kroner", "peso", "pesos", "rand", "lira", "dinar",
+              "dinars", "riyal", "riyals", "dirham", "dirhams", "shekel", "shekels",
+              "reais", "naira", "zloty", "baht", "ringgit", "rupiah"]
+)  # fmt: skip
+
+
+def _is_money(figure: Figure) -> bool:
+    return figure.unit in _CURRENCIES or bool(
+        figure.counts and stem(figure.counts) in _CURRENCY_NAMES
+    )
+
+
 _NAME_KINDS = {PERSON: (Kind.PERSON,), ORGANISATION: (Kind.ORGANISATION,),
                PLACE: (Kind.PLACE,), DATE: (Kind.DATE, Kind.TIME)}  # fmt: skip
 
@@ -167,7 +184,7 @@ def _of_type(question: Question, claims: Claims) -> bool:
     if kind == NUMBER:
         return any(f.value is not None and not f.negated for f in claims.figures)
     if kind == MONEY:
-        return any(f.unit in _CURRENCIES and not f.negated for f in claims.figures)
+        return any(_is_money(f) and not f.negated for f in claims.figures)
     if kind == QUOTE:
         return any(s.content and not s.negated for s in claims.statements)
     if kind == PERSON and question.role:  # someone named as that role, whoever else is named
@@ -255,7 +272,7 @@ def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
     for figure in figures:
         if figure.negated or figure.value is None or figure.text in question.text:
             continue
-        money = figure.unit in _CURRENCIES
+        money = _is_money(figure)
         if question.answer_type == MONEY and not money:
             continue
         percent = figure.unit == "%"
@@ -281,7 +298,7 @@ CONVERSION_GAP = 3  # characters between a sum and its conversion: "$40bn (£21b
 def _sums(figures: Sequence[Figure]) -> list[Figure]:
     """The sentence's sums of money, a converted amount right after one ("$40bn (£21bn)")
     counting as the same sum."""
-    sums = [f for f in figures if f.unit in _CURRENCIES and not f.negated]
+    sums = [f for f in figures if _is_money(f) and not f.negated]
     return [f for n, f in enumerate(sums)
             if n == 0 or not 0 <= f.start - sums[n - 1].end <= CONVERSION_GAP]  # fmt: skip
 

@@ -66,6 +66,14 @@ def test_a_sum_and_its_conversion_are_the_one_sum_a_money_question_asks_for() ->
     assert other.text is None
 
 
+def test_a_sum_named_by_its_currency_is_money() -> None:
+    text = "Net income in the last quarter was 4.3bn rupees, against 2.7bn a year earlier."
+    sums = (figure("4.3bn", 4.3e9, "rupees", "be"), figure("2.7bn", 2.7e9, None, "be"))
+    question = analyse("What was Wipro's net income in the last quarter?")
+    found = short_answer(question, [cite(1, text, "a", "P")], {text: Claims(figures=sums)})
+    assert found.text == "4.3bn rupees"
+
+
 def test_a_number_not_bound_to_the_question_is_no_short_answer() -> None:
     text = "The council met in 2024 and 12 members voted."
     claims = {text: Claims(figures=(figure("12", 12, "members", "vote"),))}
