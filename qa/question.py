@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from qa.lexicon import FULL_MONTHS, STOPWORDS, WEEKDAYS
+from qa.lexicon import FULL_MONTHS, PERSON_NOUNS, STOPWORDS, WEEKDAYS
 
 _QUESTION_ONLY = """get got make made take took give gave go went new old latest recent current
 currently still yet ever happen happened"""
@@ -231,20 +231,7 @@ def _kind(nouns: str, kind: str) -> dict[str, str]:
 # "What was Wipro's net income?": the kind of thing asked for is the head noun after "which" or
 # "what", looked up here (a word list: no tagger is loaded at question time).
 _KIND_NOUNS: dict[str, str] = {
-    **_kind(
-        "economist analyst spokesman spokeswoman spokesperson partner fan chairman chairwoman "
-        "chief president secretary chancellor candidate founder owner captain striker scorer "
-        "winner champion author writer presenter host producer designer architect lawyer "
-        "prosecutor judge banker investor trader scientist researcher expert professor doctor "
-        "officer commander governor mayor senator premier king queen prince princess artist "
-        "musician rapper comedian boxer golfer jumper runner sprinter bowler batsman keeper "
-        "goalkeeper midfielder defender forward winger referee umpire journalist reporter "
-        "editor critic commentator pundit blogger inventor entrepreneur tycoon billionaire "
-        "millionaire heir official minister person man woman player manager coach actor "
-        "actress singer star director executive boss leader politician mp athlete member "
-        "figure head campaigner activist rival opponent",
-        PERSON,
-    ),
+    **dict.fromkeys(PERSON_NOUNS, PERSON),
     **_kind(
         "company firm group agency organisation organization team band club party bank airline "
         "network government union studio broadcaster newspaper body authority carrier movement "

@@ -208,3 +208,21 @@ def test_a_person_keeps_the_role_nouns_the_sentence_gives(
 ) -> None:
     person = next(m for m in annotate([sentence])[0].mentions if m.text == name)
     assert set(roles) <= set(person.roles)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "organisation"),
+    [
+        # The small pipeline tags both names as organisations; the role noun says otherwise.
+        ('Lib Dem Treasury spokesman Vince Cable branded the plans "fantasy economics".',
+         "Vince Cable", "Lib Dem Treasury"),
+        ("Wipro is majority owned by India's richest man Azim Premji.", "Azim Premji", None),
+    ],
+)  # fmt: skip
+def test_a_name_under_a_persons_role_noun_is_a_person(
+    sentence: str, person: str, organisation: str | None
+) -> None:
+    kinds = {m.text: m.kind for m in annotate([sentence])[0].mentions}
+    assert kinds[person] is Kind.PERSON
+    if organisation:
+        assert kinds[organisation] is Kind.ORGANISATION
