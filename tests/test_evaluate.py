@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -308,3 +309,15 @@ def test_plugin_collects_one_item_per_case_with_its_failure_reason(
     assert "case 'evacuated'" in output and "answer lacks '999'" in output
     assert "cases.yaml::scripted-model" in output
     assert "cases.yaml::mars" in output and ("XFAIL" in output or "XPASS" in output)
+
+
+def test_an_answer_stating_the_gold_value_from_another_report_counts_as_stated() -> None:
+    # The fixture lists one sentence; another outlet's sentence gives the same figure.
+    case = Case("c", ("How many?",), short_answer=(("4,200", "4200"),),
+                must_cite=(SentenceRef(title="T", sentence="4,200 residents"),))  # fmt: skip
+    other = replace(citation(1), sentence="Some 4,200 people had to leave, the mayor said.")
+    wrong = replace(citation(1), sentence="Some 63 people were rescued by boat.")
+    stated = CaseResult(case, Answer("Q", "x", (other,), Outcome.ANSWER), (), 0, (), 0, ())
+    missed = CaseResult(case, Answer("Q", "x", (wrong,), Outcome.ANSWER), (), 0, (), 0, ())
+    summary = summarize([stated, missed])
+    assert summary["answers_right"] == 0.0 and summary["answers_right_or_stated"] == 0.5
