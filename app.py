@@ -32,7 +32,7 @@ from qa.fixtures import record_case
 from qa.ingest.sources import KIND_BY_SUFFIX
 from qa.inspect import collection_stats
 from qa.library import Library, open_library
-from qa.serving import exposure_warning
+from qa.serving import SignIn, exposure_warning, oidc_reader, proxy_reader, sign_in_mode
 from qa.store import ArticleReader
 from qa.types import Answer, Citation, Delta, Filters, Mode, Outcome
 
@@ -244,10 +244,39 @@ def render_feedback(answer: Answer, turn: int) -> None:
 # -- the page ----------------------------------------------------------------------------------
 
 
+def oidc_configured() -> bool:
+    """Streamlit's OpenID Connect sign-in is set up (an [auth] section in its secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises rather than answer "no"
+        return False
+
+
+def sign_in(settings: Settings) -> SignIn:
+    return sign_in_mode(oidc=oidc_configured(), trusted_header=settings.trusted_user_header)
+
+
 def reader_id() -> str:
-    """This browser's reader id: from its cookie, or new (and the cookie set) on a first visit.
-    Without it every visitor of a shared page would see, open and delete everyone's
-    conversations."""
+    """Who is reading (`qa.serving`): the signed-in user, the user the authenticating proxy
+    names, or, on a page for this machine alone, this browser's random id from its cookie (new,
+    and the cookie set, on a first visit). Without it every visitor of a shared page would see,
+    open and delete everyone's conversations. Stops the page when a reader must sign in."""
+    settings: Settings = st.session_state.settings
+    mode = sign_in(settings)
+    if mode is SignIn.OIDC:
+        reader = oidc_reader(st.user.get("sub"), st.user.get("email"))
+        if not st.user.is_logged_in or reader is None:
+            sign_in_view()
+            st.stop()
+        return reader
+    if mode is SignIn.PROXY:
+        header = settings.trusted_user_header or ""
+        reader = proxy_reader(st.context.headers.get(header))
+        if reader is None:
+            st.error(f"The sign-in proxy did not say who you are (no usable {header} header): "
+                     "open the page through it.")  # fmt: skip
+            st.stop()
+        return reader
     if "reader" not in st.session_state:
         cookie = st.context.cookies.get(READER_COOKIE)
         # (AppTest has no browser: its cookies are a mock, not a str.)
@@ -261,8 +290,24 @@ def reader_id() -> str:
                 "path=/; max-age=31536000; SameSite=Strict';</script>",
                 unsafe_allow_javascript=True,
             )
-    reader: str = st.session_state.reader
-    return reader
+    local: str = st.session_state.reader
+    return local
+
+
+def sign_in_view() -> None:
+    """What a visitor who has not signed in sees: what the tool is, and the way in."""
+    st.markdown(INTRO)
+    st.button("Sign in", type="primary", on_click=st.login, key="sign-in")
+
+
+def signed_in_as(settings: Settings) -> None:
+    """The signed-in reader's name and the way out, at the top of the sidebar."""
+    if sign_in(settings) is not SignIn.OIDC:
+        return
+    name = st.user.get("name") or st.user.get("email") or st.user.get("sub") or "you"
+    with st.sidebar:
+        st.caption(f"Signed in as {md_escape(str(name))}")
+        st.button("Sign out", on_click=st.logout, key="sign-out")
 
 
 def conversation(settings: Settings) -> list[Answer]:
@@ -479,23 +524,24 @@ def _day(value: str | None) -> date | None:
 
 
 @st.cache_resource(show_spinner=False)
-def warn_if_served_beyond_this_machine() -> None:
+def warn_if_served_beyond_this_machine(mode: SignIn) -> None:
     """Once per server, in its log (`qa.serving`)."""
-    warning = exposure_warning(st.get_option("server.address"))
+    warning = exposure_warning(st.get_option("server.address"), mode)
     if warning:
         print(warning, file=sys.stderr, flush=True)
 
 
 def main() -> None:
-    warn_if_served_beyond_this_machine()
     st.title("newsqa", anchor=False)
     try:
         settings = load_settings()
     except NewsqaError as exc:
         st.error(str(exc))
         st.stop()
+    warn_if_served_beyond_this_machine(sign_in(settings))
     st.session_state.settings = settings
     reader_id()
+    signed_in_as(settings)
     # Drawn first (Streamlit pins it to the bottom wherever it is called), so the page is
     # usable at once while a cold start opens the index and the models.
     question = st.chat_input("Ask about the news", disabled=not settings.store_path.is_file())

@@ -130,6 +130,13 @@ class Settings(BaseSettings):
         description="let the page fetch loopback, private and link-local addresses (tests, "
         "intranets); the CLI always may",
     )
+    trusted_user_header: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9-]{1,64}$",
+        description="the header an authenticating proxy in front of the page sets to the "
+        "signed-in user (e.g. X-Forwarded-Email); only where nothing reaches the page but "
+        "through that proxy",
+    )
     json_fields: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict,
         description="JSON reader mapping from our field to yours, e.g. {text = 'story'}",

@@ -122,18 +122,26 @@ CHROMIUM_ARGS = [
 
 
 def start_streamlit(
-    index: Path, log: Path, *, address: str | None = "127.0.0.1"
+    index: Path,
+    log: Path,
+    *,
+    address: str | None = "127.0.0.1",
+    port: int | None = None,
+    options: tuple[str, ...] = (),
+    env_extra: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """`streamlit run app.py` over `index` on a free port of `address` (None: what
-    `.streamlit/config.toml` says), output to `log`; returns the process and its loopback URL
-    (poll `streamlit_healthy` until it serves)."""
-    port = free_port()
+    """`streamlit run app.py` over `index` on `port` (default: a free one) of `address` (None:
+    what `.streamlit/config.toml` says), with more Streamlit `options` and environment, output
+    to `log`; returns the process and its loopback URL (poll `streamlit_healthy` until it
+    serves)."""
+    port = port or free_port()
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_") and k != "OPENAI_API_KEY"
     }
     env.update(
         NEWSQA_INDEX_DIR=str(index.resolve()), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false"
     )
+    env.update(env_extra or {})
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",
@@ -142,6 +150,7 @@ def start_streamlit(
         "--browser.gatherUsageStats", "false",
         # app.py may be edited while a suite runs: no "source changed" reruns mid-test.
         "--server.fileWatcherType", "none",
+        *options,
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.serving import exposure_warning
+from qa.serving import SignIn, exposure_warning, oidc_reader, proxy_reader, sign_in_mode
 from tests.helpers import start_streamlit, stop_process, streamlit_healthy
 
 
@@ -21,6 +21,29 @@ def test_any_other_address_is_warned_about(address: str | None) -> None:
     warning = exposure_warning(address)
     assert warning is not None and "without sign-in" in warning
     assert (address or "every interface") in warning
+
+
+@pytest.mark.parametrize("mode", [SignIn.OIDC, SignIn.PROXY])
+def test_a_page_with_sign_in_may_listen_anywhere(mode: SignIn) -> None:
+    assert exposure_warning("0.0.0.0", mode) is None
+
+
+def test_sign_in_comes_from_the_provider_then_the_proxy_then_this_machine() -> None:
+    assert sign_in_mode(oidc=True, trusted_header="X-Forwarded-Email") is SignIn.OIDC
+    assert sign_in_mode(oidc=False, trusted_header="X-Forwarded-Email") is SignIn.PROXY
+    assert sign_in_mode(oidc=False, trusted_header=None) is SignIn.LOCAL
+
+
+def test_readers_are_named_by_how_they_signed_in() -> None:
+    assert oidc_reader("248289761001", "a@example.org") == "oidc:248289761001"
+    assert oidc_reader(None, "a@example.org") == "oidc:a@example.org"
+    assert oidc_reader("", None) is None
+    assert proxy_reader(" alice@example.org ") == "proxy:alice@example.org"
+
+
+@pytest.mark.parametrize("value", [None, "", "a, b", "alice\r\nSet-Cookie: x", "x" * 400])
+def test_a_proxy_header_naming_nobody_usable_is_refused(value: str | None) -> None:
+    assert proxy_reader(value) is None
 
 
 @pytest.mark.slow  # a real `streamlit run`

@@ -1,0 +1,218 @@
+"""Sign-in in a real browser: Streamlit's OpenID Connect login (`st.login`, Authlib) against
+`oidc-provider-mock` on loopback, and an authenticating proxy's user header. Each reader keeps
+conversations of their own; the identity is Streamlit's HttpOnly cookie, not one set from
+JavaScript. Screenshots go to artifacts/browser/signin-*.png.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlparse
+
+import httpx
+import pytest
+
+from qa.config import Settings
+from tests.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    copy_index,
+    free_port,
+    start_streamlit,
+    stop_process,
+    streamlit_healthy,
+)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs `make browser-deps`")
+oidc_provider_mock = pytest.importorskip("oidc_provider_mock", reason="needs the test extras")
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser-deps)"),
+]
+
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "browser"
+WAIT_MS = 60_000
+QUESTION = "How many residents were evacuated in Port Elara?"
+CHAT = '[data-testid="stChatInputTextArea"]'
+USERS = {"alice@example.org": "Alice Reader", "bob@example.org": "Bob Other"}
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    """The OpenID provider, with the two readers' names and e-mail addresses."""
+    with oidc_provider_mock.run_server_in_thread() as server:
+        url = f"http://localhost:{server.server_port}"
+        for sub, name in USERS.items():
+            response = httpx.put(f"{url}/users/{quote(sub)}", json={"email": sub, "name": name})
+            assert response.status_code == 204
+        yield url
+
+
+def _serve(
+    index: Path, log: Path, *, port: int | None = None, options: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:  # fmt: skip
+    process, url = start_streamlit(index, log, port=port, options=options, env_extra=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not streamlit_healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not serve:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        stop_process(process)
+
+
+@pytest.fixture(scope="module")
+def signin_url(
+    provider: str, sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The page with sign-in configured the way a deployment does: an [auth] section."""
+    root = tmp_path_factory.mktemp("signin")
+    index = copy_index(sample_settings.index_dir, root / "index")
+    port = free_port()
+    config = root / "secrets.toml"
+    config.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_hex(32)}"\n'
+        'client_id = "newsqa"\n'
+        'client_secret = "newsqa-test-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    yield from _serve(index, root / "streamlit.log", port=port,
+                      options=("--secrets.files", str(config)))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def shot(page: Any, step: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"signin-{step}.png"))
+
+
+def signed_in(browser: Any, url: str, sub: str) -> tuple[Any, Any]:
+    """A new browser (context) that signs in as `sub` through the provider's form."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(url)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator('input[name="sub"]').fill(sub)
+    page.get_by_role("button", name="Authorize").click()
+    page.locator(CHAT).wait_for(state="visible")
+    return context, page
+
+
+def ask(page: Any, question: str) -> None:
+    box = page.locator(CHAT)
+    box.fill(question)
+    box.press("Enter")
+    page.locator("#nq-src-1-1").wait_for(state="visible")
+
+
+def conversation_id(page: Any) -> str:
+    return parse_qs(urlparse(page.url).query)["c"][0]
+
+
+def test_a_visitor_must_sign_in_and_each_reader_keeps_their_own_conversations(
+    browser: Any, signin_url: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(signin_url)
+    sync_api.expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    # Nothing of the collection before signing in: no chat box, no sidebar statistics.
+    assert page.locator(CHAT).count() == 0
+    assert "every answer quotes the article sentences" in page.inner_text("body")
+    shot(page, "1-signed-out")
+    context.close()
+
+    alice, page = signed_in(browser, signin_url, "alice@example.org")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sync_api.expect(sidebar).to_contain_text("Signed in as Alice Reader")
+    identity = {c["name"]: c for c in alice.cookies()}
+    assert identity["_streamlit_user"]["httpOnly"] is True
+    assert "newsqa_reader" not in identity  # no identity set from JavaScript
+    ask(page, QUESTION)
+    mine = conversation_id(page)
+    shot(page, "2-alice-answered")
+
+    bob, other = signed_in(browser, signin_url, "bob@example.org")
+    other.goto(f"{signin_url}/?c={mine}")
+    other.locator(CHAT).wait_for(state="visible")
+    sync_api.expect(other.locator('[data-testid="stSidebar"]')).to_contain_text("Bob Other")
+    # Alice's conversation is hers: Bob's browser gets a new, empty one of his own.
+    assert other.locator(".nq-answer").count() == 0
+    deadline = time.monotonic() + 10
+    while conversation_id(other) == mine and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert conversation_id(other) != mine
+    shot(other, "3-bob-cannot-open-alices")
+    bob.close()
+
+    page.goto(f"{signin_url}/?c={mine}")
+    sync_api.expect(page.locator(".nq-answer")).to_have_count(1)
+    page.get_by_role("button", name="Sign out").click()
+    # The provider ends its session too (OpenID Connect RP-initiated logout), then sends the
+    # browser back to the page, signed out.
+    page.get_by_role("button", name="End session").click()
+    sync_api.expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert "_streamlit_user" not in {c["name"] for c in alice.cookies()}
+    shot(page, "4-signed-out-again")
+    alice.close()
+
+
+@pytest.fixture(scope="module")
+def proxy_url(sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("proxy")
+    index = copy_index(sample_settings.index_dir, root / "index")
+    env = {"NEWSQA_TRUSTED_USER_HEADER": "X-Forwarded-Email"}
+    yield from _serve(index, root / "streamlit.log", env=env)
+
+
+def test_behind_a_proxy_the_reader_is_the_user_its_header_names(
+    browser: Any, proxy_url: str
+) -> None:
+    nobody = browser.new_context()
+    page = nobody.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(proxy_url)
+    sync_api.expect(page.locator('[data-testid="stAlert"]')).to_contain_text(
+        "did not say who you are"
+    )
+    assert page.locator(CHAT).count() == 0
+    nobody.close()
+
+    alice = browser.new_context(extra_http_headers={"X-Forwarded-Email": "alice@example.org"})
+    page = alice.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(proxy_url)
+    ask(page, QUESTION)
+    mine = conversation_id(page)
+    bob = browser.new_context(extra_http_headers={"X-Forwarded-Email": "bob@example.org"})
+    other = bob.new_page()
+    other.set_default_timeout(WAIT_MS)
+    other.goto(f"{proxy_url}/?c={mine}")
+    other.locator(CHAT).wait_for(state="visible")
+    assert other.locator(".nq-answer").count() == 0
+    page.goto(f"{proxy_url}/?c={mine}")
+    sync_api.expect(page.locator(".nq-answer")).to_have_count(1)
+    alice.close()
+    bob.close()
