@@ -32,7 +32,15 @@ from qa.fixtures import record_case
 from qa.ingest.sources import KIND_BY_SUFFIX
 from qa.inspect import collection_stats
 from qa.library import Library, open_library
-from qa.serving import SignIn, exposure_warning, oidc_reader, proxy_reader, sign_in_mode
+from qa.serving import (
+    Role,
+    SignIn,
+    exposure_warning,
+    oidc_reader,
+    proxy_reader,
+    role_of,
+    sign_in_mode,
+)
 from qa.store import ArticleReader
 from qa.types import Answer, Citation, Delta, Filters, Mode, Outcome
 
@@ -120,6 +128,9 @@ def show_add_results() -> None:
 
 
 def empty_state(settings: Settings, problem: str) -> None:
+    if not may(Role.EDITOR):
+        st.info("No articles yet: an editor of this page adds them.")
+        return
     st.info(
         "No articles yet. Add some from the sidebar (files, page URLs or feed URLs), run "
         "`newsqa ingest PATH` in a terminal, or load the bundled sample collection."
@@ -164,6 +175,36 @@ def show_article(store: ArticleReader, article_id: str, highlight: list[int]) ->
     # fetch remote images from it).
     st.html(render.article_html(article, highlight, with_title=True))
     st.html(SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
+    if may(Role.EDITOR):
+        remove_article_button(article_id)
+
+
+def remove_article_button(article_id: str) -> None:
+    """An editor removes the article from the collection (confirmed first): its sentences,
+    vectors, claims and upload go, and no answer cites it from then on."""
+    settings: Settings = st.session_state.settings
+    if not st.session_state.get(f"removing-{article_id}"):
+        if st.button("Remove from the collection", key=f"remove-{article_id}"):
+            st.session_state[f"removing-{article_id}"] = True
+            st.rerun(scope="fragment")
+        return
+    st.warning("Remove this article for every reader? Its sentences are no longer cited.")
+    left, right = st.columns(2)
+    if left.button("Remove", type="primary", key=f"remove-confirm-{article_id}"):
+        from qa.ingest.remove import remove_articles
+
+        try:
+            remove_articles(settings, [article_id])
+        except NewsqaError as exc:
+            st.error(str(exc))
+            return
+        sidebar_stats.clear()
+        st.session_state.pop(f"removing-{article_id}", None)
+        st.toast("Article removed")
+        st.rerun()
+    if right.button("Keep it", key=f"remove-cancel-{article_id}"):
+        st.session_state.pop(f"removing-{article_id}", None)
+        st.rerun(scope="fragment")
 
 
 def render_sources(store: ArticleReader, citations: tuple[Citation, ...], turn: int | str) -> None:
@@ -230,7 +271,7 @@ def render_feedback(answer: Answer, turn: int) -> None:
                     answer.to_dict(), kind="feedback", rating=1 if rating else -1, comment=comment
                 )
             st.toast("Feedback saved")
-        if right.button("Save as test fixture", key=f"fixture-{turn}"):
+        if may(Role.ADMIN) and right.button("Save as test fixture", key=f"fixture-{turn}"):
             # The same case `newsqa fixtures record` writes; `newsqa fixtures export FILE`
             # appends the saved ones to a fixture file.
             case = record_case(answer, case_id=f"page-{st.session_state.conversation_id}-{turn}")
@@ -298,6 +339,23 @@ def sign_in_view() -> None:
     """What a visitor who has not signed in sees: what the tool is, and the way in."""
     st.markdown(INTRO)
     st.button("Sign in", type="primary", on_click=st.login, key="sign-in")
+
+
+def reader_role(settings: Settings) -> Role:
+    """What this reader may do (`qa.serving.role_of`): settings name the editors and admins."""
+    mode = sign_in(settings)
+    names: list[object] = []
+    if mode is SignIn.OIDC:
+        names = [st.user.get("email"), st.user.get("sub")]
+    elif mode is SignIn.PROXY:
+        names = [st.context.headers.get(settings.trusted_user_header or "")]
+    return role_of(mode, names, admins=settings.admins, editors=settings.editors)
+
+
+def may(role: Role) -> bool:
+    """The reader of this page holds `role` or a higher one."""
+    held: Role = st.session_state.get("role", Role.READER)
+    return held >= role
 
 
 def signed_in_as(settings: Settings) -> None:
@@ -373,8 +431,9 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
         right.metric("Sentences", f"{stats['sentences']:,}")
         span = date_span(stats["first_published"], stats["last_published"])
         st.caption("Undated articles" if span == "undated" else f"Published {span}")
-        with st.expander("Add articles"):
-            add_articles_form(settings)
+        if may(Role.EDITOR):  # readers ask; editors add and remove
+            with st.expander("Add articles"):
+                add_articles_form(settings)
 
         st.subheader("Filters", anchor=False)
         first, last = _day(stats["first_published"]), _day(stats["last_published"])
@@ -398,6 +457,8 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
                 "Offline answers. For answers written by a language model, set "
                 "NEWSQA_LLM_BASE_URL (any OpenAI-compatible server) or NEWSQA_LLM_MODEL with "
                 "OPENAI_API_KEY, and restart."
+                if may(Role.ADMIN)  # how to configure the server is the admin's business
+                else "Offline answers."
             )
             return filters, "extractive"
         modes = ["Extractive (offline)", "Language model"]
@@ -541,6 +602,7 @@ def main() -> None:
     warn_if_served_beyond_this_machine(sign_in(settings))
     st.session_state.settings = settings
     reader_id()
+    st.session_state.role = reader_role(settings)
     signed_in_as(settings)
     # Drawn first (Streamlit pins it to the bottom wherever it is called), so the page is
     # usable at once while a cold start opens the index and the models.
@@ -549,8 +611,9 @@ def main() -> None:
         library = open_parts(settings)
         stats = sidebar_stats(settings)
     except NewsqaError as exc:
-        with st.sidebar, st.expander("Add articles", expanded=True):
-            add_articles_form(settings)
+        if may(Role.EDITOR):
+            with st.sidebar, st.expander("Add articles", expanded=True):
+                add_articles_form(settings)
         empty_state(settings, str(exc))
         st.stop()
 

@@ -137,6 +137,16 @@ class Settings(BaseSettings):
         "signed-in user (e.g. X-Forwarded-Email); only where nothing reaches the page but "
         "through that proxy",
     )
+    admins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="signed-in users (e-mail or subject id) who manage the page; with no "
+        "sign-in, the one local reader is an admin",
+    )
+    editors: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="signed-in users (e-mail or subject id) who add and remove articles; "
+        "everyone else reads",
+    )
     json_fields: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict,
         description="JSON reader mapping from our field to yours, e.g. {text = 'story'}",
@@ -182,6 +192,14 @@ class Settings(BaseSettings):
     support_threshold: float = Field(
         default=0.5, gt=0, lt=1, description="support score under which a citation fails"
     )
+
+    @field_validator("admins", "editors", mode="before")
+    @classmethod
+    def _parse_names(cls, value: Any) -> Any:
+        # Env vars carry the list as "alice@example.org,bob@example.org".
+        if isinstance(value, str):
+            return tuple(n.strip() for n in value.split(",") if n.strip())
+        return value
 
     @field_validator("json_fields", mode="before")
     @classmethod

@@ -13,6 +13,7 @@ Three ways to know the reader, the first one configured wins:
     mode = sign_in_mode(oidc=True, trusted_header=None)          # SignIn.OIDC
     exposure_warning("0.0.0.0", SignIn.LOCAL)                     # "newsqa: WARNING: ..."
     proxy_reader("alice@example.org")                             # "proxy:alice@example.org"
+    role_of(SignIn.OIDC, ["bob@example.org"], admins=[], editors=["bob@example.org"])  # EDITOR
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import re
+from collections.abc import Iterable
 
 LOOPBACK_NAMES = ("localhost",)
 # What a proxy's user header may hold: an e-mail address or a user name, nothing that could
@@ -31,6 +33,31 @@ class SignIn(enum.StrEnum):
     OIDC = "oidc"
     PROXY = "proxy"
     LOCAL = "local"
+
+
+class Role(enum.IntEnum):
+    """What a reader may do on the page, each role all the one before may: read (ask, brief,
+    keep conversations), edit (add and remove articles), administer (the developer's items:
+    how to configure a model, saving answers as test fixtures)."""
+
+    READER = 1
+    EDITOR = 2
+    ADMIN = 3
+
+
+def role_of(
+    mode: SignIn, names: Iterable[object], *, admins: Iterable[str], editors: Iterable[str]
+) -> Role:
+    """The role of the reader known by `names` (the e-mail and subject id a sign-in gives, or
+    the proxy's user); the one local reader of a page without sign-in owns it."""
+    if mode is SignIn.LOCAL:
+        return Role.ADMIN
+    mine = {n.strip().casefold() for n in names if isinstance(n, str) and n.strip()}
+    if mine & {a.strip().casefold() for a in admins}:
+        return Role.ADMIN
+    if mine & {e.strip().casefold() for e in editors}:
+        return Role.EDITOR
+    return Role.READER
 
 
 def sign_in_mode(*, oidc: bool, trusted_header: str | None) -> SignIn:

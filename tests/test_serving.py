@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from qa.serving import SignIn, exposure_warning, oidc_reader, proxy_reader, sign_in_mode
+from qa.serving import (
+    Role,
+    SignIn,
+    exposure_warning,
+    oidc_reader,
+    proxy_reader,
+    role_of,
+    sign_in_mode,
+)
 from tests.helpers import start_streamlit, stop_process, streamlit_healthy
 
 
@@ -44,6 +52,17 @@ def test_readers_are_named_by_how_they_signed_in() -> None:
 @pytest.mark.parametrize("value", [None, "", "a, b", "alice\r\nSet-Cookie: x", "x" * 400])
 def test_a_proxy_header_naming_nobody_usable_is_refused(value: str | None) -> None:
     assert proxy_reader(value) is None
+
+
+def test_roles_come_from_the_settings_lists_and_the_local_reader_owns_the_page() -> None:
+    lists = {"admins": ["Root@Example.org"], "editors": ["ed@example.org", "248289761001"]}
+    assert role_of(SignIn.OIDC, ["root@example.org", "1"], **lists) is Role.ADMIN
+    assert role_of(SignIn.OIDC, [None, "248289761001"], **lists) is Role.EDITOR
+    assert role_of(SignIn.PROXY, ["ed@example.org"], **lists) is Role.EDITOR
+    assert role_of(SignIn.OIDC, ["reader@example.org", None], **lists) is Role.READER
+    assert role_of(SignIn.PROXY, [None], **lists) is Role.READER
+    assert role_of(SignIn.LOCAL, [], admins=[], editors=[]) is Role.ADMIN
+    assert Role.ADMIN > Role.EDITOR > Role.READER
 
 
 @pytest.mark.slow  # a real `streamlit run`

@@ -88,7 +88,8 @@ def signin_url(
         encoding="utf-8",
     )
     yield from _serve(index, root / "streamlit.log", port=port,
-                      options=("--secrets.files", str(config)))  # fmt: skip
+                      options=("--secrets.files", str(config)),
+                      env={"NEWSQA_EDITORS": "alice@example.org"})  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +148,9 @@ def test_a_visitor_must_sign_in_and_each_reader_keeps_their_own_conversations(
     alice, page = signed_in(browser, signin_url, "alice@example.org")
     sidebar = page.locator('[data-testid="stSidebar"]')
     sync_api.expect(sidebar).to_contain_text("Signed in as Alice Reader")
+    # An editor (NEWSQA_EDITORS) adds articles; how to configure the server is not hers.
+    sync_api.expect(sidebar.get_by_text("Add articles").first).to_be_visible()
+    assert "NEWSQA_LLM_BASE_URL" not in sidebar.inner_text()
     identity = {c["name"]: c for c in alice.cookies()}
     assert identity["_streamlit_user"]["httpOnly"] is True
     assert "newsqa_reader" not in identity  # no identity set from JavaScript
@@ -157,7 +161,9 @@ def test_a_visitor_must_sign_in_and_each_reader_keeps_their_own_conversations(
     bob, other = signed_in(browser, signin_url, "bob@example.org")
     other.goto(f"{signin_url}/?c={mine}")
     other.locator(CHAT).wait_for(state="visible")
-    sync_api.expect(other.locator('[data-testid="stSidebar"]')).to_contain_text("Bob Other")
+    bobs = other.locator('[data-testid="stSidebar"]')
+    sync_api.expect(bobs).to_contain_text("Bob Other")
+    assert "Add articles" not in bobs.inner_text()  # a reader asks; editors add
     # Alice's conversation is hers: Bob's browser gets a new, empty one of his own.
     assert other.locator(".nq-answer").count() == 0
     deadline = time.monotonic() + 10
@@ -169,13 +175,30 @@ def test_a_visitor_must_sign_in_and_each_reader_keeps_their_own_conversations(
 
     page.goto(f"{signin_url}/?c={mine}")
     sync_api.expect(page.locator(".nq-answer")).to_have_count(1)
+    # The editor removes the first cited article from the page: asked again, the answer no
+    # longer cites it.
+    source = page.locator("#nq-src-1-1")
+    # Title, outlet and date: a wire copy of the same story from another outlet stays.
+    removed = source.inner_text().splitlines()[0].removeprefix("[1] ")
+    page.locator(".st-key-open-1-1 button").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Remove from the collection").click()
+    dialog.get_by_role("button", name="Remove", exact=True).click()
+    sync_api.expect(page.get_by_role("dialog")).to_have_count(0)
+    shot(page, "4-removed")
+    page.get_by_role("button", name="New conversation").click()
+    sync_api.expect(page.locator(".nq-answer")).to_have_count(0)
+    ask(page, QUESTION)
+    sync_api.expect(page.locator(".nq-answer")).to_have_count(1)
+    cited = page.locator(".nq-source").all_inner_texts()
+    assert cited and not any(removed in text for text in cited), (removed, cited)
     page.get_by_role("button", name="Sign out").click()
     # The provider ends its session too (OpenID Connect RP-initiated logout), then sends the
     # browser back to the page, signed out.
     page.get_by_role("button", name="End session").click()
     sync_api.expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert "_streamlit_user" not in {c["name"] for c in alice.cookies()}
-    shot(page, "4-signed-out-again")
+    shot(page, "5-signed-out-again")
     alice.close()
 
 
