@@ -24,13 +24,16 @@ from qa.types import Answer, Article, Citation, Filters, Sentence
 if TYPE_CHECKING:
     from qa.brief.types import Briefing
 
+# Text takes the theme's own colour (dimmed with opacity, never a fixed grey), so the page reads
+# in the light and the dark theme alike (WCAG AA, tested in the browser); only elements that set
+# their own background set their own text colour.
 CSS = """
 <style>
 .nq-answer, .nq-source, .nq-article { overflow-wrap: anywhere; word-break: break-word;
   line-height: 1.55; font-size: 1rem; }
 .nq-answer p { margin: 0 0 .4em 0; white-space: pre-wrap; }
 .nq-briefing h4 { margin: 1em 0 .3em 0; }
-.nq-briefing .nq-basis { color: #666; font-size: .85em; }
+.nq-briefing .nq-basis { opacity: .78; font-size: .85em; }
 a.nq-chip { display: inline-block; min-width: 1.3em; padding: 0 .35em; margin: 0 .1em;
   border-radius: .6em; background: #e8eef7; color: #1f4e8c; font-size: .78em;
   font-weight: 600; text-align: center; text-decoration: none; vertical-align: .15em;
@@ -40,23 +43,23 @@ a.nq-chip:hover, a.nq-chip:focus { background: #1f4e8c; color: #fff; }
   font-size: .8em; font-weight: 600; }
 .nq-source { border-left: 3px solid #d5dde8; padding: .2em 0 .2em .8em; margin: 0 0 .8em 0;
   scroll-margin-top: 4rem; }
-.nq-source:target { border-left-color: #1f4e8c; background: #f5f8fc; }
-.nq-source .nq-meta { color: #555; font-size: .86em; }
+.nq-source:target { border-left-color: #1f4e8c; background: rgba(31, 78, 140, .1); }
+.nq-source .nq-meta { opacity: .78; font-size: .86em; }
 .nq-source .nq-title { font-weight: 600; }
-.nq-source .nq-para { margin: .3em 0 0 0; color: #333; font-size: .93em; }
-.nq-source .nq-cited { margin: .4em 0 0 0; color: #333; font-size: .93em; scroll-margin-top: 4rem; }
-.nq-source .nq-num { color: #1f4e8c; font-weight: 600; }
-.nq-source .nq-copies { color: #555; font-size: .82em; margin-top: .2em; }
+.nq-source .nq-para { margin: .3em 0 0 0; font-size: .93em; }
+.nq-source .nq-cited { margin: .4em 0 0 0; font-size: .93em; scroll-margin-top: 4rem; }
+.nq-source .nq-num { font-weight: 600; }
+.nq-source .nq-copies { opacity: .78; font-size: .82em; margin-top: .2em; }
 .nq-confidence { display: inline-block; font-size: .8em; font-weight: 600; border-radius: .6em;
   padding: .05em .6em; margin-bottom: .35em; }
 .nq-conf-answer { background: #e6f4ea; color: #1e6b34; }
 .nq-conf-evidence { background: #fff4d6; color: #7a5200; }
 .nq-conf-none { background: #eef0f3; color: #444; }
-.nq-filters { color: #555; font-size: .8em; margin-bottom: .3em; }
-mark.nq-hl { background: #fff3b0; padding: 0 .1em; border-radius: .2em; }
+.nq-filters { opacity: .78; font-size: .8em; margin-bottom: .3em; }
+mark.nq-hl { background: #fff3b0; color: #1a1a1a; padding: 0 .1em; border-radius: .2em; }
 .nq-article p { margin: 0 0 .8em 0; }
 .nq-article h3.nq-title { font-size: 1.3rem; margin: 0 0 .3em 0; }
-.nq-article .nq-meta { color: #555; font-size: .88em; margin-bottom: .8em; }
+.nq-article .nq-meta { opacity: .78; font-size: .88em; margin-bottom: .8em; }
 @media (max-width: 480px) { .nq-answer, .nq-source, .nq-article { font-size: .95rem; } }
 </style>
 """

@@ -471,3 +471,50 @@ def test_each_browser_lists_only_its_own_conversations_and_a_shared_link_forks(
     mine.goto(f"{app_url}/?c={first}")  # the owner's conversation is as they left it
     expect(mine.locator(".nq-answer")).to_have_count(1)
     shot(mine, "3-mine-unchanged")
+
+
+# The WCAG contrast of each element's text against the first opaque background behind it, its
+# opacity applied (https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio).
+CONTRAST_JS = """(selectors) => {
+  const rgba = (s) => { const m = s.match(/[\\d.]+/g).map(Number);
+                        return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = (c) => { c /= 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] >= 0.99) return c;
+    }
+    return [255, 255, 255, 1];
+  };
+  const out = [];
+  for (const selector of selectors) {
+    for (const el of document.querySelectorAll(selector)) {
+      let alpha = 1;
+      for (let e = el; e; e = e.parentElement) alpha *= Number(getComputedStyle(e).opacity);
+      const fg = rgba(getComputedStyle(el).color), bg = background(el);
+      const a = fg[3] * alpha;
+      const seen = [0, 1, 2].map((i) => fg[i] * a + bg[i] * (1 - a));
+      const [hi, lo] = [lum(seen), lum(bg)].sort((x, y) => y - x);
+      out.push({selector, ratio: (hi + 0.05) / (lo + 0.05)});
+    }
+  }
+  return out;
+}"""
+SOURCE_TEXT = [".nq-source .nq-para", ".nq-source .nq-cited", ".nq-source .nq-meta",
+               ".nq-source mark.nq-hl", ".nq-source .nq-title", ".nq-source .nq-title a",
+               ".nq-answer p"]  # fmt: skip
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_source_cards_read_at_wcag_aa_contrast_in_both_themes(
+    open_page: Any, shot: Shots, scheme: str
+) -> None:
+    page = open_page(color_scheme=scheme)
+    send(page, EVACUATED, turn=1)
+    measured = page.evaluate(CONTRAST_JS, SOURCE_TEXT)
+    assert {m["selector"] for m in measured} >= {".nq-source .nq-meta", ".nq-source mark.nq-hl"}
+    weak = [m for m in measured if m["ratio"] < 4.5]  # AA for normal text
+    shot(page, f"1-{scheme}")
+    assert not weak, weak
