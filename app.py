@@ -26,7 +26,7 @@ from qa.config import Settings, load_settings
 from qa.conversations import Conversations
 from qa.errors import NewsqaError
 from qa.escape import date_span, md_escape
-from qa.export import conversation_markdown
+from qa.export import answer_plain_text, conversation_markdown
 from qa.feedback import FeedbackLog
 from qa.fixtures import record_case
 from qa.ingest.sources import KIND_BY_SUFFIX
@@ -242,12 +242,9 @@ def render_answer(store: ArticleReader, answer: Answer, turn: int) -> None:
 
 
 def render_actions(answer: Answer, turn: int) -> None:
-    with st.expander("Copy, edit or ask again", expanded=False):
-        # The code block has a copy button: the answer with its footnotes, as Markdown.
-        st.code(
-            conversation_markdown([answer], today=date.today().isoformat(), title="newsqa"),
-            language="markdown",
-        )
+    # In sight, not in an expander: the answer and its numbered sources as plain text.
+    st.html(render.copy_html(answer_plain_text(answer)), unsafe_allow_javascript=True)
+    with st.expander("Edit or ask again", expanded=False):
         edited = st.text_input("Edit the question", value=answer.question, key=f"edit-{turn}")
         left, right = st.columns(2)
         if left.button("Ask", key=f"resend-{turn}") and edited.strip():
@@ -472,9 +469,10 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
     return filters, ("llm" if mode == modes[1] else "extractive")
 
 
-def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
-    # Drawn after the chat, so the answer given in this run is already in the export.
-    with st.sidebar:
+def conversations_panel(settings: Settings, answers: list[Answer], slot: Any) -> None:
+    # Drawn after the chat, so the answer given in this run is already in the export and the
+    # list, into a slot kept at the top of the sidebar: a reader's conversations come first.
+    with slot:
         st.subheader("Conversation", anchor=False)
         if st.button("New conversation"):
             open_conversation(new_conversation_id())
@@ -524,7 +522,8 @@ def sidebar_footer(settings: Settings, answers: list[Answer]) -> None:
         if earlier:
             st.caption("Earlier conversations")
         for item in earlier:
-            label = f"{item.title} ({item.turns})"
+            # When it was last asked in (UTC day), and how many questions it holds.
+            label = f"{item.title} · {item.updated_at[:10]} ({item.turns})"
             if st.button(label, key=f"conv-{item.id}", type="tertiary"):
                 # Reopened under its own filters, not whatever the sidebar shows now.
                 answers = saved.owned(item.id, reader_id()) or [{}]
@@ -604,6 +603,8 @@ def main() -> None:
     reader_id()
     st.session_state.role = reader_role(settings)
     signed_in_as(settings)
+    # Kept at the top of the sidebar, filled after the chat (`conversations_panel`).
+    conversation_slot = st.sidebar.container()
     # Drawn first (Streamlit pins it to the bottom wherever it is called), so the page is
     # usable at once while a cold start opens the index and the models.
     question = st.chat_input("Ask about the news", disabled=not settings.store_path.is_file())
@@ -642,14 +643,14 @@ def main() -> None:
         with st.chat_message("user"):
             st.text(answer.question)
         # In one container, like a fresh answer in the streamed text's place: the next rerun
-        # finds its elements where they were, and an open "Feedback" or "Copy, edit" expander
-        # stays open when its first widget is used.
+        # finds its elements where they were, and an open "Feedback" or "Edit or ask again"
+        # expander stays open when its first widget is used.
         with st.chat_message("assistant"), st.container():
             render_answer(store, answer, turn)
 
     if question:
         answer_question(Assistant(library), store, answers, question, filters, mode)
-    sidebar_footer(settings, answers)
+    conversations_panel(settings, answers, conversation_slot)
 
 
 def collection_stories(settings: Settings, articles: int, last: str | None) -> list[Any]:

@@ -69,6 +69,37 @@ def _with_footnotes(text: str, answer: Answer, turn: int) -> str:
     return "".join(pieces)
 
 
+def answer_plain_text(answer: Answer) -> str:
+    """One answer as plain text for the clipboard: the question, the short answer, the answer
+    with its [n] markers, how sure it is, then each source numbered: sentence, title, outlet,
+    date and link. No Markdown, no escapes: what a reader pastes into an e-mail or a story."""
+    lines = [f"Q: {answer.question}", ""]
+    headline = answer.short_answer_line()
+    if headline:
+        lines += [headline, ""]
+    lines += [answer.text, "", f"How sure: {answer.confidence_label()}"]
+    scope = Filters.from_dict(answer.filters).describe()
+    if scope:
+        lines.append(f"Asked under filters: {scope}")
+    cited = answer.citations or (answer.related if answer.abstained else ())
+    if cited:
+        lines += ["", "Sources:" if answer.citations else "Related reading:"]
+        for c in cited:
+            where = ", ".join(
+                [
+                    c.title or "(untitled)",
+                    c.source or "unknown outlet",
+                    (c.published or "undated")[:10],
+                ]
+            )
+            url = safe_url(c.url)
+            lines.append(
+                f"[{c.n}] \u201c{c.sentence}\u201d \u2014 {where}"
+                + (f" \u2014 {url}" if url else "")
+            )
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def source_line(citation: Citation) -> str:
     parts = [f"\u201c{md_escape(citation.sentence)}\u201d"]
     parts.append(

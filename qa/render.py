@@ -60,6 +60,11 @@ mark.nq-hl { background: #fff3b0; color: #1a1a1a; padding: 0 .1em; border-radius
 .nq-article p { margin: 0 0 .8em 0; }
 .nq-article h3.nq-title { font-size: 1.3rem; margin: 0 0 .3em 0; }
 .nq-article .nq-meta { opacity: .78; font-size: .88em; margin-bottom: .8em; }
+.nq-copy textarea { position: absolute; left: -9999px; width: 1px; height: 1px; }
+.nq-copy button { font: inherit; font-size: .9em; padding: .25em .9em; border-radius: .5em;
+  border: 1px solid rgba(128, 128, 128, .45); background: transparent; color: inherit;
+  cursor: pointer; }
+.nq-copy button:hover, .nq-copy button:focus { border-color: #1f4e8c; }
 @media (max-width: 480px) { .nq-answer, .nq-source, .nq-article { font-size: .95rem; } }
 </style>
 """
@@ -303,3 +308,33 @@ def briefing_html(briefing: Briefing) -> str:
         parts.append(f"<p>Wire copy: {esc(group.title or group.origin)}: "
                      f"{esc('; '.join(group.copies))}</p>")  # fmt: skip
     return f'<div class="nq-answer nq-briefing">{"".join(parts)}</div>'
+
+
+# The text sits escaped in a hidden textarea and the button copies its value: nothing of the
+# answer or its sources is ever written into the script. (The page's HTML sanitiser drops inline
+# handlers such as onclick; a script binds each button once.) The Clipboard API needs a secure
+# context (HTTPS or this machine); elsewhere the textarea is selected and copied the old way.
+_COPY_SCRIPT = """<script>
+document.querySelectorAll('.nq-copy:not([data-bound])').forEach(function (box) {
+  box.setAttribute('data-bound', '1');
+  var b = box.querySelector('button'), t = box.querySelector('textarea');
+  b.addEventListener('click', function () {
+    function done() { b.textContent = 'Copied';
+                      setTimeout(function () { b.textContent = 'Copy'; }, 2000); }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(t.value).then(done);
+    } else { t.select(); document.execCommand('copy'); done(); }
+  });
+});
+</script>"""
+
+
+def copy_html(text: str, *, label: str = "Copy") -> str:
+    """A button that copies `text` (plain text) to the clipboard (with its script: render it
+    with JavaScript allowed)."""
+    return (
+        '<div class="nq-copy"><button type="button" '
+        f'title="Copy the answer and its sources as plain text">{html.escape(label)}</button>'
+        f'<textarea readonly aria-hidden="true" tabindex="-1">{html.escape(text)}</textarea></div>'
+        + _COPY_SCRIPT
+    )

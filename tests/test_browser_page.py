@@ -369,19 +369,18 @@ def test_an_answer_can_be_copied_and_its_question_edited_and_sent(
 ) -> None:
     page = open_page(permissions=["clipboard-read", "clipboard-write"])
     ask(page, EVACUATED, turn=1)
-    actions = open_expander(page, "Copy, edit or ask again")
-    code = actions.locator('[data-testid="stCode"] code').inner_text()
-    assert code.startswith("# newsqa") and EVACUATED in code
-    assert "[^1.1]:" in code and EVACUATED_SENTENCE in code
-    # The code block's own copy button, then what the clipboard received. The button lives in a
-    # toolbar shown only while the block is hovered, which moving the mouse onto it can end: the
-    # click is dispatched to the button instead.
+    # A visible button, not inside an expander, copying plain text with the numbered sources.
     page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
-    actions.locator('[data-testid="stCode"]').hover()
-    actions.locator('button[aria-label="Copy to clipboard"]').dispatch_event("click")
+    copy = page.locator(".nq-copy button").first
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(copy).to_have_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.strip() == code.strip()
+    assert copied.startswith(f"Q: {EVACUATED}") and "Sources:" in copied
+    assert "[1] \u201c" in copied and EVACUATED_SENTENCE in copied
+    assert "\\" not in copied and "[^" not in copied and "**" not in copied  # no Markdown
     shot(page, "1-copied")
+    open_expander(page, "Edit or ask again")
 
     type_in(page, "edit-1", DAMAGE)
     resend = page.locator(".st-key-resend-1 button")
@@ -412,7 +411,10 @@ def test_conversations_are_listed_renamed_reopened_and_deleted(open_page: Any, s
     expect(page.locator(".nq-answer")).to_have_count(0)
     assert params(page)["c"] != first
     listed = sidebar.locator(f".st-key-conv-{first} button")
-    expect(listed).to_have_text("Flood evacuations (1)")
+    # Listed with the day it was last asked in, at the top of the sidebar.
+    expect(listed).to_have_text(re.compile(r"Flood evacuations · \d{4}-\d{2}-\d{2} \(1\)"))
+    text = sidebar.inner_text()
+    assert text.index("Conversation") < text.index("Collection") < text.index("Filters")
     shot(page, "2-new-conversation")
 
     listed.click()

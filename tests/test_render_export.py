@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.export import conversation_markdown, md_escape
+from qa.export import answer_plain_text, conversation_markdown, md_escape
 from qa.ingest.uploads import save_uploads, split_urls
 from qa.render import answer_html, article_html, paragraph_html, safe_url, source_html
 from qa.types import Answer, Citation, Outcome, Repair
@@ -207,3 +207,21 @@ def test_two_readers_uploading_the_same_name_keep_two_articles(
     assert ingestor.ingest([str(mine)]).added == 1
     report = ingestor.ingest([str(theirs)])
     assert (report.added, report.updated) == (1, 0)
+
+
+def test_an_answer_copies_as_plain_text_with_its_numbered_sources() -> None:
+    answer = Answer(
+        "How many were evacuated?", "4,200 residents had been evacuated [1].",
+        (Citation(1, "a", "Storm *floods* <quay>", "Harbour Daily", None, "2026-03-16T08:00:00",
+                  "https://news.example/a", "a.txt", "4,200 residents had been evacuated.", 0, 0,
+                  10),),
+        Outcome.ANSWER, short_answer="4,200 residents",
+    )  # fmt: skip
+    text = answer_plain_text(answer)
+    assert text.startswith("Q: How many were evacuated?\n")
+    assert "4,200 residents had been evacuated [1]." in text
+    assert (
+        "[1] \u201c4,200 residents had been evacuated.\u201d \u2014 Storm *floods* <quay>, "
+        "Harbour Daily, 2026-03-16 \u2014 https://news.example/a"
+    ) in text
+    assert "\\" not in text and "[^" not in text  # plain text: no Markdown escapes or footnotes
