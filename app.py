@@ -32,6 +32,7 @@ from qa.fixtures import record_case
 from qa.ingest.sources import KIND_BY_SUFFIX
 from qa.inspect import collection_stats
 from qa.library import Library, open_library
+from qa.saved_briefings import SavedBriefings
 from qa.serving import (
     Role,
     SignIn,
@@ -686,30 +687,66 @@ def first_view(settings: Settings, stats: dict[str, Any]) -> None:
                     st.rerun()
 
 
+def saved_briefings(settings: Settings) -> SavedBriefings:
+    # One connection per browser session, like the conversations'.
+    if "saved_briefings" not in st.session_state:
+        st.session_state.saved_briefings = SavedBriefings(settings.store_path)
+    saved: SavedBriefings = st.session_state.saved_briefings
+    return saved
+
+
 def briefing_view(library: Library, store: ArticleReader, filters: Filters, mode: Mode) -> None:
     from qa.brief import Briefer
     from qa.export import briefing_markdown
 
+    saved = saved_briefings(st.session_state.settings)
     with st.form("brief", border=False):
         topic = st.text_input("Story", placeholder="e.g. Tarnov Pass border clash")
         go = st.form_submit_button("Brief me", type="primary")
     if go and topic.strip():
         try:
-            st.session_state.briefing = Briefer(library).brief(topic, filters=filters, mode=mode)
+            made = Briefer(library).brief(topic, filters=filters, mode=mode)
         except NewsqaError as exc:
             st.error(str(exc))
             return
+        # Kept for the reader at once: a reload or another day lists it below.
+        st.session_state.briefing_id = saved.save(made, reader=reader_id())
+        st.session_state.briefing = made
     briefing = st.session_state.get("briefing")
+    earlier = [b for b in saved.recent(reader_id()) if b.id != st.session_state.get("briefing_id")]
+    if earlier:
+        st.caption("Your briefings")
+        for item in earlier:
+            label = f"{item.topic} · {item.created_at[:10]} ({item.articles} articles)"
+            if st.button(label, key=f"briefing-{item.id}", type="tertiary"):
+                st.session_state.briefing = saved.owned(item.id, reader_id())
+                st.session_state.briefing_id = item.id
+                st.rerun()
     if briefing is None:
         st.caption("Key points, timeline, who's who, where accounts differ, and sources.")
         return
     st.html(render.briefing_html(briefing))
-    st.download_button(
+    left, right = st.columns(2)
+    left.download_button(
         "Download as Markdown",
         briefing_markdown(briefing),
         file_name="newsqa-briefing.md",
         mime="text/markdown",
     )
+    current = st.session_state.get("briefing_id")
+    if current and right.button("Delete this briefing", key="briefing-delete"):
+        st.session_state.confirm_briefing_delete = current
+    if current and st.session_state.get("confirm_briefing_delete") == current:
+        st.warning("Delete this briefing? It cannot be undone.")
+        yes, no = st.columns(2)
+        if yes.button("Yes, delete", key="briefing-delete-confirm", type="primary"):
+            saved.delete(current, reader=reader_id())
+            for key in ("briefing", "briefing_id", "confirm_briefing_delete"):
+                st.session_state.pop(key, None)
+            st.rerun()
+        if no.button("Keep it", key="briefing-delete-cancel"):
+            st.session_state.pop("confirm_briefing_delete", None)
+            st.rerun()
     st.caption("Sources")
     render_sources(store, tuple(briefing.citations), "b")
 

@@ -81,7 +81,7 @@ class Conversations(ConversationStore):
                     conversation_id,
                     timestamp(),
                     json.dumps(answers, ensure_ascii=False),
-                    _key(reader),
+                    reader_key(reader),
                 ),
             )
         if cursor.rowcount == 0:
@@ -96,7 +96,7 @@ class Conversations(ConversationStore):
         (owner,) = self._db.execute(
             "SELECT reader FROM conversations WHERE id = ?", (conversation_id,)
         ).fetchone() or (None,)
-        return owner is None or owner == _key(reader)
+        return owner is None or owner == reader_key(reader)
 
     def load(self, conversation_id: str) -> list[dict[str, Any]] | None:
         """The answers saved under this id, or None if there is no such conversation."""
@@ -110,7 +110,7 @@ class Conversations(ConversationStore):
         None for another reader's or no such conversation: the page opens nothing else by id."""
         found = self._db.execute(
             "SELECT answers FROM conversations WHERE id = ? AND (reader = ? OR reader IS NULL)",
-            (conversation_id, _key(reader)),
+            (conversation_id, reader_key(reader)),
         ).fetchone()
         return None if found is None else list(json.loads(found[0]))
 
@@ -120,11 +120,11 @@ class Conversations(ConversationStore):
         with self._db:
             self._db.execute(
                 "UPDATE conversations SET share = ? WHERE id = ? AND reader = ? AND share IS NULL",
-                (token, conversation_id, _key(reader)),
+                (token, conversation_id, reader_key(reader)),
             )
         found = self._db.execute(
             "SELECT share FROM conversations WHERE id = ? AND reader = ?",
-            (conversation_id, _key(reader)),
+            (conversation_id, reader_key(reader)),
         ).fetchone()
         if found is None or found[0] is None:
             raise StoreError(f"conversation {conversation_id} is not this reader's to share")
@@ -145,7 +145,7 @@ class Conversations(ConversationStore):
             "SELECT id, title, updated_at, json_extract(answers, '$[0].question'), "
             "json_array_length(answers) AS turns FROM conversations "
             "WHERE reader = ? AND turns > 0 ORDER BY updated_at DESC, id LIMIT ?",
-            (_key(reader), limit),
+            (reader_key(reader), limit),
         ).fetchall()
         out = []
         for conversation_id, title, updated_at, question, turns in rows:
@@ -160,7 +160,7 @@ class Conversations(ConversationStore):
         with self._db:
             self._db.execute(
                 "UPDATE conversations SET title = ? WHERE id = ? AND reader = ?",
-                (title or None, conversation_id, _key(reader)),
+                (title or None, conversation_id, reader_key(reader)),
             )
 
     def delete(self, conversation_id: str, *, reader: str) -> None:
@@ -168,7 +168,7 @@ class Conversations(ConversationStore):
         with self._db:
             self._db.execute(
                 "DELETE FROM conversations WHERE id = ? AND reader = ?",
-                (conversation_id, _key(reader)),
+                (conversation_id, reader_key(reader)),
             )
 
     def close(self) -> None:
@@ -191,7 +191,7 @@ class Conversations(ConversationStore):
         with self._db:
             self._db.executemany(
                 "UPDATE conversations SET reader = ? WHERE reader = ?",
-                [(_key(reader), reader) for reader in clear],
+                [(reader_key(reader), reader) for reader in clear],
             )
             self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (_HASHED,))
 
@@ -200,6 +200,6 @@ _HASHED = "conversation_readers_hashed"
 KEY_PREFIX = "b2:"
 
 
-def _key(reader: str) -> str:
+def reader_key(reader: str) -> str:
     """What is stored for a reader: a digest, so the file holds no reader's credential."""
     return KEY_PREFIX + hashlib.blake2b(reader.encode(), digest_size=16).hexdigest()

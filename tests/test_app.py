@@ -252,6 +252,24 @@ def test_a_question_asked_from_the_briefing_view_is_answered_in_the_chat(
     assert '<a class="nq-chip"' in html_of(app)
 
 
+def test_briefings_are_saved_listed_reopened_and_deleted(sample_index: Path) -> None:
+    app = AppTest.from_file(APP, default_timeout=90).run()
+    app.radio(key="view").set_value("Briefing").run()
+    for topic in ("Tarnov Pass border clash", "Port Elara flood"):
+        app.text_input[0].set_value(topic)
+        next(b for b in app.button if b.label == "Brief me").click().run()
+        assert not app.exception, app.exception
+    listed = [b for b in app.button if b.key and b.key.startswith("briefing-") and "·" in b.label]
+    assert [b.label.split(" · ")[0] for b in listed] == ["Tarnov Pass border clash"]
+    listed[0].click().run()
+    assert app.session_state.briefing.topic == "Tarnov Pass border clash"
+    app.button(key="briefing-delete").click().run()
+    app.button(key="briefing-delete-confirm").click().run()
+    labels = [b.label for b in app.button if b.key and b.key.startswith("briefing-")]
+    assert not any("Tarnov" in label for label in labels)
+    assert any("Port Elara flood" in label for label in labels)
+
+
 def test_without_a_model_the_page_offers_no_model_mode_and_says_how_to_add_one(
     sample_index: Path,
 ) -> None:

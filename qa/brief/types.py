@@ -82,3 +82,30 @@ class Briefing:
         data = asdict(self)
         data["citations"] = [c.to_dict() for c in self.citations]
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Briefing:
+        """A briefing saved with `to_dict` (a reader's saved briefings), citations and all."""
+        return cls(
+            topic=data["topic"],
+            filters=dict(data.get("filters") or {}),
+            articles=int(data.get("articles", 0)),
+            key_points=[Point(**p) for p in data.get("key_points", ())],
+            timeline=[Event(**e) for e in data.get("timeline", ())],
+            people=[Person(**p) for p in data.get("people", ())],
+            disagreements=[
+                Disagreement(d["kind"], d["about"], tuple(Claim(**c) for c in d["claims"]))
+                for d in data.get("disagreements", ())
+            ],
+            new_since=data.get("new_since"),
+            whats_new=[Point(**p) for p in data.get("whats_new", ())],
+            sources=[SourceLine(**s) for s in data.get("sources", ())],
+            wire=[
+                WireGroup(w["origin"], w.get("title"), tuple(w.get("copies", ())))
+                for w in data.get("wire", ())
+            ],
+            citations=[Citation.from_dict(c) for c in data.get("citations", ())],
+            notices=list(data.get("notices", ())),
+            repairs=[dict(r) for r in data.get("repairs", ())],
+            timings_ms=dict(data.get("timings_ms") or {}),
+        )
