@@ -193,6 +193,12 @@ class Settings(BaseSettings):
         default=0.5, gt=0, lt=1, description="support score under which a citation fails"
     )
 
+    @field_validator("trusted_user_header", mode="before")
+    @classmethod
+    def _no_header(cls, value: Any) -> Any:
+        # An empty variable (compose's ${NEWSQA_TRUSTED_USER_HEADER:-}) names no header.
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("admins", "editors", mode="before")
     @classmethod
     def _parse_names(cls, value: Any) -> Any:
