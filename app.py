@@ -53,6 +53,12 @@ SCROLL_TO_HIGHLIGHT = (
     "<script>setTimeout(function () { var m = document.getElementById('nq-first-hl');"
     " if (m) { m.scrollIntoView({block: 'center'}); } }, 150);</script>"
 )
+OPEN_AT_TOP = (
+    "<script>(function () { function top() {"
+    " document.querySelectorAll('.stMain, [data-testid=\"stAppScrollToBottomContainer\"]')"
+    ".forEach(function (e) { e.scrollTop = 0; }); window.scrollTo(0, 0); }"
+    " [50, 300, 800, 1500].forEach(function (t) { setTimeout(top, t); }); })();</script>"
+)
 # A browser's own random id, kept in a cookie: its conversations are listed to it alone.
 READER_COOKIE = "newsqa_reader"
 
@@ -685,6 +691,9 @@ def first_view(settings: Settings, stats: dict[str, Any]) -> None:
                 if st.button(question, key=f"example-{number}-{k}", type="tertiary"):
                     st.session_state.pending_question = question
                     st.rerun()
+    # A chat page keeps itself scrolled to its end; a newcomer reads it from the title and the
+    # sentence above instead (the stories draw in a moment after the first paint).
+    st.html(OPEN_AT_TOP, unsafe_allow_javascript=True)
 
 
 def saved_briefings(settings: Settings) -> SavedBriefings:

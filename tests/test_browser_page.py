@@ -322,6 +322,11 @@ def test_the_first_view_shows_the_stories_and_an_example_is_answered_in_one_clic
     assert any("Harbour Daily" in s for s in stories.all_inner_texts())
     examples = page.locator('[class*="st-key-example-"] button')
     expect(examples.nth(4)).to_be_visible()  # several stories, each with questions
+    # It opens at the top: the title and the sentence saying what the tool does in sight.
+    page.wait_for_timeout(2000)
+    expect(page.get_by_role("heading", name="newsqa")).to_be_in_viewport()
+    expect(page.get_by_text("every answer quotes the article sentences")).to_be_in_viewport()
+    shot(page, "0-first-view-opens-at-the-top")
     shot(page, "1-first-view", full_page=True)
 
     question = examples.first.inner_text().strip()
