@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 import uuid
 from contextlib import closing
 from datetime import date
@@ -98,8 +99,16 @@ def llm_status(settings: Settings) -> tuple[bool, str]:
 # -- adding articles ---------------------------------------------------------------------------
 
 
+@st.cache_resource(show_spinner=False)
+def ingest_lock() -> threading.Lock:
+    """One addition at a time on this server: they share one ingestor and its store."""
+    return threading.Lock()
+
+
 def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> None:
-    from qa.ingest.uploads import ingest_items, page_urls, save_uploads
+    """Save the files, then read, embed and store them on a thread of their own: the page stays
+    usable meanwhile and `add_progress` shows each stage with its counts."""
+    from qa.ingest.uploads import page_urls, save_uploads
 
     saved = save_uploads(
         settings.index_dir, [(f.name, f.getvalue()) for f in uploads], owner=reader_id()
@@ -107,26 +116,55 @@ def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> Non
     urls, refused = page_urls(urls)
     items = [str(p) for p in saved] + urls
     names = [f.name for f in uploads] + urls
-    bar = st.progress(0.0, text="Adding articles...")
-
-    def progress(done: int, total: int, item: str) -> None:
-        label = f"Reading {item}" if item else "Done"
-        bar.progress(done / max(1, total), text=label)
-
     try:
         ingestor = open_ingestor(settings)
-        results = list(ingest_items(ingestor, items, names=names, progress=progress))
     except NewsqaError as exc:
         st.error(str(exc))
         return
-    results = [*refused, *results]
-    st.session_state.add_results = [(r.item, r.ok, r.message) for r in results]
-    if any(r.ok for r in results):
-        # The sidebar's counts were drawn before this form ran: count again and redraw now.
-        sidebar_stats.clear()
-        st.rerun()
+    # Written by the thread, read by the page's reruns: plain values, no Streamlit call there.
+    job: dict[str, Any] = {"label": "Waiting for another addition to finish", "done": False,
+                           "results": [(r.item, r.ok, r.message) for r in refused]}  # fmt: skip
+    st.session_state.add_job = job
+    worker = threading.Thread(
+        target=_run_addition, args=(job, ingestor, items, names, ingest_lock()), daemon=True
+    )
+    worker.start()
+
+
+def _run_addition(
+    job: dict[str, Any], ingestor: Any, items: list[str], names: list[str], lock: threading.Lock
+) -> None:
+    from qa.ingest.uploads import ingest_items
+
+    def stage(label: str) -> None:
+        job["label"] = label
+
+    with lock:
+        try:
+            for r in ingest_items(ingestor, items, names=names, stages=stage):
+                job["results"].append((r.item, r.ok, r.message))
+        except Exception as exc:  # the page must hear of it: a thread's error is lost otherwise
+            job["results"].append(("adding", False, str(exc).splitlines()[0] if str(exc) else
+                                   type(exc).__name__))  # fmt: skip
+    job["done"] = True
+
+
+@st.fragment(run_every=0.5)
+def add_progress() -> None:
+    """The running addition's stage and counts, redrawn on its own twice a second; when it is
+    done, its results and the whole page (the collection's counts) drawn again."""
+    job = st.session_state.get("add_job")
+    if job is None:
+        return
+    if not job["done"]:
+        st.caption(f"Adding: {job['label']}")
+        return
+    st.session_state.add_results = job["results"]
+    del st.session_state.add_job
     sidebar_stats.clear()
-    open_parts.clear()
+    if not any(ok for _, ok, _ in job["results"]):
+        open_parts.clear()  # a failed store or Chroma is opened afresh by the next question
+    st.rerun(scope="app")
 
 
 def show_add_results() -> None:
@@ -162,10 +200,13 @@ def add_articles_form(settings: Settings) -> None:
         # What ingest reads, dot and all: Streamlit takes a bare "text" for every text/* file.
         uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(KIND_BY_SUFFIX))
         pasted = st.text_area("Page or feed URLs, one per line", height=80)
-        if st.form_submit_button("Add articles") and (uploads or pasted.strip()):
+        busy = "add_job" in st.session_state
+        if st.form_submit_button("Add articles", disabled=busy) and (uploads or pasted.strip()):
             from qa.ingest.uploads import split_urls
 
             add_articles(settings, list(uploads or []), split_urls(pasted))
+    if "add_job" in st.session_state:
+        add_progress()  # polls only while an addition runs
     show_add_results()
 
 

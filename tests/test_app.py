@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,18 @@ def sample_index(sample_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def html_of(app: AppTest) -> str:
     return " ".join(str(h.proto.body) for h in app.get("html"))
+
+
+def finish_addition(app: AppTest, timeout: float = 60.0) -> AppTest:
+    """An addition runs on a thread of its own: wait for it, then draw its results (the page's
+    own poll, a timed fragment, does not run under AppTest)."""
+    deadline = time.monotonic() + timeout
+    while "add_job" in app.session_state and not app.session_state.add_job["done"]:
+        assert time.monotonic() < deadline, "the addition did not finish"
+        time.sleep(0.1)
+    app.run()
+    assert "add_job" not in app.session_state
+    return app
 
 
 def ask(app: AppTest, question: str) -> AppTest:
@@ -235,7 +248,7 @@ def test_a_path_typed_in_the_url_box_is_refused_and_never_read(
     app.text_area[0].input(f"{secret}\nREADME.md")
     next(b for b in app.button if b.label == "Add articles").click().run()
     assert not app.exception, app.exception
-    results = app.session_state.add_results
+    results = finish_addition(app).session_state.add_results
     assert [ok for _, ok, _ in results] == [False, False]
     assert all("upload widget" in message for _, _, message in results)
     assert Store.open(sample_index / "newsqa.sqlite3").article_count() == before
@@ -310,6 +323,7 @@ def test_the_article_count_follows_an_addition_at_once(
     with serve({"/ferry": (200, "text/html", page)}) as base:
         app.text_area[0].input(f"{base}/ferry")
         next(b for b in app.button if b.label == "Add articles").click().run()
+        finish_addition(app)
     assert not app.exception, app.exception
     assert [ok for _, ok, _ in app.session_state.add_results] == [True]
     assert int(app.metric[0].value.replace(",", "")) == int(before.replace(",", "")) + 1

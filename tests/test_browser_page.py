@@ -227,7 +227,8 @@ def test_an_uploaded_article_is_counted_at_once_and_answers(
         expect(adder.get_by_text("ferry.txt")).to_be_visible()
         shot(page, "1-chosen")
         adder.get_by_role("button", name="Add articles").click()
-        expect(page.locator(SIDEBAR).get_by_text("ferry.txt:")).to_be_visible()
+        done = page.locator(SIDEBAR).locator('[data-testid="stAlert"]', has_text="ferry.txt:")
+        expect(done).to_be_visible()
         # Counted in the same redraw that reports the addition, not one step later.
         assert articles_metric(page) == before + 1
         shot(page, "2-added")
@@ -236,6 +237,47 @@ def test_an_uploaded_article_is_counted_at_once_and_answers(
         expect(answer).to_contain_text("212 to 40")
         expect(page.locator("#nq-src-1-1")).to_contain_text("Ferry Gazette")
         shot(page, "3-asked")
+    finally:
+        context.close()
+
+
+def test_an_addition_shows_its_stages_and_the_page_answers_meanwhile(
+    browser: Any, upload_url: str, tmp_path: Path, shot: Shots
+) -> None:
+    # Long enough that reading, embedding and annotating take seconds on two busy cores.
+    lines = [
+        f"Dredging log {n}: the dredger Marlin cleared {n * 3} tonnes of silt from berth "
+        f"{n % 40} of the Port Elara harbour on its shift number {n}."
+        for n in range(1500)
+    ]
+    survey = article_file(tmp_path / "in", "survey.txt", "Harbour dredging log", lines,
+                          outlet="Survey Desk")  # fmt: skip
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.goto(upload_url)
+        expect(page.locator(CHAT_BOX)).to_be_visible()
+        before = articles_metric(page)
+        adder = open_expander(page, "Add articles")
+        adder.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(survey))
+        expect(adder.get_by_text("survey.txt")).to_be_visible()
+        adder.get_by_role("button", name="Add articles").click()
+        stage = page.locator(SIDEBAR).get_by_text(re.compile(
+            r"Adding: survey\.txt: (reading and cleaning|embedding [\d,]+ of [\d,]+ sentences|"
+            r"reading names and figures \([\d,]+ sentences\))"))  # fmt: skip
+        expect(stage).to_be_visible()
+        shot(page, "1-stage")
+        # The page is not held while the file is read: a question is answered meanwhile.
+        answer = send(page, EVACUATED, turn=1)
+        expect(answer).to_contain_text("4,200")
+        shot(page, "2-answered-meanwhile")
+        done = page.locator(SIDEBAR).locator('[data-testid="stAlert"]', has_text="survey.txt:")
+        expect(done).to_be_visible(timeout=180_000)
+        expect(stage).to_have_count(0)
+        shot(page, "3-added")
+        assert articles_metric(page) == before + 1, page.locator(SIDEBAR).inner_text()
+        shot(page, "3-added")
     finally:
         context.close()
 

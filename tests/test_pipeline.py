@@ -201,10 +201,19 @@ def test_progress_is_reported_for_both_phases(
             tmp_path / "in", f"{n}.txt", f"Story {n}", [f"Sentence {n} {s}" for s in FLOOD]
         )
     seen: list[tuple[str, int, int]] = []
-    Ingestor(settings, embedder=embedder, progress=lambda *a: seen.append(a)).ingest(
-        [str(tmp_path / "in")]
-    )
-    assert ("read", 3, 3) in seen and seen[-1] == ("embed", 9, 9)
+    ingestor = Ingestor(settings, embedder=embedder, progress=lambda *a: seen.append(a))
+    ingestor.ingest([str(tmp_path / "in")])
+    embedded = [s for s in seen if s[0] == "embed"]
+    assert ("read", 3, 3) in seen and embedded[-1] == ("embed", 9, 9)
+    assert seen[-1] == ("annotate", 9, 0)  # claims: texts read so far, total not known ahead
+    # A later addition counts its own sentences, not the collection's; and a call's own
+    # listener hears that call only.
+    article_file(tmp_path / "more", "x.txt", "Story x", [f"More {s}" for s in FLOOD])
+    mine: list[tuple[str, int, int]] = []
+    heard = len(seen)
+    ingestor.ingest([str(tmp_path / "more")], progress=lambda *a: mine.append(a))
+    assert [s for s in mine if s[0] == "embed"] == [("embed", 3, 3)]
+    assert len(seen) == heard  # the constructor's listener heard nothing of it
 
 
 class CountingEmbedder:

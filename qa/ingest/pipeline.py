@@ -148,7 +148,19 @@ class Ingestor:
 
     # -- phase 1: read and store ---------------------------------------------------------
 
-    def ingest(self, specs: list[str]) -> IngestReport:
+    def ingest(self, specs: list[str], *, progress: Progress | None = None) -> IngestReport:
+        """Read, store, embed and annotate `specs`; `progress` (phase, done, total) hears this
+        call's phases instead of the constructor's: "read" (inputs), "embed" (sentences),
+        "annotate" (texts read for claims; total 0: not known ahead). One call at a time."""
+        if progress is None:
+            return self._ingest(specs)
+        kept, self._progress = self._progress, progress
+        try:
+            return self._ingest(specs)
+        finally:
+            self._progress = kept
+
+    def _ingest(self, specs: list[str]) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         self.store.bind_embedding_model(self.settings.embed_model)
@@ -193,6 +205,7 @@ class Ingestor:
                 claims = annotate(texts, processes=processes)
                 self.store.save_claims(ANNOTATOR_VERSION, list(zip(texts, claims, strict=True)))
                 done += len(texts)
+                self._progress("annotate", done, 0)
         except (ImportError, OSError) as exc:  # the spaCy pipeline is not installed or broken
             warning = InputError("claims", f"sentences stored without claims: {exc}")
             if report is not None:
@@ -360,7 +373,7 @@ class Ingestor:
         unindexed = self.store.unindexed_article_ids()
         if not unindexed:
             return 0
-        total = self.store.sentence_count()  # for the progress bar only
+        total = self.store.unindexed_sentence_count()  # for the progress bar only
         done = added = 0
         in_flight: tuple[Future[float], list[str]] | None = None
         stop = threading.Event()

@@ -81,20 +81,39 @@ def page_urls(items: Sequence[str]) -> tuple[list[str], list[ItemResult]]:
     return urls, refused
 
 
+def stage_label(item: str, number: int, items: int, phase: str, done: int, total: int) -> str:
+    """What the page says while item `number` (0-based) of `items` is added: its stage and
+    counts, "ferry.txt (1 of 2): embedding 120 of 400 sentences"."""
+    where = f"{item} ({number + 1} of {items})" if items > 1 else item
+    if phase == "embed":
+        return f"{where}: embedding {done:,} of {total:,} sentences"
+    if phase == "annotate":
+        return f"{where}: reading names and figures ({done:,} sentences)"
+    return f"{where}: reading and cleaning"
+
+
 def ingest_items(
     ingestor: Ingestor,
     items: Sequence[str],
     *,
     names: Sequence[str] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    stages: Callable[[str], None] | None = None,
 ) -> Iterator[ItemResult]:
-    """Ingest each item on its own; a failing item never stops the others."""
+    """Ingest each item on its own; a failing item never stops the others. `progress` hears
+    (item number, items, name) before each item, `stages` each stage's label (`stage_label`)."""
     for number, item in enumerate(items):
         shown = names[number] if names else item
         if progress is not None:
             progress(number, len(items), shown)
+
+        def stage(phase: str, done: int, total: int, shown: str = shown, n: int = number) -> None:
+            if stages is not None:
+                stages(stage_label(shown, n, len(items), phase, done, total))
+
+        stage("read", 0, 0)
         try:
-            report = ingestor.ingest([item])
+            report = ingestor.ingest([item], progress=stage)
         except NewsqaError as exc:  # the store or Chroma itself failed: say so, go on
             yield ItemResult(shown, False, str(exc))
             continue

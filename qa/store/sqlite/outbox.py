@@ -21,6 +21,15 @@ class SqliteOutbox(SqlitePart, VectorOutbox):
         rows = self._db.rows("SELECT id FROM articles WHERE indexed = 0 ORDER BY rowid")
         return [str(row[0]) for row in rows]
 
+    def unindexed_sentence_count(self) -> int:
+        """The sentences still to embed (what an addition's progress counts to)."""
+        return int(
+            self._db.value(
+                "SELECT COUNT(*) FROM sentences WHERE article_id IN "
+                "(SELECT id FROM articles WHERE indexed = 0)"
+            )
+        )
+
     def mark_indexed(self, article_ids: Iterable[str]) -> None:
         with self._db.transaction():
             self._db.run_many(
