@@ -66,10 +66,12 @@ ANSWER_JS = """([turn, graceMs]) => {
 }"""
 
 
-def start_server(index: Path, log: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+def start_server(
+    index: Path, log: Path, *, port: int | None = None, options: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen[bytes], str, float]:
     """Start streamlit; return it, its URL and the seconds until /_stcore/health said ok."""
     started = time.perf_counter()
-    proc, url = start_streamlit(index, log)
+    proc, url = start_streamlit(index, log, port=port, options=options)
     while not streamlit_healthy(url):
         if proc.poll() is not None:
             sys.exit(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")

@@ -1,6 +1,6 @@
 """Many readers at once: N browser contexts open the page together and each asks one question.
 
-    python scripts/bench_readers.py --index DIR [--readers 20] [--in-place]
+    python scripts/bench_readers.py --index DIR [--readers 20] [--in-place] [--sign-in]
 
 Starts `streamlit run app.py` against a copy of DIR (the page writes conversations into it),
 then opens N contexts in Debian's chromium through Playwright's async API, all at once. Prints
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shutil
 import statistics
@@ -28,18 +29,24 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from scripts.bench_page import QUESTIONS, start_server  # noqa: E402
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, stop_process  # noqa: E402
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, free_port, stop_process  # noqa: E402
 
 TIMEOUT_MS = 300_000
 
 
-async def reader(browser: Any, url: str, question: str) -> tuple[float, float | None, str]:
+async def reader(
+    browser: Any, url: str, question: str, user: str | None = None
+) -> tuple[float, float | None, str]:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     started = time.perf_counter()
     try:
         await page.goto(url, wait_until="commit")
+        if user is not None:  # through the provider's form, back to the page
+            await page.get_by_role("button", name="Sign in").click()
+            await page.locator('input[name="sub"]').fill(user)
+            await page.get_by_role("button", name="Authorize").click()
         box = page.locator('[data-testid="stChatInputTextArea"]')
         await box.wait_for(state="visible")
         await page.wait_for_function(
@@ -57,15 +64,39 @@ async def reader(browser: Any, url: str, question: str) -> tuple[float, float | 
         await context.close()
 
 
-async def run(url: str, readers: int) -> list[tuple[float, float | None, str]]:
+async def run(url: str, readers: int, sign_in: bool) -> list[tuple[float, float | None, str]]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         questions = (QUESTIONS * (readers // len(QUESTIONS) + 1))[:readers]
-        results = await asyncio.gather(*(reader(browser, url, q) for q in questions))
+        results = await asyncio.gather(*(
+            reader(browser, url, q, f"reader{n}@example.org" if sign_in else None)
+            for n, q in enumerate(questions)
+        ))  # fmt: skip
         await browser.close()
     return list(results)
+
+
+def sign_in_options(folder: Path, stack: contextlib.ExitStack) -> tuple[int, tuple[str, ...]]:
+    """An OpenID provider on loopback for the run, and the page's [auth] secrets for it."""
+    import secrets
+
+    import oidc_provider_mock
+
+    server = stack.enter_context(oidc_provider_mock.run_server_in_thread())
+    port = free_port()
+    config = folder / "secrets.toml"
+    config.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_hex(32)}"\n'
+        'client_id = "newsqa-bench"\nclient_secret = "newsqa-bench-secret"\n'
+        f'server_metadata_url = "http://localhost:{server.server_port}'
+        '/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return port, ("--secrets.files", str(config))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -119,17 +150,22 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--in-place", action="store_true")
+    parser.add_argument("--sign-in", action="store_true",
+                        help="readers sign in through OpenID Connect first")  # fmt: skip
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         index = args.index
         if not args.in_place:
             index = Path(tmp) / "index"
             shutil.copytree(args.index, index)
         log = Path(tmp) / "streamlit.log"
-        proc, url, start = start_server(index, log)
+        port, options = None, ()
+        if args.sign_in:
+            port, options = sign_in_options(Path(tmp), stack)
+        proc, url, start = start_server(index, log, port=port, options=options)
         try:
             machine_before, server_before = machine_cpu_seconds(), cpu_seconds(proc.pid)
-            results = asyncio.run(run(url, args.readers))
+            results = asyncio.run(run(url, args.readers, args.sign_in))
             rss = peak_rss_mb(proc.pid)
             server_cpu = cpu_seconds(proc.pid) - server_before
             others_cpu = machine_cpu_seconds() - machine_before - server_cpu
@@ -138,7 +174,8 @@ def main() -> None:
         server = server_times(index)
     usable = [u for u, _, _ in results]
     answered = [a for _, a, _ in results if a is not None]
-    print(f"server start {start:.1f} s; {args.readers} readers at once")
+    signed = ", each signed in through OpenID Connect" if args.sign_in else ""
+    print(f"server start {start:.1f} s; {args.readers} readers at once{signed}")
     print(f"usable page     p50 {statistics.median(usable):6.2f} s   p95 "
           f"{percentile(usable, 0.95):6.2f} s")  # fmt: skip
     if answered:
