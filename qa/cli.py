@@ -299,6 +299,9 @@ def stats(as_json: bool, count_vectors: bool | None, index_dir: Path | None) -> 
                 f"vectors: not counted (over {COUNT_VECTORS_UP_TO:,} sentences counting them "
                 "takes seconds; add --vectors)"
             )
+        elif key == "read_only":
+            if value:
+                echo("read_only: yes (asking works; adding is off: the index cannot be written)")
         elif key == "outlets":
             echo("outlets:")
             for name, count in value.items():

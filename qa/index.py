@@ -14,10 +14,15 @@ store translates them to SQL inside its search module.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import math
+import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -213,6 +218,20 @@ class VectorIndex:
             ) from None
 
 
+def _writable_copy(path: Path) -> Path:
+    """A private copy of a read-only Chroma folder, removed when the process ends: embedded
+    Chroma writes to its own files even to read (a read-only index served as it is; for a
+    large one, a Chroma server reads it without a copy)."""
+    copy = Path(tempfile.mkdtemp(prefix="newsqa-chroma-"))
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    shutil.copytree(path, copy, dirs_exist_ok=True)
+    for folder, _, files in os.walk(copy):  # the copy keeps the read-only modes
+        os.chmod(folder, 0o700)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o600)
+    return copy
+
+
 def _client(config: ChromaConfig, chromadb: Any) -> tuple[Any, str]:
     from chromadb.config import Settings as ChromaSettings
 
@@ -222,8 +241,12 @@ def _client(config: ChromaConfig, chromadb: Any) -> tuple[Any, str]:
         # directories is two different stores.
         path = config.path.resolve()
         try:
-            private_folder(path)
-            return chromadb.PersistentClient(path=str(path), settings=chroma_settings), str(path)
+            where = str(path)
+            if path.is_dir() and not os.access(path, os.W_OK):
+                path = _writable_copy(path)
+            else:
+                private_folder(path)
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings), where
         except Exception as exc:
             raise VectorIndexError(f"cannot open Chroma at {path}: {_first_line(exc)}") from None
     url = urlparse(config.url)

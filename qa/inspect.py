@@ -43,6 +43,8 @@ def collection_stats(
         "not_yet_embedded": stats.unindexed,
         "embedding_model": store.get_meta("embedding_model"),
         "store_bytes": stats.size_bytes,
+        # Served from a read-only mount or copy: asked as it is, nothing can be added.
+        "read_only": store.read_only,
     }
     if chroma.url:
         data["vector_index"] = chroma.url

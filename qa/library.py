@@ -119,6 +119,8 @@ def _keywords(settings: Settings, store: Store) -> KeywordIndex | None:
 
     if store.get_meta("keywords_version") != KEYWORDS_VERSION:
         return None
+    if store.read_only:  # tantivy takes a lock file to open, which a read-only folder refuses
+        return None
     return KeywordIndex.open(settings.keywords_path)
 
 

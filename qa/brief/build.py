@@ -392,7 +392,10 @@ class Briefer:
     ) -> tuple[str | None, list[Point]]:
         meta_key = "briefing:" + " ".join(re.findall(r"\w+", topic.lower()))
         since = new_since or self.store.get_meta(meta_key)
-        self.store.set_meta(meta_key, date.today().isoformat() if new_since is None else new_since)
+        if not self.store.read_only:  # remembered for the next briefing, where it may be
+            self.store.set_meta(
+                meta_key, date.today().isoformat() if new_since is None else new_since
+            )
         if since is None:
             return None, []
         cutoff = date.fromisoformat(since[:10])

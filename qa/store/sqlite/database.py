@@ -18,12 +18,17 @@ the article store neither reads nor needs them.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from qa.errors import StoreError
 from qa.private import private_file, private_folder
@@ -41,6 +46,7 @@ class Database:
     ) -> None:
         self._connection = connection
         self.path = path
+        self.read_only = False  # opened read-only: the index's folder or file may not be written
         # Reentrant: a transaction's statements, and reads made of several statements, take it
         # again inside.
         self.lock = lock if lock is not None else threading.RLock()
@@ -53,6 +59,8 @@ class Database:
         `lock` is the one every statement holds (a new one when None)."""
         if not create and not path.is_file():
             raise missing_index(path)
+        if not create and not writable(path):
+            return cls._open_read_only(path, lock)
         _make_folder(path)
         made = not path.exists()
         connection: sqlite3.Connection | None = None
@@ -76,6 +84,39 @@ class Database:
         except sqlite3.DatabaseError as exc:
             if connection is not None:
                 connection.close()
+            raise open_error(path, exc) from None
+        return db
+
+    @classmethod
+    def _open_read_only(cls, path: Path, lock: threading.RLock | None) -> Database:
+        """A read-only index (a read-only mount, or a copy nobody may write): read as it is.
+        `immutable`, not `mode=ro`: a WAL database opened read-only must make its -shm file,
+        which a read-only folder refuses. Every write then fails with a `WriteError`."""
+        wal = path.with_name(path.name + "-wal")
+        try:
+            if wal.exists() and wal.stat().st_size > 0:
+                # Writes not yet moved into the file (an index copied while open): `immutable`
+                # would not see them, so a private copy of both is read instead.
+                target = _private_copy(path, wal)
+                connection = sqlite3.connect(
+                    target, timeout=30, isolation_level=None, check_same_thread=False
+                )
+            else:
+                connection = sqlite3.connect(
+                    f"file:{quote(str(path.resolve()))}?immutable=1",
+                    uri=True, timeout=30, isolation_level=None, check_same_thread=False,
+                )  # fmt: skip
+            connection.row_factory = sqlite3.Row
+            db = cls(connection, path, lock)
+            db.read_only = True
+            version = db.get_meta("schema_version")
+            if version != SCHEMA_VERSION:
+                connection.close()
+                raise StoreError(
+                    f"the read-only index at {path.parent} has schema {version}, this newsqa "
+                    f"needs {SCHEMA_VERSION}: serve an index this version wrote"
+                )
+        except sqlite3.DatabaseError as exc:
             raise open_error(path, exc) from None
         return db
 
@@ -147,6 +188,22 @@ class Database:
                 f"the index at {self.path.parent} has schema {version}, this newsqa needs "
                 f"{SCHEMA_VERSION}: ingest into a new --index directory"
             )
+
+
+def _private_copy(path: Path, wal: Path) -> Path:
+    """The SQLite file and its write-ahead log copied to a private folder removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="newsqa-store-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    target = folder / path.name
+    shutil.copyfile(path, target)
+    shutil.copyfile(wal, folder / wal.name)
+    return target
+
+
+def writable(path: Path) -> bool:
+    """The index's SQLite file (and its folder, for the -wal and -shm files) may be written:
+    false on a read-only mount or for files this user may only read."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
 
 def _make_folder(path: Path) -> None:

@@ -57,6 +57,11 @@ class Store(
     def path(self) -> Path:
         return self._db.path
 
+    @property
+    def read_only(self) -> bool:
+        """Opened from a read-only index: asking reads it, nothing is written."""
+        return self._db.read_only
+
     def close(self) -> None:
         self._db.close()
 

@@ -32,7 +32,8 @@ class SqliteWriter(SqlitePart, ArticleWriter):
         """Record the embedding model on first use; refuse to mix vectors of two models."""
         current = self._db.get_meta("embedding_model")
         if current is None:
-            self._db.set_meta("embedding_model", model_id)
+            if not self._db.read_only:  # a read-only index is read as it is
+                self._db.set_meta("embedding_model", model_id)
         elif current != model_id:
             raise IndexMismatchError(
                 f"the index at {self._db.path.parent} was built with embedding model "
