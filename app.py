@@ -11,12 +11,16 @@ marker, links to `#nq-src-<turn>-<n>`), `.nq-source` (a cited source, its senten
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import sys
+import tempfile
 import threading
 import uuid
 from contextlib import closing
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -43,7 +47,7 @@ from qa.serving import (
     role_of,
     sign_in_mode,
 )
-from qa.store import ArticleReader
+from qa.store import ArticleReader, Store, writable
 from qa.types import Answer, Citation, Delta, Filters, Mode, Outcome
 
 st.set_page_config(page_title="newsqa", layout="centered")
@@ -173,7 +177,7 @@ def show_add_results() -> None:
 
 
 def empty_state(settings: Settings, problem: str) -> None:
-    if not may(Role.EDITOR):
+    if not may_edit():
         st.info("No articles yet: an editor of this page adds them.")
         return
     st.info(
@@ -223,7 +227,7 @@ def show_article(store: ArticleReader, article_id: str, highlight: list[int]) ->
     # fetch remote images from it).
     st.html(render.article_html(article, highlight, with_title=True))
     st.html(SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
-    if may(Role.EDITOR):
+    if may_edit():
         remove_article_button(article_id)
 
 
@@ -311,7 +315,7 @@ def render_feedback(answer: Answer, turn: int) -> None:
         comment = st.text_input("Comment (optional)", key=f"comment-{turn}")
         left, right = st.columns(2)
         if left.button("Send feedback", key=f"send-{turn}", disabled=rating is None):
-            with closing(FeedbackLog(settings.store_path)) as log:
+            with closing(FeedbackLog(readers_store(settings))) as log:
                 log.save(
                     answer.to_dict(), kind="feedback", rating=1 if rating else -1, comment=comment
                 )
@@ -320,7 +324,7 @@ def render_feedback(answer: Answer, turn: int) -> None:
             # The same case `newsqa fixtures record` writes; `newsqa fixtures export FILE`
             # appends the saved ones to a fixture file.
             case = record_case(answer, case_id=f"page-{st.session_state.conversation_id}-{turn}")
-            with closing(FeedbackLog(settings.store_path)) as log:
+            with closing(FeedbackLog(readers_store(settings))) as log:
                 log.save(
                     answer.to_dict(), kind="fixture", rating=None, comment=comment, fixture=case
                 )
@@ -403,6 +407,25 @@ def may(role: Role) -> bool:
     return held >= role
 
 
+def may_edit() -> bool:
+    """An editor, on an index that can be written (a read-only one is asked as it is)."""
+    return may(Role.EDITOR) and not st.session_state.get("read_only", False)
+
+
+@st.cache_resource(show_spinner=False, hash_funcs=SETTINGS_HASH)
+def readers_store(settings: Settings) -> Path:
+    """Where the page keeps what readers make (conversations, briefings, feedback): the index's
+    SQLite file, or, for a read-only index, a private file of this server process, kept until
+    it stops."""
+    if writable(settings.store_path):
+        return settings.store_path
+    folder = Path(tempfile.mkdtemp(prefix="newsqa-readers-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "newsqa.sqlite3"
+    Store.open(path).close()  # the tables the readers' own tables sit beside
+    return path
+
+
 def signed_in_as(settings: Settings) -> None:
     """The signed-in reader's name and the way out, at the top of the sidebar."""
     if sign_in(settings) is not SignIn.OIDC:
@@ -453,7 +476,7 @@ def restore_feedback(settings: Settings, answers: list[Answer]) -> None:
         return
     # Opened for the moment it is needed, not kept per session: it is read once per
     # conversation and written on a click.
-    with closing(FeedbackLog(settings.store_path)) as log:
+    with closing(FeedbackLog(readers_store(settings))) as log:
         records = log.records("feedback")
     sent = {
         (f["answer"].get("question"), f["answer"].get("answer")): f
@@ -476,7 +499,9 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
         right.metric("Sentences", f"{stats['sentences']:,}")
         span = date_span(stats["first_published"], stats["last_published"])
         st.caption("Undated articles" if span == "undated" else f"Published {span}")
-        if may(Role.EDITOR):  # readers ask; editors add and remove
+        if st.session_state.get("read_only"):
+            st.caption("Read-only index: asking works, adding is off.")
+        elif may(Role.EDITOR):  # readers ask; editors add and remove
             with st.expander("Add articles"):
                 add_articles_form(settings)
 
@@ -582,7 +607,7 @@ def conversations(settings: Settings) -> Conversations:
     # One connection per browser session: read on every rerun (the sidebar's list), written
     # after every answer.
     if "conversations" not in st.session_state:
-        st.session_state.conversations = Conversations(settings.store_path)
+        st.session_state.conversations = Conversations(readers_store(settings))
     saved: Conversations = st.session_state.conversations
     return saved
 
@@ -650,6 +675,7 @@ def main() -> None:
     st.session_state.settings = settings
     reader_id()
     st.session_state.role = reader_role(settings)
+    st.session_state.read_only = settings.store_path.is_file() and not writable(settings.store_path)
     signed_in_as(settings)
     # Kept at the top of the sidebar, filled after the chat (`conversations_panel`).
     conversation_slot = st.sidebar.container()
@@ -660,7 +686,7 @@ def main() -> None:
         library = open_parts(settings)
         stats = sidebar_stats(settings)
     except NewsqaError as exc:
-        if may(Role.EDITOR):
+        if may_edit():
             with st.sidebar, st.expander("Add articles", expanded=True):
                 add_articles_form(settings)
         empty_state(settings, str(exc))
@@ -740,7 +766,7 @@ def first_view(settings: Settings, stats: dict[str, Any]) -> None:
 def saved_briefings(settings: Settings) -> SavedBriefings:
     # One connection per browser session, like the conversations'.
     if "saved_briefings" not in st.session_state:
-        st.session_state.saved_briefings = SavedBriefings(settings.store_path)
+        st.session_state.saved_briefings = SavedBriefings(readers_store(settings))
     saved: SavedBriefings = st.session_state.saved_briefings
     return saved
 

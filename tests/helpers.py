@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -129,11 +130,13 @@ def start_streamlit(
     port: int | None = None,
     options: tuple[str, ...] = (),
     env_extra: dict[str, str] | None = None,
+    first: str | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`streamlit run app.py` over `index` on `port` (default: a free one) of `address` (None:
     what `.streamlit/config.toml` says), with more Streamlit `options` and environment, output
     to `log`; returns the process and its loopback URL (poll `streamlit_healthy` until it
-    serves)."""
+    serves). `first`: a shell command run before it in a mount namespace of its own
+    (`unshare -m`), e.g. to mount the index read-only for this server alone."""
     port = port or free_port()
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_") and k != "OPENAI_API_KEY"
@@ -152,6 +155,8 @@ def start_streamlit(
         "--server.fileWatcherType", "none",
         *options,
     ]  # fmt: skip
+    if first:
+        command = ["unshare", "-m", "sh", "-c", f"{first} && exec {shlex.join(command)}"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -69,4 +71,58 @@ def test_ask_stats_and_brief_read_a_read_only_index_and_write_nothing(
     ingest = _read_only(index, ["ingest", "--sample"])
     assert ingest.returncode != 0 and "read-only" in ingest.stderr, ingest.stderr[-2000:]
     assert "Traceback" not in ingest.stderr
+    assert _digest(index) == before
+
+
+@pytest.mark.integration  # a real `streamlit run` under its own mount and a real browser
+def test_the_page_answers_from_a_read_only_index_and_keeps_conversations_meanwhile(
+    sample_settings: object, tmp_path: Path
+) -> None:
+    if not _can_mount_read_only(tmp_path):
+        pytest.skip("needs `unshare -m` and bind mounts (root or user namespaces)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs `make browser-deps`")
+    from tests.helpers import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        start_streamlit,
+        stop_process,
+        streamlit_healthy,
+    )
+
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium (make browser-deps)")
+    index = copy_index(sample_settings.index_dir, tmp_path / "index")  # type: ignore[attr-defined]
+    before = _digest(index)
+    log = tmp_path / "streamlit.log"
+    mount = f"mount --bind {index} {index} && mount -o remount,bind,ro {index}"
+    process, url = start_streamlit(index, log, first=mount)
+    try:
+        deadline = time.monotonic() + 60
+        while not streamlit_healthy(url):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.25)
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sync_api.expect(sidebar).to_contain_text(
+                "Read-only index: asking works, adding is off."
+            )
+            assert "Add articles" not in sidebar.inner_text()
+            box = page.locator('[data-testid="stChatInputTextArea"]')
+            box.fill(QUESTION)
+            box.press("Enter")
+            page.locator("#nq-src-1-1").wait_for(state="visible")
+            sync_api.expect(page.locator(".nq-answer")).to_contain_text("4,200")
+            # Kept by this server (not in the index) and listed as an earlier conversation.
+            sidebar.get_by_role("button", name="New conversation").click()
+            sync_api.expect(
+                sidebar.get_by_role("button", name=re.compile(QUESTION[:20]))
+            ).to_be_visible()
+            browser.close()
+        assert "Traceback" not in log.read_text(errors="replace")
+    finally:
+        stop_process(process)
     assert _digest(index) == before

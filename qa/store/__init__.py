@@ -41,11 +41,12 @@ from qa.store.protocols import (
     VocabularyStore,
 )
 from qa.store.rows import ArticleSummary, ConversationInfo, SaveResult, SourceRef, StoreStats
-from qa.store.sqlite.database import connect
+from qa.store.sqlite.database import connect, writable
 from qa.store.sqlite.schema import SCHEMA_VERSION
 from qa.store.sqlite.store import Store
 
 __all__ = [
+    "writable",
     "SCHEMA_VERSION",
     "ArticleReader",
     "ArticleSummary",
