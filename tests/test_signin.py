@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from qa.config import Settings
+from tests import test_browser as base
 from tests.helpers import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     copy_index,
     free_port,
     start_streamlit,
@@ -39,6 +39,8 @@ SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "browser"
 WAIT_MS = 60_000
 QUESTION = "How many residents were evacuated in Port Elara?"
 CHAT = '[data-testid="stChatInputTextArea"]'
+# test_browser.py's browser, found by pytest under this name.
+browser = base.browser
 USERS = {"alice@example.org": "Alice Reader", "bob@example.org": "Bob Other"}
 
 
@@ -90,16 +92,6 @@ def signin_url(
     yield from _serve(index, root / "streamlit.log", port=port,
                       options=("--secrets.files", str(config)),
                       env={"NEWSQA_EDITORS": "alice@example.org"})  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def shot(page: Any, step: str) -> None:
