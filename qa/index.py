@@ -218,10 +218,15 @@ class VectorIndex:
             ) from None
 
 
+_COPIES: dict[str, Path] = {}  # one copy per read-only folder for the life of the process
+
+
 def _writable_copy(path: Path) -> Path:
     """A private copy of a read-only Chroma folder, removed when the process ends: embedded
     Chroma writes to its own files even to read (a read-only index served as it is; for a
     large one, a Chroma server reads it without a copy)."""
+    if str(path) in _COPIES:
+        return _COPIES[str(path)]
     copy = Path(tempfile.mkdtemp(prefix="newsqa-chroma-"))
     atexit.register(shutil.rmtree, copy, ignore_errors=True)
     shutil.copytree(path, copy, dirs_exist_ok=True)
@@ -229,6 +234,7 @@ def _writable_copy(path: Path) -> Path:
         os.chmod(folder, 0o700)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o600)
+    _COPIES[str(path)] = copy
     return copy
 
 

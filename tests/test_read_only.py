@@ -126,3 +126,15 @@ def test_the_page_answers_from_a_read_only_index_and_keeps_conversations_meanwhi
     finally:
         stop_process(process)
     assert _digest(index) == before
+
+
+def test_a_read_only_store_is_copied_once_per_state_of_its_log(tmp_path: Path) -> None:
+    from qa.store.sqlite.database import _private_copy
+
+    path, wal = tmp_path / "newsqa.sqlite3", tmp_path / "newsqa.sqlite3-wal"
+    path.write_bytes(b"db")
+    wal.write_bytes(b"log")
+    first = _private_copy(path, wal)
+    assert _private_copy(path, wal) == first and first.read_bytes() == b"db"
+    wal.write_bytes(b"a longer log")  # written meanwhile through another path: copied again
+    assert _private_copy(path, wal) != first

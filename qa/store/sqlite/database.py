@@ -190,13 +190,23 @@ class Database:
             )
 
 
+# One private copy per read-only file and state of its log, for the life of the process: the
+# page opens the store again for its counts every minute.
+_COPIES: dict[tuple[str, int, int], Path] = {}
+
+
 def _private_copy(path: Path, wal: Path) -> Path:
     """The SQLite file and its write-ahead log copied to a private folder removed at exit."""
+    state = wal.stat()
+    key = (str(path.resolve()), state.st_size, state.st_mtime_ns)
+    if key in _COPIES:
+        return _COPIES[key]
     folder = Path(tempfile.mkdtemp(prefix="newsqa-store-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     target = folder / path.name
     shutil.copyfile(path, target)
     shutil.copyfile(wal, folder / wal.name)
+    _COPIES[key] = target
     return target
 
 
