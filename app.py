@@ -11,11 +11,8 @@ marker, links to `#nq-src-<turn>-<n>`), `.nq-source` (a cited source, its senten
 
 from __future__ import annotations
 
-import atexit
 import re
-import shutil
 import sys
-import tempfile
 import threading
 import uuid
 from contextlib import closing
@@ -37,6 +34,7 @@ from qa.fixtures import record_case
 from qa.ingest.sources import KIND_BY_SUFFIX
 from qa.inspect import collection_stats
 from qa.library import Library, open_library
+from qa.private import temporary_folder
 from qa.saved_briefings import SavedBriefings
 from qa.serving import (
     Role,
@@ -419,8 +417,7 @@ def readers_store(settings: Settings) -> Path:
     it stops."""
     if writable(settings.store_path):
         return settings.store_path
-    folder = Path(tempfile.mkdtemp(prefix="newsqa-readers-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    folder = temporary_folder("newsqa-readers-")
     path = folder / "newsqa.sqlite3"
     Store.open(path).close()  # the tables the readers' own tables sit beside
     return path

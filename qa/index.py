@@ -14,12 +14,10 @@ store translates them to SQL inside its search module.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import math
 import os
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +27,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from qa.errors import VectorIndexError
-from qa.private import private_folder
+from qa.private import private_folder, temporary_folder
 
 if TYPE_CHECKING:
     from qa.config import ChromaConfig
@@ -227,8 +225,7 @@ def _writable_copy(path: Path) -> Path:
     large one, a Chroma server reads it without a copy)."""
     if str(path) in _COPIES:
         return _COPIES[str(path)]
-    copy = Path(tempfile.mkdtemp(prefix="newsqa-chroma-"))
-    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    copy = temporary_folder("newsqa-chroma-")
     shutil.copytree(path, copy, dirs_exist_ok=True)
     for folder, _, files in os.walk(copy):  # the copy keeps the read-only modes
         os.chmod(folder, 0o700)

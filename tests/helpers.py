@@ -11,10 +11,12 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from qa.ingest.build import build_article
 from qa.types import Answer, Article, Citation, Outcome, RawArticle
@@ -160,6 +162,26 @@ def start_streamlit(
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def serving(index: Path, log: Path, **options: Any) -> Iterator[str]:
+    """`start_streamlit(index, log, **options)`, waited on until it serves, stopped at the end;
+    yields its URL. Fails the test with the end of its log when it exits first or takes more
+    than a minute."""
+    import pytest
+
+    process, url = start_streamlit(index, log, **options)
+    try:
+        deadline = time.monotonic() + 60
+        while not streamlit_healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = log.read_text(errors="replace")[-3000:]
+                pytest.fail(f"streamlit did not serve (exit {process.poll()}):\n{tail}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        stop_process(process)
 
 
 def streamlit_healthy(url: str) -> bool:

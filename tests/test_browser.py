@@ -24,9 +24,7 @@ from tests.helpers import (
     CHROMIUM_ARGS,
     REPO,
     article_file,
-    start_streamlit,
-    stop_process,
-    streamlit_healthy,
+    serving,
 )
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs `make browser-deps`")
@@ -116,31 +114,12 @@ def browser_index(
     return index
 
 
-def _tail(log: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 @pytest.fixture(scope="module")
 def app_url(browser_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port, stopped by PID at the end."""
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    proc, url = start_streamlit(browser_index, log)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
-            if streamlit_healthy(url):
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after 60 s:\n{_tail(log)}")
-            time.sleep(0.25)
+    with serving(browser_index, log) as url:
         yield url
-    finally:
-        stop_process(proc)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ server in test_app.py.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests import test_browser as base
-from tests.helpers import article_file, copy_index, start_streamlit, stop_process, streamlit_healthy
+from tests.helpers import article_file, copy_index, serving
 from tests.test_browser import (
     CHROMIUM,
     DAMAGE,
@@ -189,16 +188,8 @@ def test_sent_feedback_is_shown_again_after_a_reload(open_page: Any, shot: Shots
 def upload_url(browser_index: Path, tmp_path: Path) -> Iterator[str]:
     """A second server, over a copy: an added article would change what the other tests see."""
     index = copy_index(browser_index, tmp_path / "index")
-    proc, url = start_streamlit(index, tmp_path / "streamlit.log")
-    try:
-        deadline = time.monotonic() + 60
-        while not streamlit_healthy(url):
-            assert proc.poll() is None, (tmp_path / "streamlit.log").read_text(errors="replace")
-            assert time.monotonic() < deadline, "streamlit not healthy after 60 s"
-            time.sleep(0.25)
+    with serving(index, tmp_path / "streamlit.log") as url:
         yield url
-    finally:
-        stop_process(proc)
 
 
 def test_an_uploaded_article_is_counted_at_once_and_answers(

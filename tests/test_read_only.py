@@ -12,12 +12,11 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import copy_index
+from tests.helpers import copy_index, serving
 
 QUESTION = "How many residents were evacuated in Port Elara?"
 
@@ -81,13 +80,7 @@ def test_the_page_answers_from_a_read_only_index_and_keeps_conversations_meanwhi
     if not _can_mount_read_only(tmp_path):
         pytest.skip("needs `unshare -m` and bind mounts (root or user namespaces)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs `make browser-deps`")
-    from tests.helpers import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        start_streamlit,
-        stop_process,
-        streamlit_healthy,
-    )
+    from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
         pytest.skip("needs Debian's chromium (make browser-deps)")
@@ -95,12 +88,7 @@ def test_the_page_answers_from_a_read_only_index_and_keeps_conversations_meanwhi
     before = _digest(index)
     log = tmp_path / "streamlit.log"
     mount = f"mount --bind {index} {index} && mount -o remount,bind,ro {index}"
-    process, url = start_streamlit(index, log, first=mount)
-    try:
-        deadline = time.monotonic() + 60
-        while not streamlit_healthy(url):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.25)
+    with serving(index, log, first=mount) as url:
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -123,8 +111,6 @@ def test_the_page_answers_from_a_read_only_index_and_keeps_conversations_meanwhi
             ).to_be_visible()
             browser.close()
         assert "Traceback" not in log.read_text(errors="replace")
-    finally:
-        stop_process(process)
     assert _digest(index) == before
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from qa.serving import (
     role_of,
     sign_in_mode,
 )
-from tests.helpers import start_streamlit, stop_process, streamlit_healthy
+from tests.helpers import serving
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1", "127.0.0.2", "[::1]"])
@@ -68,18 +67,11 @@ def test_roles_come_from_the_settings_lists_and_the_local_reader_owns_the_page()
 @pytest.mark.slow  # a real `streamlit run`
 def test_the_page_listens_on_loopback_by_default(sample_copy: Path, tmp_path: Path) -> None:
     log = tmp_path / "streamlit.log"
-    process, url = start_streamlit(sample_copy, log, address=None)  # .streamlit/config.toml
-    try:
-        deadline = time.monotonic() + 60
-        while not streamlit_healthy(url):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.5)
+    with serving(sample_copy, log, address=None) as url:  # .streamlit/config.toml
         port = int(url.rsplit(":", 1)[1])
         listening = _listening_addresses(port)
         assert listening == {"127.0.0.1"}, listening
         assert "Network URL" not in log.read_text()
-    finally:
-        stop_process(process)
 
 
 def _listening_addresses(port: int) -> set[str]:

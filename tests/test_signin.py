@@ -22,9 +22,7 @@ from tests.helpers import (
     CHROMIUM,
     copy_index,
     free_port,
-    start_streamlit,
-    stop_process,
-    streamlit_healthy,
+    serving,
 )
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs `make browser-deps`")
@@ -41,7 +39,8 @@ QUESTION = "How many residents were evacuated in Port Elara?"
 CHAT = '[data-testid="stChatInputTextArea"]'
 # test_browser.py's browser, found by pytest under this name.
 browser = base.browser
-USERS = {"alice@example.org": "Alice Reader", "bob@example.org": "Bob Other"}
+ALICE = "alice@example.org"
+USERS = {ALICE: "Alice Reader", "bob@example.org": "Bob Other"}
 
 
 @pytest.fixture(scope="module")
@@ -53,22 +52,6 @@ def provider() -> Iterator[str]:
             response = httpx.put(f"{url}/users/{quote(sub)}", json={"email": sub, "name": name})
             assert response.status_code == 204
         yield url
-
-
-def _serve(
-    index: Path, log: Path, *, port: int | None = None, options: tuple[str, ...] = (),
-    env: dict[str, str] | None = None,
-) -> Iterator[str]:  # fmt: skip
-    process, url = start_streamlit(index, log, port=port, options=options, env_extra=env)
-    try:
-        deadline = time.monotonic() + 60
-        while not streamlit_healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not serve:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
-        yield url
-    finally:
-        stop_process(process)
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +72,10 @@ def signin_url(
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    yield from _serve(index, root / "streamlit.log", port=port,
-                      options=("--secrets.files", str(config)),
-                      env={"NEWSQA_EDITORS": "alice@example.org"})  # fmt: skip
+    with serving(index, root / "streamlit.log", port=port,
+                 options=("--secrets.files", str(config)),
+                 env_extra={"NEWSQA_EDITORS": "alice@example.org"}) as url:  # fmt: skip
+        yield url
 
 
 def shot(page: Any, step: str) -> None:
@@ -99,12 +83,18 @@ def shot(page: Any, step: str) -> None:
     page.screenshot(path=str(SHOTS / f"signin-{step}.png"))
 
 
-def signed_in(browser: Any, url: str, sub: str) -> tuple[Any, Any]:
-    """A new browser (context) that signs in as `sub` through the provider's form."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def opened(browser: Any, url: str, **options: Any) -> tuple[Any, Any]:
+    """A new browser (context, with `options`) and its page at `url`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     page.goto(url)
+    return context, page
+
+
+def signed_in(browser: Any, url: str, sub: str) -> tuple[Any, Any]:
+    """A new browser (context) that signs in as `sub` through the provider's form."""
+    context, page = opened(browser, url)
     page.get_by_role("button", name="Sign in").click()
     page.locator('input[name="sub"]').fill(sub)
     page.get_by_role("button", name="Authorize").click()
@@ -126,10 +116,7 @@ def conversation_id(page: Any) -> str:
 def test_a_visitor_must_sign_in_and_each_reader_keeps_their_own_conversations(
     browser: Any, signin_url: str
 ) -> None:
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(signin_url)
+    context, page = opened(browser, signin_url)
     sync_api.expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     # Nothing of the collection before signing in: no chat box, no sidebar statistics.
     assert page.locator(CHAT).count() == 0
@@ -199,32 +186,25 @@ def proxy_url(sample_settings: Settings, tmp_path_factory: pytest.TempPathFactor
     root = tmp_path_factory.mktemp("proxy")
     index = copy_index(sample_settings.index_dir, root / "index")
     env = {"NEWSQA_TRUSTED_USER_HEADER": "X-Forwarded-Email"}
-    yield from _serve(index, root / "streamlit.log", env=env)
+    with serving(index, root / "streamlit.log", env_extra=env) as url:
+        yield url
 
 
 def test_behind_a_proxy_the_reader_is_the_user_its_header_names(
     browser: Any, proxy_url: str
 ) -> None:
-    nobody = browser.new_context()
-    page = nobody.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(proxy_url)
+    nobody, page = opened(browser, proxy_url)
     sync_api.expect(page.locator('[data-testid="stAlert"]')).to_contain_text(
         "did not say who you are"
     )
     assert page.locator(CHAT).count() == 0
     nobody.close()
 
-    alice = browser.new_context(extra_http_headers={"X-Forwarded-Email": "alice@example.org"})
-    page = alice.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(proxy_url)
+    alice, page = opened(browser, proxy_url, extra_http_headers={"X-Forwarded-Email": ALICE})
     ask(page, QUESTION)
     mine = conversation_id(page)
-    bob = browser.new_context(extra_http_headers={"X-Forwarded-Email": "bob@example.org"})
-    other = bob.new_page()
-    other.set_default_timeout(WAIT_MS)
-    other.goto(f"{proxy_url}/?c={mine}")
+    bob, other = opened(browser, f"{proxy_url}/?c={mine}",
+                        extra_http_headers={"X-Forwarded-Email": "bob@example.org"})  # fmt: skip
     other.locator(CHAT).wait_for(state="visible")
     assert other.locator(".nq-answer").count() == 0
     page.goto(f"{proxy_url}/?c={mine}")

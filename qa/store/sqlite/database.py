@@ -18,11 +18,9 @@ the article store neither reads nor needs them.
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,7 +29,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qa.errors import StoreError
-from qa.private import private_file, private_folder
+from qa.private import private_file, private_folder, temporary_folder
 from qa.store.sqlite.errors import folder_error, missing_index, open_error, write_error
 from qa.store.sqlite.schema import SCHEMA, SCHEMA_VERSION
 
@@ -201,8 +199,7 @@ def _private_copy(path: Path, wal: Path) -> Path:
     key = (str(path.resolve()), state.st_size, state.st_mtime_ns)
     if key in _COPIES:
         return _COPIES[key]
-    folder = Path(tempfile.mkdtemp(prefix="newsqa-store-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    folder = temporary_folder("newsqa-store-")
     target = folder / path.name
     shutil.copyfile(path, target)
     shutil.copyfile(wal, folder / wal.name)
