@@ -466,6 +466,11 @@ def main() -> None:
         help="measure through a `chroma run` server on the built vectors",
     )
     parser.add_argument("--json", action="store_true", help="only the JSON line on stdout")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build (or go on building) the cache and stop: measure later on an idle machine",
+    )
     parser.add_argument("--measure-warm", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_warm:
@@ -476,6 +481,11 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     sources = Sources(args.bbc, args.cache)
     built = build(folder, args.sentences, sources)
+    if args.build_only:
+        # A long build can run at low priority beside other work; its timings are then not
+        # comparable, but the measuring run that follows on an idle machine is.
+        print(json.dumps({"built": str(folder), "build_s": round(built["build_s"])}))
+        return
     server = None
     url = args.chroma_url
     if args.serve_chroma:
