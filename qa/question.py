@@ -292,12 +292,20 @@ def _kind_of_phrase(question: str) -> str | None:
             continue  # "Wipro's net income": the owner, not the thing
         if word[:1].isupper() and folded not in _KIND_NOUNS:
             continue  # a name in the phrase ("Which UBS Securities chief economist")
-        singular = folded[:-1] if folded.endswith("s") and folded[:-1] in _KIND_NOUNS else folded
+        singular = _singular(folded)
         if singular in _KIND_NOUNS:
             kind = _KIND_NOUNS[singular]  # the last one is the head: "record company"
         elif kind is not None:
             break  # a word after the head noun ends the phrase
     return kind
+
+
+def _singular(word: str) -> str:
+    """The word as `_KIND_NOUNS` lists it: "countries" -> "country", "firms" -> "firm"."""
+    for plural, single in (("ies", "y"), ("s", "")):
+        if word.endswith(plural) and word[: -len(plural)] + single in _KIND_NOUNS:
+            return word[: -len(plural)] + single
+    return word
 
 
 def answer_type(question: str, says: bool = False) -> str | None:

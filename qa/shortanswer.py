@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.claims import Figure, Kind, Mention, Statement
-from qa.lexicon import STOPWORDS
+from qa.lexicon import FULL_MONTHS, STOPWORDS
 from qa.question import (
     DATE,
     MONEY,
@@ -245,7 +245,7 @@ def _best(question: Question, claims: Claims | None) -> _Found | None:
     if claims is None:
         return None
     if question.answer_type in (NUMBER, MONEY):
-        candidates = list(_figures(question, claims.figures))
+        candidates = list(_figures(question, claims))
     elif question.answer_type in _NAME_KINDS:
         candidates = list(_names(question, claims.mentions, _NAME_KINDS[question.answer_type]))
     elif question.answer_type == QUOTE and question.agent:
@@ -262,12 +262,26 @@ _SHARE = frozenset(stem(w) for w in ["percent", "percentage", "share", "proporti
 _CHANGE = kin("rise") | kin("fall") | kin("cut")
 
 
-def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
-    asked = asked_kin(words_of(question.text))
+def _figures(question: Question, claims: Claims) -> Iterator[_Found]:
+    figures = claims.figures
+    words = words_of(question.text)
+    asked = asked_kin(words)
     counted = kin(question.counted) if question.counted else frozenset()
-    share = bool(_SHARE & words_of(question.text)) or "%" in question.text
-    # "How much is she worth?" and the sentence's one sum of money ("a £67m fortune"): the
-    # only amount there is answers a money question, though weakly bound.
+    if question.counted and _DEMONYM.search(question.text):
+        counted |= kin("people")  # "How many Europeans ...?": "54 million people"
+    # "What annual growth rate ...?", "At what level were interest rates held?": a rate is a
+    # percentage, unless the question counts something else ("how many times ... rates").
+    share = bool(_SHARE & words) or "%" in question.text or bool(_RATE & words and not counted)
+    measure = _measure(question.text)
+    # "How much is she worth?", "How much does she receive each time?": with no other noun
+    # asked, the sentence's one sum of money ("a £67m fortune", "$30,000") answers, though
+    # weakly bound.
+    how_much = question.answer_type == MONEY or (
+        bool(_HOW_MUCH.search(question.text)) and not counted
+    )
+    if _SCORE.search(question.text):
+        yield from _scores(question, figures)
+        return
     sums = _sums(figures)
     for figure in figures:
         if figure.negated or figure.value is None or figure.text in question.text:
@@ -275,21 +289,101 @@ def _figures(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
         money = _is_money(figure)
         if question.answer_type == MONEY and not money:
             continue
+        noun = stem(figure.counts) if figure.counts else None
+        if _is_year(figure) or (noun == "time" and question.counted != "time"):
+            continue  # a year or a multiple ("five times") answers no "how many" of things
         percent = figure.unit == "%"
         verb = bool(figure.verb and stem(figure.verb) in asked)
-        noun = stem(figure.counts) if figure.counts else None
         # The counted noun itself binds; a word of its family ("people" for "residents") binds
         # as a noun of the question does: strongly only with the verb.
-        counts = bool(noun and noun == question.counted) or (
-            percent and (share or (verb and stem(figure.verb or "") in _CHANGE))
+        counts = (
+            bool(noun and noun == question.counted)
+            or (percent and (share or (verb and stem(figure.verb or "") in _CHANGE)))
+            or (question.counted == "age" and _is_age(figure, claims))
         )
         noun_asked = bool(noun and (noun in asked or noun in counted))
-        only = question.answer_type == MONEY and len(sums) == 1 and figure is sums[0]
-        score = 2.0 * counts + 1.0 * noun_asked + 1.0 * verb + 0.5 * money + 0.5 * only
+        # "How far did he leap?": a length; "how long was he held?": a duration.
+        measured = bool(
+            measure and not money and (noun in measure or _UNIT_SUFFIX.search(figure.text))
+        )
+        only = how_much and len(sums) == 1 and figure is sums[0]
+        score = (2.0 * counts + 1.0 * noun_asked + 1.0 * verb + 0.5 * money + 0.5 * only
+                 + 1.0 * measured)  # fmt: skip
         if score >= 1.0:  # bound to the question, not merely near its words
             key = _key(figure, question.counted if noun in counted else None)
             strong = counts or (noun_asked and verb)
             yield _Found(key, _shown(figure), score, strong, strong and verb)
+
+
+# "By what score did Charlton beat Norwich?": a result, "4-0", is its two numbers.
+_SCORE = re.compile(r"\b(?:what|which) (?:was the )?(?:final )?score(?:line)?\b|\bby what "
+                    r"score\b|\bwhat was the result\b", re.I)  # fmt: skip
+MAX_GOALS = 200  # a side's points in a result: rugby reaches 100, cricket's runs are not this
+
+
+def _scores(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
+    """Results written as two numbers joined by a dash ("2-0", "38-8"), which the annotator
+    keeps as two figures one character apart; bound by the question's verb ("beat", "win")."""
+    asked = asked_kin(words_of(question.text))
+    for first, second in zip(figures, figures[1:], strict=False):
+        if second.start - first.end != 1 or first.negated:
+            continue
+        if not all(f.value is not None and f.text.isdigit() and f.value <= MAX_GOALS
+                   for f in (first, second)):  # fmt: skip
+            continue
+        text = f"{first.text}-{second.text}"
+        verb = bool(first.verb and stem(first.verb) in asked)
+        yield _Found(text, text, 1.5 + verb, verb, verb)
+
+
+_RATE = frozenset(stem(w) for w in ["rate", "rates", "level", "growth", "inflation", "yield"])
+_HOW_MUCH = re.compile(r"\bhow (?:much|big|large)\b", re.I)
+# A counted noun that is a people's name: "How many Europeans / Americans ...?"
+_DEMONYM = re.compile(r"\bhow many (?:more )?[A-Z][a-z]+(?:ans|ns|ese|is|ish)\b")
+_LENGTHS = frozenset(
+    stem(w)
+    for w in ["metres", "meters", "kilometres", "kilometers", "km", "miles", "feet", "foot",
+              "yards", "inches", "cm"]
+)  # fmt: skip
+_DURATIONS = frozenset(stem(w) for w in ["seconds", "minutes", "hours", "days", "weeks",
+                                         "months", "years", "decades"])  # fmt: skip
+_MEASURES = {"far": _LENGTHS, "tall": _LENGTHS, "high": _LENGTHS, "deep": _LENGTHS,
+             "long": _LENGTHS | _DURATIONS}  # fmt: skip
+_HOW_MEASURE = re.compile(r"\bhow (far|tall|high|deep|long)\b", re.I)
+# "landed 17.30m", "a 5km race": a length written with its unit.
+_UNIT_SUFFIX = re.compile(r"\d(?:m|km|cm|ft)$")
+
+
+def _measure(question: str) -> frozenset[str]:
+    """The unit nouns a "how far / how long ..." question is answered in; empty otherwise."""
+    match = _HOW_MEASURE.search(question)
+    return _MEASURES[match.group(1).lower()] if match else frozenset()
+
+
+def _is_year(figure: Figure) -> bool:
+    """A year read as a number ("in November 2003"): never a count or an amount."""
+    return (
+        figure.unit is None
+        and figure.value is not None
+        and 1900 <= figure.value <= 2100
+        and figure.text.isdigit()
+        and (figure.counts is None or stem(figure.counts) in _MONTHS)
+    )
+
+
+_MONTHS = frozenset(stem(m) for m in FULL_MONTHS)
+PERSON_AGE = 120
+
+
+def _is_age(figure: Figure, claims: Claims) -> bool:
+    """An age: "26-year-old", "aged 29", or a number set after a person's name ("Mr Mubanga,
+    29, from north London")."""
+    if figure.value is None or not 0 < figure.value <= PERSON_AGE:
+        return False
+    # "26-year-old" counts "year"; "two years" is a time, not an age.
+    if figure.counts in ("year", "age") or figure.verb == "age":
+        return True
+    return any(m.kind is Kind.PERSON and 0 < figure.start - m.end <= 2 for m in claims.mentions)
 
 
 CONVERSION_GAP = 3  # characters between a sum and its conversion: "$40bn (£21bn)"
@@ -322,9 +416,16 @@ def _names(
 ) -> Iterator[_Found]:
     named = words_of(question.text) - STOPWORDS
     asked = asked_kin(words_of(question.text))
+    year = kinds[0] is Kind.DATE and bool(_WHICH_YEAR.search(question.text))
     for order, mention in enumerate(mentions):
-        # A name the question already gives ("second to Radcliffe") is not its answer.
-        if mention.kind not in kinds or (words_of(mention.text) - STOPWORDS) & named:
+        if mention.kind not in kinds or (year and not _YEAR.search(mention.text)):
+            continue
+        # A name the question already gives ("second to Radcliffe") is not its answer; one
+        # that shares a word with it ("the Ugandan Media Council" for "which Ugandan body")
+        # may be.
+        own = words_of(mention.text) - STOPWORDS
+        last = mention.text.split()[-1] if mention.text.split() else ""
+        if not own or own <= named or words_of(last) & named:
             continue
         # A person asked for by role ("which judge") is one the sentence names as that: none
         # other is the answer, however near.
@@ -338,9 +439,14 @@ def _names(
         # not "since records began in 1961") before the order of mention.
         bound = bool(mention.verb and stem(mention.verb) in asked)
         # Grouped by the last word, so "Michel" and "Charles Michel" agree.
-        last = mention.text.split()[-1].casefold()
+        last = re.sub(r"['’]s$", "", last.casefold())
         score = 1.0 * bound + 1.0 - order / 100
-        yield _Found(last, mention.text.removeprefix("the "), score, bound, bound)
+        shown = re.sub(r"['’]s$", "", mention.text.removeprefix("the "))
+        yield _Found(last, shown, score, bound, bound)
+
+
+_WHICH_YEAR = re.compile(r"\b(?:which|what) year\b|\bin what year\b", re.I)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
 # The verbs a statement asks something with: "What did the EU chief ask for?" is answered by

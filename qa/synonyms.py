@@ -36,7 +36,7 @@ _FAMILIES: tuple[str, ...] = (
     "shops stores outlets",
     "games matches",
     # what a figure hangs from
-    "make earn post report record generate net",
+    "make earn post report record generate net take gross",
     "start begin launch open commence",
     "release debut publish",
     "rise increase grow climb jump gain surge soar",

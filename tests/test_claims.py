@@ -201,6 +201,11 @@ def test_a_parse_the_reader_does_not_expect_costs_that_sentence_only(
          ("judge",)),
         ("The judge, Susan Illston, said she may hold hearings.", "Susan Illston", ("judge",)),
         ("Victor Conte, the Balco founder, denied the charges.", "Victor Conte", ("founder",)),
+        # A role of two nouns is named by both: "which secretary" finds the secretary general.
+        ('"We oppose the tax," said Jonas Berg, secretary general of the Nordic Ferry '
+         "Association.", "Jonas Berg", ("secretary", "general")),
+        ('"Costs remain high," said Helen Marsh, BCC director general.', "Helen Marsh",
+         ("director", "general")),
     ],
 )  # fmt: skip
 def test_a_person_keeps_the_role_nouns_the_sentence_gives(
@@ -226,3 +231,9 @@ def test_a_name_under_a_persons_role_noun_is_a_person(
     assert kinds[person] is Kind.PERSON
     if organisation:
         assert kinds[organisation] is Kind.ORGANISATION
+
+
+def test_a_name_ending_as_organisations_do_is_an_organisation() -> None:
+    kinds = {m.text: m.kind for m in annotate(["Lawyers said Tom Harlow Group would appeal."])[0]
+             .mentions}  # fmt: skip
+    assert kinds["Tom Harlow Group"] is Kind.ORGANISATION

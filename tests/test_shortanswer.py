@@ -215,3 +215,77 @@ def test_a_word_of_the_counted_nouns_family_binds_only_with_the_verb() -> None:
     found = short_answer(question, cited, claims)
     # "4,200 people" evacuated agrees with "4,200 residents"; "63 people" rescued is no rival.
     assert [g.citations for g in found.agreement] == [(1, 2)] and not found.conflict
+
+
+def one(question: str, text: str, claims: Claims) -> str | None:
+    return short_answer(analyse(question), [cite(1, text, "a", "P")], {text: claims}).text
+
+
+def test_a_result_is_read_as_its_two_numbers() -> None:
+    text = "Charlton beat Norwich 4-0 on Saturday, with 12 shots on target."
+    claims = Claims(figures=(figure("4", 4, None, "beat", start=22, end=23),
+                             figure("0", 0, None, "beat", start=24, end=25),
+                             figure("12", 12, "shots", "be", start=44, end=46)))  # fmt: skip
+    assert one("By what score did Charlton beat Norwich?", text, claims) == "4-0"
+    assert one("How many shots were on target?", text, claims) == "12 shots"
+
+
+def test_a_rate_or_level_is_answered_by_a_percentage() -> None:
+    text = "For 6 months the Bank has held rates at 4.75%."
+    claims = Claims(figures=(figure("6", 6, "months", "hold"),
+                             figure("4.75", 4.75, "%", "hold", unit="%")))  # fmt: skip
+    assert one("At what level did the Bank hold interest rates?", text, claims) == "4.75%"
+
+
+def test_a_length_or_a_duration_answers_how_far_or_how_long() -> None:
+    leap = "Idowu landed 17.30m at the trials, his best since 2002."
+    assert one("How far did Idowu leap?", leap,
+               Claims(figures=(figure("17.30m", 17.3e6, None, "land"),))) == "17.30m"  # fmt: skip
+    held = "He was held for 33 months at the camp after his arrest."
+    assert one("How long was he held at the camp?", held,
+               Claims(figures=(figure("33", 33, "months", "hold"),))) == "33 months"  # fmt: skip
+
+
+def test_an_age_is_a_number_after_a_persons_name() -> None:
+    text = "Mr Mubanga, 29, from north London, was detained with 3 others."
+    claims = Claims(
+        mentions=(Mention("Mubanga", Kind.PERSON, 3, 10),),
+        figures=(figure("29", 29, None, "detain", start=12, end=14),
+                 figure("3", 3, "others", "detain", start=53, end=54)),
+    )  # fmt: skip
+    assert one("How old is Mr Mubanga?", text, claims) == "29"
+
+
+def test_a_year_or_a_multiple_is_no_count_or_amount() -> None:
+    text = "Rates rose five times between November 2003 and August 2004."
+    claims = Claims(figures=(figure("five", 5, "times", "rise"),
+                             figure("2003", 2003, "november", "rise")))  # fmt: skip
+    assert one("How many times did rates rise?", text, claims) == "five times"
+    assert one("How much did rates rise?", text, claims) is None
+
+
+def test_a_year_question_takes_a_year_and_names_lose_their_possessive() -> None:
+    text = "Iran will supply gas annually from 2009, Martin Scorsese's aide said."
+    claims = Claims(mentions=(Mention("annually", Kind.DATE, 20, 28, "supply"),
+                              Mention("2009", Kind.DATE, 34, 38, "supply"),
+                              Mention("Martin Scorsese's", Kind.PERSON, 40, 57)))  # fmt: skip
+    assert one("From which year will Iran supply gas?", text, claims) == "2009"
+    assert one("Whose aide spoke?", text, claims) == "Martin Scorsese"
+
+
+def test_a_name_sharing_a_word_with_the_question_may_answer_it() -> None:
+    text = "The Ugandan Media Council banned the play, Uganda's paper said."
+    claims = Claims(mentions=(Mention("The Ugandan Media Council", Kind.ORGANISATION, 0, 25,
+                                      "ban"),
+                              Mention("Uganda", Kind.PLACE, 43, 49)))  # fmt: skip
+    assert one("Which Ugandan body banned the play?", text, claims) == "The Ugandan Media Council"
+
+
+def test_a_peoples_name_counts_people_and_a_film_takes_what_it_earns() -> None:
+    text = "Just over 54 million people use broadband, up from 34 million."
+    claims = Claims(figures=(figure("54 million", 54e6, "people", "use"),))
+    assert one("How many Europeans use broadband?", text, claims) == "54 million people"
+    film = "The Aviator has taken $75m so far, and 12 awards."
+    claims = Claims(figures=(figure("75m", 75e6, None, "take", unit="$"),
+                             figure("12", 12, "awards", "take")))  # fmt: skip
+    assert one("How much has The Aviator earned so far?", film, claims) == "$75m"
