@@ -71,14 +71,14 @@ class ShortAnswer:
     # the asked noun and verb), a name or date to the question's verb. Only then may agreement
     # make an answer of the closest evidence.
     strong: bool = False
-    exact: bool = False  # ... and to the question's verb too (see `_Found.exact`)
+    exact: bool = False  # ... and to the question's verb too (see `Bound.exact`)
 
 
 NONE = ShortAnswer()
 
 
 @dataclass(frozen=True)
-class _Found:
+class Bound:
     key: str  # what values are grouped by
     text: str  # how the value is shown
     score: float
@@ -94,9 +94,9 @@ def short_answer(
     question: Question, citations: Sequence[Citation], claims: Mapping[str, Claims]
 ) -> ShortAnswer:
     """The bound value of each citation, grouped; the first citation's value leads."""
-    found = [(c, _best(question, claims.get(c.sentence))) for c in citations]
+    found = [(c, bound_value(question, claims.get(c.sentence))) for c in citations]
     lead = found[0][1] if found else None
-    groups: dict[str, list[tuple[Citation, _Found]]] = {}
+    groups: dict[str, list[tuple[Citation, Bound]]] = {}
     for citation, value in found:
         # Beside a strongly bound answer, a loosely bound value is about something else ("63
         # people rescued" beside "4,200 residents evacuated"), not a source that differs.
@@ -124,13 +124,13 @@ def corroborating(
     giving another (sources that differ), the best-ranked first, one per value that differs.
     News is redundant and contested: a number five outlets repeat is surer, and one that three
     sources give three ways must be shown three ways."""
-    stated = _best(question, claims.get(lead.sentence))
+    stated = bound_value(question, claims.get(lead.sentence))
     if stated is None or not stated.strong:
         return [], []
     agreeing: list[Retrieved] = []
     differing: dict[str, Retrieved] = {}
     for candidate in candidates:
-        value = _best(question, claims.get(candidate.text))
+        value = bound_value(question, claims.get(candidate.text))
         if value is None or not value.strong:
             continue
         if value.key == stated.key:
@@ -145,7 +145,7 @@ def holds(question: Question, claims: Claims | None) -> bool:
     """The sentence binds a value of the asked type to the question as strongly as an answer
     would: a figure to the counted noun, a name or date to the question's verb, a statement to
     the asked speaker."""
-    found = _best(question, claims)
+    found = bound_value(question, claims)
     return found is not None and found.strong
 
 
@@ -173,7 +173,7 @@ def binding(question: Question, claims: Claims | None) -> float:
     """STRONG, WEAK, PRESENT or ABSENT (see above); ABSENT for an untyped question."""
     if claims is None or not typed(question):
         return ABSENT
-    found = _best(question, claims)
+    found = bound_value(question, claims)
     if found is not None:
         return STRONG if found.strong else WEAK
     return PRESENT if _of_type(question, claims) else ABSENT
@@ -226,12 +226,12 @@ def disputed(found: ShortAnswer, citations: Sequence[Citation]) -> tuple[int, ..
     return kept if stories([c for c in citations if c.n in kept]) >= 2 else ()
 
 
-def _agreement(members: list[tuple[Citation, _Found]]) -> Agreement:
+def _agreement(members: list[tuple[Citation, Bound]]) -> Agreement:
     shown = max((v for _, v in members), key=lambda v: len(v.text)).text  # the fullest form
     return Agreement(shown, tuple(c.n for c, _ in members))
 
 
-def _conflict(groups: dict[str, list[tuple[Citation, _Found]]]) -> bool:
+def _conflict(groups: dict[str, list[tuple[Citation, Bound]]]) -> bool:
     exact = [m for m in groups.values() if all(value.exact for _, value in m)]
     stories = [set().union(*(c.carriers for c, _ in members)) for members in exact]
     # Different values count as a conflict only from different stories: one article giving
@@ -241,7 +241,8 @@ def _conflict(groups: dict[str, list[tuple[Citation, _Found]]]) -> bool:
     )
 
 
-def _best(question: Question, claims: Claims | None) -> _Found | None:
+def bound_value(question: Question, claims: Claims | None) -> Bound | None:
+    """The value of the asked type the sentence binds best to the question, or None."""
     if claims is None:
         return None
     if question.answer_type in (NUMBER, MONEY):
@@ -262,7 +263,7 @@ _SHARE = frozenset(stem(w) for w in ["percent", "percentage", "share", "proporti
 _CHANGE = kin("rise") | kin("fall") | kin("cut")
 
 
-def _figures(question: Question, claims: Claims) -> Iterator[_Found]:
+def _figures(question: Question, claims: Claims) -> Iterator[Bound]:
     figures = claims.figures
     words = words_of(question.text)
     asked = asked_kin(words)
@@ -312,7 +313,7 @@ def _figures(question: Question, claims: Claims) -> Iterator[_Found]:
         if score >= 1.0:  # bound to the question, not merely near its words
             key = _key(figure, question.counted if noun in counted else None)
             strong = counts or (noun_asked and verb)
-            yield _Found(key, _shown(figure), score, strong, strong and verb)
+            yield Bound(key, _shown(figure), score, strong, strong and verb)
 
 
 # "By what score did Charlton beat Norwich?": a result, "4-0", is its two numbers.
@@ -321,7 +322,7 @@ _SCORE = re.compile(r"\b(?:what|which) (?:was the )?(?:final )?score(?:line)?\b|
 MAX_GOALS = 200  # a side's points in a result: rugby reaches 100, cricket's runs are not this
 
 
-def _scores(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
+def _scores(question: Question, figures: Sequence[Figure]) -> Iterator[Bound]:
     """Results written as two numbers joined by a dash ("2-0", "38-8"), which the annotator
     keeps as two figures one character apart; bound by the question's verb ("beat", "win")."""
     asked = asked_kin(words_of(question.text))
@@ -333,7 +334,7 @@ def _scores(question: Question, figures: Sequence[Figure]) -> Iterator[_Found]:
             continue
         text = f"{first.text}-{second.text}"
         verb = bool(first.verb and stem(first.verb) in asked)
-        yield _Found(text, text, 1.5 + verb, verb, verb)
+        yield Bound(text, text, 1.5 + verb, verb, verb)
 
 
 _RATE = frozenset(stem(w) for w in ["rate", "rates", "level", "growth", "inflation", "yield"])
@@ -413,7 +414,7 @@ def _shown(figure: Figure) -> str:
 
 def _names(
     question: Question, mentions: Sequence[Mention], kinds: tuple[Kind, ...]
-) -> Iterator[_Found]:
+) -> Iterator[Bound]:
     named = words_of(question.text) - STOPWORDS
     asked = asked_kin(words_of(question.text))
     year = kinds[0] is Kind.DATE and bool(_WHICH_YEAR.search(question.text))
@@ -442,7 +443,7 @@ def _names(
         last = re.sub(r"['’]s$", "", last.casefold())
         score = 1.0 * bound + 1.0 - order / 100
         shown = re.sub(r"['’]s$", "", mention.text.removeprefix("the "))
-        yield _Found(last, shown, score, bound, bound)
+        yield Bound(last, shown, score, bound, bound)
 
 
 _WHICH_YEAR = re.compile(r"\b(?:which|what) year\b|\bin what year\b", re.I)
@@ -455,7 +456,7 @@ _ASKED_WITH = frozenset(["ask", "urge", "call for", "demand", "appeal", "request
 MAX_STATED = 160  # characters of a statement given as a short answer
 
 
-def _statements(question: Question, statements: Sequence[Statement]) -> Iterator[_Found]:
+def _statements(question: Question, statements: Sequence[Statement]) -> Iterator[Bound]:
     """What the question's speaker said (or asked for), bound by the speaker's words: "the EU
     chief" is "EU chief Charles Michel", never someone else quoted in the same sentence."""
     wanted = words_of(question.agent or "") - STOPWORDS
@@ -470,11 +471,12 @@ def _statements(question: Question, statements: Sequence[Statement]) -> Iterator
         if len(text) > MAX_STATED:
             text = text[: MAX_STATED - 3].rsplit(" ", 1)[0] + "..."
         key = " ".join(sorted(words_of(statement.content) - STOPWORDS))
-        yield _Found(key, text, 1.0 + asked, asked, asked)
+        yield Bound(key, text, 1.0 + asked, asked, asked)
 
 
 __all__ = [
     "ABSENT",
+    "Bound",
     "NONE",
     "PRESENT",
     "STRONG",
@@ -483,6 +485,7 @@ __all__ = [
     "agreed",
     "asked_of",
     "binding",
+    "bound_value",
     "corroborating",
     "disputed",
     "holds",

@@ -139,13 +139,13 @@ def test_a_person_asked_for_by_role_is_one_named_as_that() -> None:
     # "Who is the judge?" is not answered by the first person in the sentence.
     from qa.claims import annotate
     from qa.question import analyse
-    from qa.shortanswer import _best
+    from qa.shortanswer import bound_value
 
     sentence = "Victor Conte, the Balco founder, said the judge, Susan Illston, had been unfair."
-    found = _best(analyse("Who is the judge in the Balco case?"), annotate([sentence])[0])
+    found = bound_value(analyse("Who is the judge in the Balco case?"), annotate([sentence])[0])
     assert found is not None and found.text == "Susan Illston"
     alone = "Victor Conte, the Balco founder, denied the charges."
-    assert _best(analyse("Who is the judge in the Balco case?"), annotate([alone])[0]) is None
+    assert bound_value(analyse("Who is the judge in the Balco case?"), annotate([alone])[0]) is None
 
 
 def test_binding_tells_a_bound_value_from_one_of_the_type_from_nothing_of_it() -> None:
