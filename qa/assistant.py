@@ -20,9 +20,10 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from qa.access import collection_name, within
 from qa.cause import cause_first
 from qa.cite import cite
-from qa.errors import LLMError, QuestionError
+from qa.errors import CollectionError, LLMError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose, fold
 from qa.followup import follow_up, rewrite, standalone_question
 from qa.question import QUOTE, Question, analyse
@@ -81,8 +82,10 @@ class Assistant:
         since: str | None = None,
         until: str | None = None,
         article_ids: Sequence[str] = (),
+        collections: Sequence[str] = (),
     ) -> Filters:
-        """Filters from what a person typed: outlet names in any case, dates in most formats."""
+        """Filters from what a person typed: outlet names in any case, dates in most formats,
+        collection names the index has."""
         known = self.lib.store.outlets()
         matched: list[str] = []
         for wanted in sources:
@@ -94,11 +97,19 @@ class Assistant:
                     f"no outlet called {wanted!r} in the index; outlets: {', '.join(known[:12])}"
                 )
             matched += hits
+        named = [collection_name(c) for c in collections]
+        held = dict(self.lib.store.collections())
+        if unknown := [c for c in named if c not in held]:
+            raise CollectionError(
+                f"no collection called {unknown[0]!r} in the index; collections: "
+                f"{', '.join(held) or 'none yet'}"
+            )
         return Filters(
             sources=tuple(dict.fromkeys(matched)),
             since=_day(since, "since"),
             until=_day(until, "until"),
             article_ids=tuple(article_ids),
+            collections=tuple(dict.fromkeys(named)),
         )
 
     def ask(
@@ -179,7 +190,7 @@ class Assistant:
         scope = read_time(search_text, today=self.lib.day())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
         ranking = self.lib.retriever.rank(
-            search_text, filters, analysed=_analysed(asked, search_text)
+            search_text, within(self.lib.store, filters), analysed=_analysed(asked, search_text)
         )
         if search_text != asked:
             ranking = follow_up(ranking, history, self._claims_for_sides(ranking, history))

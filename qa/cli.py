@@ -72,8 +72,15 @@ def main() -> None:
 @click.argument("inputs", nargs=-1)
 @click.option("--sample", is_flag=True, help="Also ingest the bundled sample articles.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary; errors only.")
+@click.option("--collection", help="Put what is read in this collection (default: news).")
 @index_option
-def ingest(inputs: tuple[str, ...], sample: bool, quiet: bool, index_dir: Path | None) -> None:
+def ingest(
+    inputs: tuple[str, ...],
+    sample: bool,
+    quiet: bool,
+    collection: str | None,
+    index_dir: Path | None,
+) -> None:
     """Add articles: files, folders, globs, http(s) pages and RSS/Atom feeds."""
     from qa.ingest.pipeline import Ingestor
     from qa.ingest.sources import sample_dir
@@ -87,6 +94,7 @@ def ingest(inputs: tuple[str, ...], sample: bool, quiet: bool, index_dir: Path |
         progress=progress,
         on_error=lambda error: echo(f"error: {error}", err=True),
         on_warning=lambda warning: echo(f"warning: {warning}", err=True),
+        collection=collection,
     )
     try:
         report = ingestor.ingest(specs)
@@ -130,6 +138,8 @@ class _ProgressBars:
 @click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
 @click.option("--since", help="Only articles published on or after this date.")
 @click.option("--until", help="Only articles published on or before this date.")
+@click.option("--collection", "collections", multiple=True,
+              help="Only articles of this collection (repeatable).")  # fmt: skip
 @click.option("--k", "shown", type=click.IntRange(1, 100), default=10, show_default=True,
               help="How many retrieved sentences the JSON output lists ('retrieved').")  # fmt: skip
 @click.option("--llm", "mode", flag_value="llm", help="Answer with the configured model.")
@@ -141,6 +151,7 @@ def ask(
     sources: tuple[str, ...],
     since: str | None,
     until: str | None,
+    collections: tuple[str, ...],
     shown: int,
     mode: Mode | None,
     index_dir: Path | None,
@@ -153,7 +164,9 @@ def ask(
     if question is not None:
         _check_encoding(question)  # before the index is opened: the question is the problem
     assistant = Assistant.from_settings(_settings(index_dir))
-    filters = assistant.make_filters(sources=sources, since=since, until=until)
+    filters = assistant.make_filters(
+        sources=sources, since=since, until=until, collections=collections
+    )
     if question is not None:
         if as_json:
             answer = assistant.ask(question, filters=filters, mode=mode, retrieved=shown)
@@ -337,27 +350,48 @@ def show(
 
 @main.command()
 @click.argument("article_ids", nargs=-1, required=True)
+@click.option("--collection", help="Only take them out of this collection; an article left in "
+              "no collection is removed.")  # fmt: skip
 @index_option
-def remove(article_ids: tuple[str, ...], index_dir: Path | None) -> None:
+def remove(article_ids: tuple[str, ...], collection: str | None, index_dir: Path | None) -> None:
     """Remove articles (ids or unique prefixes): sentences, vectors, claims, uploaded files."""
     from qa.ingest.remove import remove_articles
 
-    removal = remove_articles(_settings(index_dir), article_ids)
+    removal = remove_articles(_settings(index_dir), article_ids, collection=collection)
+    for article_id in removal.taken_out:
+        echo(f"took {article_id} out of {collection}")
     for article_id in removal.article_ids:
         echo(f"removed {article_id}")
     for name in removal.uploads:
         echo(f"deleted upload {name}")
 
 
-@main.command(name="list")
-@click.option("--limit", default=50, show_default=True, help="How many, newest first.")
+@main.command()
 @index_option
-def list_articles(limit: int, index_dir: Path | None) -> None:
-    """List articles: id, date, outlet, sentences, title."""
+def collections(index_dir: Path | None) -> None:
+    """List the collections with how many articles each holds."""
     from qa.store import Store
 
     store = Store.open(_settings(index_dir).store_path, create=False)
-    for summary in store.list_articles(limit):
+    try:
+        for name, count in store.collections():
+            echo(f"{name:40}  {count:6d} article(s)")
+    finally:
+        store.close()
+
+
+@main.command(name="list")
+@click.option("--limit", default=50, show_default=True, help="How many, newest first.")
+@click.option("--collection", help="Only the articles of this collection.")
+@index_option
+def list_articles(limit: int, collection: str | None, index_dir: Path | None) -> None:
+    """List articles: id, date, outlet, sentences, title."""
+    from qa.access import collection_name
+    from qa.store import Store
+
+    store = Store.open(_settings(index_dir).store_path, create=False)
+    members = store.collection_members([collection_name(collection)]) if collection else None
+    for summary in store.list_articles(limit, only=members):
         date = (summary.published or "")[:10] or "-"
         echo(
             f"{summary.id}  {date:10}  {(summary.outlet or '-')[:20]:20}  "
@@ -560,6 +594,8 @@ def export_fixtures(out: Path, index_dir: Path | None) -> None:
 @click.option("--since", help="Only articles published on or after this date.")
 @click.option("--until", help="Only articles published on or before this date.")
 @click.option("--source", "sources", multiple=True, help="Only this outlet (repeatable).")
+@click.option("--collection", "collections", multiple=True,
+              help="Only articles of this collection (repeatable).")  # fmt: skip
 @click.option("--new-since", help="'What's new' since this date (default: the last briefing).")
 @click.option("--format", "output_format", type=click.Choice(["md", "json"]), default="md",
               show_default=True)  # fmt: skip
@@ -569,8 +605,8 @@ def export_fixtures(out: Path, index_dir: Path | None) -> None:
 @index_option
 def brief(
     topic: str, since: str | None, until: str | None, sources: tuple[str, ...],
-    new_since: str | None, output_format: str, out: Path | None, mode: Mode | None,
-    index_dir: Path | None,
+    collections: tuple[str, ...], new_since: str | None, output_format: str, out: Path | None,
+    mode: Mode | None, index_dir: Path | None,
 ) -> None:  # fmt: skip
     """A sourced, dated briefing on TOPIC: key points, timeline, who's who, where accounts
     differ, what's new, sources."""
@@ -581,7 +617,9 @@ def brief(
 
     library = open_library(_settings(index_dir))
     assistant = Assistant(library)
-    filters = assistant.make_filters(sources=sources, since=since, until=until)
+    filters = assistant.make_filters(
+        sources=sources, since=since, until=until, collections=collections
+    )
     if new_since is not None:
         new_since = assistant.make_filters(since=new_since).since
     briefing = Briefer(library).brief(

@@ -30,6 +30,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from qa.access import CollectionAccess
 from qa.errors import ConfigError
 
 DEFAULT_INDEX_DIR = Path("index")
@@ -146,6 +147,11 @@ class Settings(BaseSettings):
         default=(),
         description="signed-in users (e-mail or subject id) who add and remove articles; "
         "everyone else reads",
+    )
+    collections: dict[str, CollectionAccess] = Field(
+        default_factory=dict,
+        description="who reads and edits a collection, e.g. [collections.business] readers = "
+        "['a@example.org'], editors = ['b@example.org']; one not named is read by everyone",
     )
     json_fields: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict,

@@ -5,6 +5,7 @@ NewsqaError
 ├── InputError         one ingest input cannot be read (the batch goes on without it)
 ├── QuestionError      a question or briefing topic cannot be asked as given (empty, too long,
 │                      not UTF-8, an unknown outlet, a date that is not one)
+├── CollectionError    a collection name that is not one, or one the reader may not use
 ├── StoreError         the on-disk store is missing, locked, or from another version
 │   ├── IndexMismatchError   the index was built with another embedding model
 │   └── WriteError           a file of the index cannot be written (disk full, read-only)
@@ -35,6 +36,10 @@ class InputError(NewsqaError):
 
 class QuestionError(NewsqaError):
     pass
+
+
+class CollectionError(NewsqaError):
+    """A collection name that is not one, or one the reader may not read or edit."""
 
 
 class StoreError(NewsqaError):

@@ -290,6 +290,7 @@ SEARCH_AMONG_UP_TO = 100_000
 
 def _allows(meta: dict[str, Any], filters: Filters) -> bool:
     """What `_chroma_where(filters)` keeps, decided on one vector's metadata."""
+    filters.check_resolved()
     if filters.sources and meta.get("outlet") not in filters.sources:
         return False
     if filters.article_ids and meta.get("article_id") not in filters.article_ids:
@@ -308,6 +309,7 @@ def _chroma_where(filters: Filters | None) -> dict[str, Any] | None:
     """The Chroma metadata filter for our Filters (dates as YYYYMMDD numbers)."""
     if not filters:
         return None
+    filters.check_resolved()
     clauses: list[dict[str, Any]] = []
     if filters.sources:
         clauses.append({"outlet": {"$in": list(filters.sources)}})

@@ -162,6 +162,7 @@ def _filter_queries(schema: Any, filters: Filters | None) -> list[Any]:
 
     if not filters:
         return []
+    filters.check_resolved()
     out = []
     if filters.sources:
         out.append(tantivy.Query.term_set_query(schema, "outlet", list(filters.sources)))

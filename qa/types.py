@@ -361,15 +361,26 @@ class Filters:
     since: str | None = None
     until: str | None = None
     article_ids: tuple[str, ...] = ()
+    # Named sets of articles (`qa.access`); retrieval reads them as the articles they hold.
+    collections: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.sources or self.since or self.until or self.article_ids)
+        return bool(
+            self.sources or self.since or self.until or self.article_ids or self.collections
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The filters that are set: {"sources": [...], "since": "2026-03-01"}."""
         data = {"sources": list(self.sources), "since": self.since, "until": self.until,
-                "article_ids": list(self.article_ids)}  # fmt: skip
+                "article_ids": list(self.article_ids),
+                "collections": list(self.collections)}  # fmt: skip
         return {k: v for k, v in data.items() if v}
+
+    def check_resolved(self) -> None:
+        """Retrieval filters by article: a filter still naming collections (not read as their
+        articles by `qa.access.within`) would allow every article, so it is refused."""
+        if self.collections:
+            raise ValueError("filters by collection must be read with qa.access.within first")
 
     def describe(self) -> str:
         """In a reader's words: "outlets Harbour Daily; since 2026-03-01"."""
@@ -382,6 +393,8 @@ class Filters:
             parts.append(f"until {self.until}")
         if self.article_ids:
             parts.append(f"{len(self.article_ids)} chosen article(s)")
+        if self.collections:
+            parts.append("collections " + ", ".join(self.collections))
         return "; ".join(parts)
 
     @classmethod
@@ -391,4 +404,5 @@ class Filters:
             since=data.get("since"),
             until=data.get("until"),
             article_ids=tuple(data.get("article_ids") or ()),
+            collections=tuple(data.get("collections") or ()),
         )

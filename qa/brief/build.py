@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from qa.access import within
 from qa.brief.extract import (
     ACCUSES,
     CORRECTION,
@@ -116,7 +117,9 @@ class Briefer:
             raise QuestionError("the topic is over 300 characters: name the story in a few words")
         self._check_dates(filters)
         query = self.lib.embedder.embed([topic])[0]
-        ranked_articles, left_out = self._articles(topic, query, filters, max_articles)
+        ranked_articles, left_out = self._articles(
+            topic, query, within(self.store, filters), max_articles
+        )
         briefing = Briefing(topic, _filters_dict(filters), len(ranked_articles))
         if left_out:
             briefing.notices.append(

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.access import collection_name
 from qa.errors import InputError
 from qa.ingest.build import build_article
 from qa.ingest.decode import decode_text
@@ -108,8 +109,12 @@ class Ingestor:
         prepare_query_model: bool = True,
         annotate: bool = True,
         public_only: bool = False,
+        collection: str | None = None,
     ) -> None:
+        """`collection` names the collection what is read joins (an article already stored
+        joins it too); None leaves new articles in the default one."""
         self.settings = settings
+        self.collection = collection_name(collection) if collection is not None else None
         # Set for the page: a visitor's URL may only reach public addresses (qa.ingest.fetch).
         self.public_only = public_only
         self._prepare_query_model = prepare_query_model
@@ -224,6 +229,10 @@ class Ingestor:
             return
         if container is None:
             report.unchanged += 1
+            if self.collection:
+                self.store.add_to_collection(
+                    self.collection, self.store.container_article_ids(source.key)
+                )
             return
         for warning in container.warnings:
             report.warnings.append((warning.origin, warning.problem))
@@ -256,6 +265,8 @@ class Ingestor:
                 report.sentences_added += sentences[result.article_id]
         replaced = sum(1 for r in results if r.outcome == "updated")
         report.removed += max(0, len(orphans) - replaced)
+        if self.collection:
+            self.store.add_to_collection(self.collection, [r.article_id for r in results])
 
     def _fail(self, report: IngestReport, error: InputError) -> None:
         report.failed.append((error.origin, error.problem))

@@ -28,11 +28,15 @@ class Removal:
 
     article_ids: tuple[str, ...]
     uploads: tuple[str, ...]
+    taken_out: tuple[str, ...] = ()  # taken out of the collection, kept for the others
 
 
-def remove_articles(settings: Settings, ids: Sequence[str]) -> Removal:
+def remove_articles(
+    settings: Settings, ids: Sequence[str], *, collection: str | None = None
+) -> Removal:
     """Remove the articles named by id or unique prefix; all or nothing: an unknown or
-    ambiguous id raises NewsqaError before anything is removed."""
+    ambiguous id raises NewsqaError before anything is removed. With `collection`, take them
+    out of it only: those left in no other collection are removed."""
     from qa.ingest.pipeline import Ingestor
     from qa.inspect import resolve_article_id
     from qa.store import Store
@@ -43,11 +47,15 @@ def remove_articles(settings: Settings, ids: Sequence[str]) -> Removal:
             found = [resolve_article_id(store, given, settings.index_dir) for given in ids]
         except NewsqaError as exc:
             raise NewsqaError(f"{exc}; nothing was removed") from None
-        emptied = store.remove_articles(found)
+        taken_out: list[str] = []
+        if collection is None:
+            removed, emptied = list(dict.fromkeys(found)), store.remove_articles(found)
+        else:
+            taken_out, removed, emptied = store.take_out_of_collection(collection, found)
     finally:
         store.close()
     Ingestor(settings, annotate=False, prepare_query_model=False).drop_deleted()
-    return Removal(tuple(dict.fromkeys(found)), tuple(_delete_uploads(settings, emptied)))
+    return Removal(tuple(removed), tuple(_delete_uploads(settings, emptied)), tuple(taken_out))
 
 
 def _delete_uploads(settings: Settings, containers: Sequence[str]) -> list[str]:

@@ -3,7 +3,8 @@
 One `Protocol` per storage job (`protocols`): reading articles (`ArticleReader`), ingest's
 writes (`ArticleWriter`), lexical search over sentences (`SentenceSearch`), what the vector
 index still has to catch up with (`VectorOutbox`), claims (`ClaimStore`), the raw words a
-misspelt question is corrected to (`VocabularyStore`), `StatsReader` and `MetaStore`; and for
+misspelt question is corrected to (`VocabularyStore`), named sets of articles
+(`CollectionStore`), `StatsReader` and `MetaStore`; and for
 the tables the page keeps in the same file, `FeedbackStore` (`qa.feedback`) and
 `ConversationStore` (`qa.conversations`), which open their own connection through `connect`.
 Records cross the boundary as the frozen dataclasses of `rows`, never as an engine's rows. The
@@ -32,6 +33,7 @@ from qa.store.protocols import (
     ArticleReader,
     ArticleWriter,
     ClaimStore,
+    CollectionStore,
     ConversationStore,
     FeedbackStore,
     MetaStore,
@@ -52,6 +54,7 @@ __all__ = [
     "ArticleSummary",
     "ArticleWriter",
     "ClaimStore",
+    "CollectionStore",
     "ConversationInfo",
     "ConversationStore",
     "FeedbackStore",

@@ -167,16 +167,30 @@ class SqliteArticles(SqlitePart, ArticleReader):
         found = self._db.value("SELECT article_id FROM sources WHERE origin = ? LIMIT 1", (origin,))
         return None if found is None else str(found)
 
+    def container_article_ids(self, container: str) -> list[str]:
+        """The articles a file or feed holds, as last stored."""
+        rows = self._db.rows(
+            "SELECT DISTINCT article_id FROM sources WHERE container = ?", (container,)
+        )
+        return [str(r[0]) for r in rows]
+
     def article_ids(self) -> list[str]:
         return [str(r[0]) for r in self._db.rows("SELECT id FROM articles ORDER BY rowid")]
 
-    def list_articles(self, limit: int = 50) -> list[ArticleSummary]:
-        """The newest articles first (undated ones last), with their sentence counts."""
+    def list_articles(
+        self, limit: int = 50, *, only: Iterable[str] | None = None
+    ) -> list[ArticleSummary]:
+        """The newest articles first (undated ones last), with their sentence counts; `only`
+        these ids when given (a collection's)."""
+        where, params = ("", []) if only is None else (
+            "WHERE a.id IN (SELECT value FROM json_each(?)) ", [json.dumps(sorted(only))]
+        )  # fmt: skip
         rows = self._db.rows(
             "SELECT a.id, a.title, a.outlet, a.published, "
             "(SELECT COUNT(*) FROM sentences WHERE article_id = a.id) AS sentences "
-            "FROM articles AS a ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ?",
-            (limit,),
+            f"FROM articles AS a {where}"
+            "ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ?",
+            (*params, limit),
         )
         return [ArticleSummary(str(r[0]), r[1], r[2], r[3], int(r[4])) for r in rows]
 

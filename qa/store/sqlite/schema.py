@@ -79,4 +79,11 @@ CREATE TABLE IF NOT EXISTS claims (
 -- how many stored sentences use each. An index made before it gets it empty on its next open,
 -- and the next ingest fills it from the stored sentences.
 CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- Named sets of articles (`qa.store.sqlite.collections`); an article in none is in the default.
+CREATE TABLE IF NOT EXISTS collection_articles (
+    collection TEXT NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (collection, article_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS collection_articles_article ON collection_articles(article_id);
 """

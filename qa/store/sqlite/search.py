@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import json
+
 from qa.lexicon import STOPWORDS
 from qa.store.protocols import SentenceSearch
 from qa.store.sqlite.database import SqlitePart
@@ -33,6 +35,7 @@ class SqliteSearch(SqlitePart, SentenceSearch):
         return [(str(r[0]), int(r[1]), -float(r[2])) for r in rows]
 
     def filter_share(self, filters: Filters) -> float:
+        filters.check_resolved()
         total = self._db.value("SELECT n FROM totals WHERE name = 'articles'")
         if not total:
             return 1.0
@@ -79,14 +82,17 @@ def _filter_sql(filters: Filters | None) -> tuple[str, list[str]]:
     """An AND-clause over `articles AS a` for the filters (empty when there are none)."""
     if not filters:
         return "", []
+    filters.check_resolved()
     clauses: list[str] = []
     params: list[str] = []
     if filters.sources:
         clauses.append(f"a.outlet IN ({', '.join('?' * len(filters.sources))})")
         params += filters.sources
     if filters.article_ids:
-        clauses.append(f"a.id IN ({', '.join('?' * len(filters.article_ids))})")
-        params += filters.article_ids
+        # One JSON parameter, not one per id: a collection's thousands of articles would pass
+        # SQLite's limit on bound parameters.
+        clauses.append("a.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(filters.article_ids)))
     # Compared whole, not cut to their day, so that the index on `published` serves them.
     if filters.since:
         clauses.append("a.published >= ?")

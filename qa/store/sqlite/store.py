@@ -1,9 +1,9 @@
 """`Store`: every storage job of `qa.store.protocols` done on one SQLite file.
 
 The parts (`SqliteArticles`, `SqliteWriter`, `SqliteSearch`, `SqliteOutbox`, `SqliteStats`,
-`SqliteClaims`, `SqliteVocabulary`) each do one job on the `Database` they share; the Store
-inherits them all, so callers that open the whole index keep one object, and callers typed with
-one job take it as that job.
+`SqliteClaims`, `SqliteVocabulary`, `SqliteCollections`) each do one job on the `Database`
+they share; the Store inherits them all, so callers that open the whole index keep one object,
+and callers typed with one job take it as that job.
 
     store = Store.open(Path("index/newsqa.sqlite3"))
     article = store.article("3f2a9c0d1e2b4a5c")
@@ -19,6 +19,7 @@ from pathlib import Path
 from qa.store.protocols import MetaStore
 from qa.store.sqlite.articles import SqliteArticles
 from qa.store.sqlite.claims import SqliteClaims
+from qa.store.sqlite.collections import SqliteCollections
 from qa.store.sqlite.database import Database
 from qa.store.sqlite.outbox import SqliteOutbox
 from qa.store.sqlite.search import SqliteSearch
@@ -36,6 +37,7 @@ class Store(
     SqliteStats,
     SqliteClaims,
     SqliteVocabulary,
+    SqliteCollections,
     MetaStore,
 ):
     """Articles, sentences and their bookkeeping in one SQLite file; safe to share between

@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 
+from qa.access import DEFAULT_COLLECTION, collection_name
 from qa.errors import IndexMismatchError
 from qa.store.clock import timestamp
 from qa.store.protocols import ArticleWriter
@@ -87,27 +88,57 @@ class SqliteWriter(SqlitePart, ArticleWriter):
         """Delete these articles, their sentences, sources, links and the claims no other
         sentence uses, in one transaction, and queue their vectors for deletion. Returns the
         containers (files, feeds) that no longer hold any article."""
-        containers: set[str] = set()
+        with self._db.transaction():
+            return self._remove_articles(article_ids)
+
+    def take_out_of_collection(
+        self, collection: str, article_ids: Sequence[str]
+    ) -> tuple[list[str], list[str], list[str]]:
+        """Take the articles out of the collection, in one transaction with removing those
+        it leaves in no collection (left alone, they would fall back to the default one).
+        Returns the articles kept for their other collections, those removed, and the
+        containers that no longer hold any article."""
+        collection = collection_name(collection)
+        kept: list[str] = []
+        removed: list[str] = []
         with self._db.transaction():
             for article_id in dict.fromkeys(article_ids):
-                texts = [
-                    str(r[0])
-                    for r in self._db.rows(
-                        "SELECT text FROM sentences WHERE article_id = ?", (article_id,)
-                    )
-                ]
                 rows = self._db.rows(
-                    "SELECT DISTINCT container FROM sources WHERE article_id = ?", (article_id,)
+                    "SELECT collection FROM collection_articles WHERE article_id = ?",
+                    (article_id,),
                 )
-                containers |= {str(r[0]) for r in rows}
-                self._db.run("DELETE FROM sources WHERE article_id = ?", (article_id,))
-                self._delete_article(article_id)
-                self._forget_claims(texts)
-            return sorted(
-                c
-                for c in containers
-                if self._db.row("SELECT 1 FROM sources WHERE container = ? LIMIT 1", (c,)) is None
+                before = {str(r[0]) for r in rows}
+                if collection not in before and (before or collection != DEFAULT_COLLECTION):
+                    continue  # not in it
+                self._db.run(
+                    "DELETE FROM collection_articles WHERE collection = ? AND article_id = ?",
+                    (collection, article_id),
+                )
+                (kept if before - {collection} else removed).append(article_id)
+            return kept, removed, self._remove_articles(removed)
+
+    def _remove_articles(self, article_ids: Sequence[str]) -> list[str]:
+        """`remove_articles` inside the caller's transaction."""
+        containers: set[str] = set()
+        for article_id in dict.fromkeys(article_ids):
+            texts = [
+                str(r[0])
+                for r in self._db.rows(
+                    "SELECT text FROM sentences WHERE article_id = ?", (article_id,)
+                )
+            ]
+            rows = self._db.rows(
+                "SELECT DISTINCT container FROM sources WHERE article_id = ?", (article_id,)
             )
+            containers |= {str(r[0]) for r in rows}
+            self._db.run("DELETE FROM sources WHERE article_id = ?", (article_id,))
+            self._delete_article(article_id)
+            self._forget_claims(texts)
+        return sorted(
+            c
+            for c in containers
+            if self._db.row("SELECT 1 FROM sources WHERE container = ? LIMIT 1", (c,)) is None
+        )
 
     def _forget_claims(self, texts: Iterable[str]) -> None:
         # Claims are kept by sentence text, shared by wire copies: a text another stored

@@ -1,0 +1,100 @@
+"""Collections: named sets of articles (a desk, a story, an archive) kept in the index's SQLite
+file. An article may be in several; one in none (stored before collections, or added without
+naming one) is in the default collection, so an older index needs no migration and a read-only
+one is read as it is.
+
+    store.add_to_collection("business", ["3f2a9c0d1e2b4a5c"])
+    store.collection_members(["business"])   # {"3f2a9c0d1e2b4a5c"}
+    store.collections()                      # [("business", 1), ("news", 2292)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from qa.access import DEFAULT_COLLECTION, collection_name
+from qa.store.protocols import CollectionStore
+from qa.store.sqlite.database import SqlitePart
+
+
+class SqliteCollections(SqlitePart, CollectionStore):
+    def _has_table(self) -> bool:
+        # A read-only index made before collections has no table: all its articles are in
+        # the default collection.
+        return (
+            self._db.row(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'collection_articles'"
+            )
+            is not None
+        )
+
+    def add_to_collection(self, name: str, article_ids: Iterable[str]) -> None:
+        name = collection_name(name)
+        with self._db.transaction():
+            for article_id in dict.fromkeys(article_ids):
+                self._db.run(
+                    "INSERT OR IGNORE INTO collection_articles (collection, article_id) "
+                    "SELECT ?, id FROM articles WHERE id = ?",
+                    (name, article_id),
+                )
+
+    def collections_of(self, article_id: str) -> list[str]:
+        """The collections the article was put in (empty: the default one alone)."""
+        if not self._has_table():
+            return []
+        rows = self._db.rows(
+            "SELECT collection FROM collection_articles WHERE article_id = ? ORDER BY 1",
+            (article_id,),
+        )
+        return [str(r[0]) for r in rows]
+
+    def collection_members(self, names: Iterable[str]) -> set[str]:
+        """The ids of the articles in any of the named collections."""
+        wanted = sorted({collection_name(n) for n in names})
+        if not self._has_table():
+            return (
+                set(self._ids("SELECT id FROM articles", ()))
+                if DEFAULT_COLLECTION in wanted
+                else set()
+            )
+        members = set(
+            self._ids(
+                f"SELECT article_id FROM collection_articles WHERE collection IN "
+                f"({', '.join('?' * len(wanted))})",
+                wanted,
+            )
+        ) if wanted else set()  # fmt: skip
+        if DEFAULT_COLLECTION in wanted:
+            members |= set(
+                self._ids(
+                    "SELECT id FROM articles WHERE id NOT IN "
+                    "(SELECT article_id FROM collection_articles)",
+                    (),
+                )
+            )
+        return members
+
+    def collections(self) -> list[tuple[str, int]]:
+        """Every collection with its article count, the default one included when it holds
+        any, by name."""
+        counts: dict[str, int] = {}
+        if self._has_table():
+            rows = self._db.rows("SELECT collection, COUNT(*) FROM collection_articles GROUP BY 1")
+            counts = {str(r[0]): int(r[1]) for r in rows}
+            unfiled = int(
+                self._db.value(
+                    "SELECT COUNT(*) FROM articles WHERE id NOT IN "
+                    "(SELECT article_id FROM collection_articles)"
+                )
+            )
+        else:
+            unfiled = int(self._db.value("SELECT COUNT(*) FROM articles"))
+        if unfiled:
+            counts[DEFAULT_COLLECTION] = counts.get(DEFAULT_COLLECTION, 0) + unfiled
+        return sorted(counts.items())
+
+    def _ids(self, sql: str, params: Sequence[str] | tuple[()]) -> list[str]:
+        return [str(r[0]) for r in self._db.rows(sql, tuple(params))]
+
+
+__all__ = ["SqliteCollections"]

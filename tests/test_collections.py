@@ -1,0 +1,192 @@
+"""Collections: named sets of articles; questions, briefings and listings within them; taking an
+article out of one; who may read and edit which (issue 24)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qa.access import CollectionAccess, editable, readable, within
+from qa.assistant import Assistant
+from qa.cli import main
+from qa.config import Settings
+from qa.embed import SentenceTransformerEmbedder
+from qa.errors import CollectionError
+from qa.ingest.pipeline import Ingestor
+from qa.library import open_library
+from qa.serving import Role
+from qa.store import Store
+from qa.types import Filters
+
+FLOOD = (
+    "Title: Evacuation\nSource: Harbour Daily\nDate: 2026-03-16\n\n"
+    "Port Elara's mayor said 4,200 residents were evacuated from the Lower Quay on Sunday.\n\n"
+    "The council opened shelters at the Dockside Arena for the evacuated families.\n"
+)
+FLOOD_OTHER = (
+    "Title: Evacuation figure\nSource: Coast Post\nDate: 2026-03-17\n\n"
+    "Officials in Port Elara said 3,900 residents had left the Lower Quay by Monday night.\n\n"
+    "Schools near the harbour will stay shut until Thursday.\n"
+)
+BRIDGE = (
+    "Title: Bridge\nSource: Valley Post\nDate: 2026-03-16\n\n"
+    "The Tarven bridge will stay closed to lorries until engineers finish their survey.\n\n"
+    "Engineers found cracks in two of the bridge's supporting piers last month.\n"
+)
+QUESTION = "How many residents were evacuated from the Lower Quay?"
+
+
+@pytest.fixture
+def desks(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder
+) -> dict[str, str]:
+    """Three stories: one in "metro", one in "wire", one in no collection named (the default);
+    their ids by title."""
+    for name, text, collection in [
+        ("flood.txt", FLOOD, "metro"),
+        ("other.txt", FLOOD_OTHER, "wire"),
+        ("bridge.txt", BRIDGE, None),
+    ]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        Ingestor(
+            settings, embedder=embedder, annotate=False, prepare_query_model=False,
+            collection=collection,
+        ).ingest([str(path)])  # fmt: skip
+    store = Store.open(settings.store_path, create=False)
+    return {a.title or "": a.id for a in store.list_articles()}
+
+
+def test_articles_are_counted_in_their_collections_and_the_rest_in_the_default(
+    settings: Settings, desks: dict[str, str]
+) -> None:
+    store = Store.open(settings.store_path, create=False)
+    assert store.collections() == [("metro", 1), ("news", 1), ("wire", 1)]
+    assert store.collection_members(["metro", "news"]) == {desks["Evacuation"], desks["Bridge"]}
+    result = CliRunner().invoke(main, ["collections", "--index", str(settings.index_dir)])
+    assert result.exit_code == 0 and "metro" in result.output and "wire" in result.output
+
+
+def test_a_question_is_answered_within_the_chosen_collections_only(
+    settings: Settings, desks: dict[str, str]
+) -> None:
+    assistant = Assistant(open_library(settings))
+    within_wire = assistant.ask(QUESTION, filters=assistant.make_filters(collections=["Wire"]))
+    assert {c.article_id for c in within_wire.citations} <= {desks["Evacuation figure"]}
+    assert within_wire.filters == {"collections": ["wire"]}
+    everywhere = assistant.ask(QUESTION)
+    assert desks["Evacuation"] in {c.article_id for c in everywhere.citations}
+    # A collection whose articles say nothing of it: the articles don't say, never an answer
+    # from another collection.
+    bridge = assistant.ask(QUESTION, filters=assistant.make_filters(collections=["news"]))
+    assert desks["Evacuation"] not in {c.article_id for c in bridge.citations}
+
+
+def test_the_command_line_asks_and_lists_within_a_collection(
+    settings: Settings, desks: dict[str, str]
+) -> None:
+    index = ["--index", str(settings.index_dir)]
+    asked = CliRunner().invoke(main, ["ask", QUESTION, "--collection", "metro", "--json", *index])
+    assert asked.exit_code == 0, asked.output
+    cited = {c["article_id"] for c in json.loads(asked.output)["citations"]}
+    assert cited == {desks["Evacuation"]}
+    listed = CliRunner().invoke(main, ["list", "--collection", "wire", *index])
+    assert "Evacuation figure" in listed.output and "Bridge" not in listed.output
+    unknown = CliRunner().invoke(main, ["ask", QUESTION, "--collection", "sport", *index])
+    assert unknown.exit_code != 0
+    assert "no collection called 'sport'" in unknown.output and "metro" in unknown.output
+    bad = CliRunner().invoke(main, ["ask", QUESTION, "--collection", "../etc", *index])
+    assert bad.exit_code != 0 and "collection name" in bad.output
+
+
+def test_an_article_already_stored_joins_another_collection_when_read_again(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder,
+    desks: dict[str, str],
+) -> None:  # fmt: skip
+    Ingestor(
+        settings, embedder=embedder, annotate=False, prepare_query_model=False,
+        collection="wire",
+    ).ingest([str(tmp_path / "flood.txt")])  # fmt: skip
+    store = Store.open(settings.store_path, create=False)
+    assert store.collections_of(desks["Evacuation"]) == ["metro", "wire"]
+
+
+def test_taking_an_article_out_keeps_it_for_its_other_collections_and_removes_it_from_none(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder,
+    desks: dict[str, str],
+) -> None:  # fmt: skip
+    Ingestor(
+        settings, embedder=embedder, annotate=False, prepare_query_model=False,
+        collection="wire",
+    ).ingest([str(tmp_path / "flood.txt")])  # fmt: skip
+    index = ["--index", str(settings.index_dir)]
+    flood = desks["Evacuation"]
+    out = CliRunner().invoke(main, ["remove", flood, "--collection", "metro", *index])
+    assert out.exit_code == 0 and f"took {flood} out of metro" in out.output
+    store = Store.open(settings.store_path, create=False)
+    assert store.collections_of(flood) == ["wire"] and store.article(flood) is not None
+    gone = CliRunner().invoke(main, ["remove", flood, "--collection", "wire", *index])
+    assert f"removed {flood}" in gone.output
+    assert store.article(flood) is None
+    assistant = Assistant(open_library(settings))
+    assert flood not in {c.article_id for c in assistant.ask(QUESTION).citations}
+
+
+def test_a_filter_naming_collections_is_refused_by_retrieval_until_read_as_articles(
+    settings: Settings, desks: dict[str, str]
+) -> None:
+    store = Store.open(settings.store_path, create=False)
+    with pytest.raises(ValueError, match="qa.access.within"):
+        store.lexical_search("residents", filters=Filters(collections=("metro",)))
+    empty = within(store, Filters(collections=("sport",)))
+    assert empty.article_ids and not store.lexical_search("residents", filters=empty)
+
+
+def test_an_index_made_before_collections_is_all_in_the_default(
+    settings: Settings, desks: dict[str, str]
+) -> None:
+    with sqlite3.connect(settings.store_path) as db:
+        db.execute("DROP TABLE collection_articles")
+    db.close()
+    store = Store.open(settings.store_path, create=False)
+    assert store.collections() == [("news", 3)]
+    assert store.collection_members(["news"]) == set(desks.values())
+
+
+def test_who_may_read_and_edit_which_collection() -> None:
+    access = {
+        "investigations": CollectionAccess(readers=("ana@example.org",),
+                                           editors=("ben@example.org",)),
+        "archive": CollectionAccess(editors=("ana@example.org",)),
+    }  # fmt: skip
+    every = ["archive", "investigations", "news"]
+    assert readable(access, ["ana@example.org"], Role.READER, every) == every
+    assert readable(access, ["cy@example.org"], Role.READER, every) == ["archive", "news"]
+    assert readable(access, ["BEN@example.org"], Role.READER, every) == every  # its editor
+    assert readable(access, ["cy@example.org"], Role.ADMIN, every) == every
+    assert editable(access, ["cy@example.org"], Role.READER, every) == []
+    assert editable(access, ["cy@example.org"], Role.EDITOR, every) == ["news"]
+    assert editable(access, ["ana@example.org"], Role.READER, every) == ["archive"]
+    assert editable(access, ["x"], Role.ADMIN, every) == every
+
+
+def test_collection_access_is_read_from_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "newsqa.toml"
+    config.write_text(
+        '[collections.investigations]\nreaders = ["ana@example.org"]\n'
+        'editors = ["ben@example.org"]\n',
+        encoding="utf-8",
+    )
+    from qa.config import CONFIG_FILE_ENV, load_settings
+
+    monkeypatch.setenv(CONFIG_FILE_ENV, str(config))
+    settings = load_settings(index_dir=tmp_path / "index")
+    assert settings.collections["investigations"].readers == ("ana@example.org",)
+    with pytest.raises(CollectionError):
+        Ingestor(settings, collection="no way", annotate=False)
