@@ -23,6 +23,7 @@ from typing import Any
 import streamlit as st
 
 from qa import render
+from qa.access import DEFAULT_COLLECTION, editable, readable
 from qa.assistant import Assistant
 from qa.config import Settings, load_settings
 from qa.conversations import Conversations
@@ -107,7 +108,9 @@ def ingest_lock() -> threading.Lock:
     return threading.Lock()
 
 
-def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> None:
+def add_articles(
+    settings: Settings, uploads: list[Any], urls: list[str], into: str | None = None
+) -> None:
     """Save the files, then read, embed and store them on a thread of their own: the page stays
     usable meanwhile and `add_progress` shows each stage with its counts."""
     from qa.ingest.uploads import page_urls, save_uploads
@@ -128,13 +131,19 @@ def add_articles(settings: Settings, uploads: list[Any], urls: list[str]) -> Non
                            "results": [(r.item, r.ok, r.message) for r in refused]}  # fmt: skip
     st.session_state.add_job = job
     worker = threading.Thread(
-        target=_run_addition, args=(job, ingestor, items, names, ingest_lock()), daemon=True
-    )
+        target=_run_addition, args=(job, ingestor, items, names, ingest_lock(), into),
+        daemon=True,
+    )  # fmt: skip
     worker.start()
 
 
 def _run_addition(
-    job: dict[str, Any], ingestor: Any, items: list[str], names: list[str], lock: threading.Lock
+    job: dict[str, Any],
+    ingestor: Any,
+    items: list[str],
+    names: list[str],
+    lock: threading.Lock,
+    into: str | None,
 ) -> None:
     from qa.ingest.uploads import ingest_items
 
@@ -142,6 +151,8 @@ def _run_addition(
         job["label"] = label
 
     with lock:
+        # One addition at a time shares the server's ingestor: its collection is this one's.
+        ingestor.collection = into
         try:
             for r in ingest_items(ingestor, items, names=names, stages=stage):
                 job["results"].append((r.item, r.ok, r.message))
@@ -197,16 +208,29 @@ def empty_state(settings: Settings, problem: str) -> None:
         st.rerun()
 
 
+def add_into() -> str | None:
+    """The collection new articles join: the one the reader edits, or the one they choose
+    when they edit several (None: the default collection, for a page without collections)."""
+    choices: list[str] = st.session_state.get("editable", [])
+    if may(Role.EDITOR) and DEFAULT_COLLECTION not in choices:
+        choices = [*choices, DEFAULT_COLLECTION]  # an editor of the page may start the default
+    if len(choices) > 1:
+        chosen: str = st.selectbox("Into collection", choices, key="add-into")
+        return chosen
+    return choices[0] if choices else None
+
+
 def add_articles_form(settings: Settings) -> None:
     with st.form("add", clear_on_submit=True, border=False):
         # What ingest reads, dot and all: Streamlit takes a bare "text" for every text/* file.
         uploads = st.file_uploader("Files", accept_multiple_files=True, type=list(KIND_BY_SUFFIX))
         pasted = st.text_area("Page or feed URLs, one per line", height=80)
+        into = add_into()
         busy = "add_job" in st.session_state
         if st.form_submit_button("Add articles", disabled=busy) and (uploads or pasted.strip()):
             from qa.ingest.uploads import split_urls
 
-            add_articles(settings, list(uploads or []), split_urls(pasted))
+            add_articles(settings, list(uploads or []), split_urls(pasted), into)
     if "add_job" in st.session_state:
         add_progress()  # polls only while an addition runs
     show_add_results()
@@ -226,25 +250,35 @@ def show_article(store: ArticleReader, article_id: str, highlight: list[int]) ->
     st.html(render.article_html(article, highlight, with_title=True))
     st.html(SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
     if may_edit():
-        remove_article_button(article_id)
+        remove_article_button(store, article_id)
 
 
-def remove_article_button(article_id: str) -> None:
-    """An editor removes the article from the collection (confirmed first): its sentences,
-    vectors, claims and upload go, and no answer cites it from then on."""
+def remove_article_button(store: Store, article_id: str) -> None:
+    """An editor removes the article from the collections they edit (confirmed first); left
+    in no collection, its sentences, vectors, claims and upload go, and no answer cites it
+    from then on. In a collection they do not edit, it stays."""
     settings: Settings = st.session_state.settings
+    held = store.collections_of(article_id) or [DEFAULT_COLLECTION]
+    mine = [c for c in held if c in st.session_state.get("editable", [])]
+    if not mine:
+        return
     if not st.session_state.get(f"removing-{article_id}"):
         if st.button("Remove from the collection", key=f"remove-{article_id}"):
             st.session_state[f"removing-{article_id}"] = True
             st.rerun(scope="fragment")
         return
-    st.warning("Remove this article for every reader? Its sentences are no longer cited.")
+    kept = [c for c in held if c not in mine]
+    if kept:
+        st.warning(f"Take this article out of {', '.join(mine)}? It stays in {', '.join(kept)}.")
+    else:
+        st.warning("Remove this article for every reader? Its sentences are no longer cited.")
     left, right = st.columns(2)
     if left.button("Remove", type="primary", key=f"remove-confirm-{article_id}"):
         from qa.ingest.remove import remove_articles
 
         try:
-            remove_articles(settings, [article_id])
+            for collection in mine:
+                remove_articles(settings, [article_id], collection=collection)
         except NewsqaError as exc:
             st.error(str(exc))
             return
@@ -388,15 +422,33 @@ def sign_in_view() -> None:
     st.button("Sign in", type="primary", on_click=st.login, key="sign-in")
 
 
+def reader_names(settings: Settings) -> list[object]:
+    """The names settings may give this reader by: the sign-in's e-mail and subject id, or the
+    proxy's user; none for the one local reader."""
+    mode = sign_in(settings)
+    if mode is SignIn.OIDC:
+        return [st.user.get("email"), st.user.get("sub")]
+    if mode is SignIn.PROXY:
+        return [st.context.headers.get(settings.trusted_user_header or "")]
+    return []
+
+
 def reader_role(settings: Settings) -> Role:
     """What this reader may do (`qa.serving.role_of`): settings name the editors and admins."""
-    mode = sign_in(settings)
-    names: list[object] = []
-    if mode is SignIn.OIDC:
-        names = [st.user.get("email"), st.user.get("sub")]
-    elif mode is SignIn.PROXY:
-        names = [st.context.headers.get(settings.trusted_user_header or "")]
-    return role_of(mode, names, admins=settings.admins, editors=settings.editors)
+    return role_of(
+        sign_in(settings), reader_names(settings), admins=settings.admins,
+        editors=settings.editors,
+    )  # fmt: skip
+
+
+def reader_collections(settings: Settings, store: Store) -> None:
+    """The collections this reader may read and those they may edit (`qa.access`), kept in
+    the session for the sidebar, the add form and the remove button."""
+    names, role = reader_names(settings), st.session_state.get("role", Role.READER)
+    held = [name for name, _ in store.collections()]
+    st.session_state.all_collections = held
+    st.session_state.readable = readable(settings.collections, names, role, held)
+    st.session_state.editable = editable(settings.collections, names, role, held)
 
 
 def may(role: Role) -> bool:
@@ -406,8 +458,11 @@ def may(role: Role) -> bool:
 
 
 def may_edit() -> bool:
-    """An editor, on an index that can be written (a read-only one is asked as it is)."""
-    return may(Role.EDITOR) and not st.session_state.get("read_only", False)
+    """An editor (of the page, or of a collection), on an index that can be written (a
+    read-only one is asked as it is)."""
+    if st.session_state.get("read_only", False):
+        return False
+    return may(Role.EDITOR) or bool(st.session_state.get("editable"))
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=SETTINGS_HASH)
@@ -492,17 +547,23 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
     with st.sidebar:
         st.subheader("Collection", anchor=False)
         left, right = st.columns(2)
-        left.metric("Articles", f"{stats['articles']:,}")
-        right.metric("Sentences", f"{stats['sentences']:,}")
+        held: list[str] = st.session_state.get("all_collections", [])
+        allowed: list[str] = st.session_state.get("readable", held)
+        if set(allowed) != set(held):  # counts of what this reader may read, nothing more
+            left.metric("Articles", f"{len(library.store.collection_members(allowed)):,}")
+        else:
+            left.metric("Articles", f"{stats['articles']:,}")
+            right.metric("Sentences", f"{stats['sentences']:,}")
         span = date_span(stats["first_published"], stats["last_published"])
         st.caption("Undated articles" if span == "undated" else f"Published {span}")
         if st.session_state.get("read_only"):
             st.caption("Read-only index: asking works, adding is off.")
-        elif may(Role.EDITOR):  # readers ask; editors add and remove
+        elif may_edit():  # readers ask; editors add and remove
             with st.expander("Add articles"):
                 add_articles_form(settings)
 
         st.subheader("Filters", anchor=False)
+        collections = collections_filter()
         first, last = _day(stats["first_published"]), _day(stats["last_published"])
         linked_filters(list(stats["outlets"]), first, last)
         outlets = st.multiselect(
@@ -511,7 +572,9 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
         dates = st.date_input("Published between", min_value=first, max_value=last, key="dates")
         since = dates[0].isoformat() if len(dates) >= 1 else None
         until = dates[1].isoformat() if len(dates) == 2 else None
-        filters = Assistant(library).make_filters(sources=outlets, since=since, until=until)
+        filters = Assistant(library).make_filters(
+            sources=outlets, since=since, until=until, collections=collections
+        )
         # The filters are part of the conversation's link: a reload or a shared link keeps them.
         _set_param("outlets", ",".join(outlets))
         _set_param("since", since)
@@ -600,6 +663,25 @@ def conversations_panel(settings: Settings, answers: list[Answer], slot: Any) ->
                 open_conversation(item.id, filters=dict(answers[-1].get("filters") or {}))
 
 
+def collections_filter() -> list[str]:
+    """The collections questions and briefings are asked within: those chosen, or every one
+    the reader may read when some are closed to them (empty: all, nobody is restricted)."""
+    held: list[str] = st.session_state.get("all_collections", [])
+    allowed: list[str] = st.session_state.get("readable", held)
+    restricted = set(allowed) != set(held)
+    if held and not allowed:
+        st.info("No collection of this page is open to you: ask its admin for access.")
+        st.stop()
+    chosen: list[str] = []
+    if len(allowed) > 1:
+        chosen = st.multiselect(
+            "Collections", options=allowed, placeholder="All yours" if restricted else "All",
+            key="collections",
+        )  # fmt: skip
+    _set_param("collections", ",".join(chosen))
+    return chosen or (allowed if restricted else [])
+
+
 def conversations(settings: Settings) -> Conversations:
     # One connection per browser session: read on every rerun (the sidebar's list), written
     # after every answer.
@@ -618,6 +700,7 @@ def open_conversation(conversation_id: str, *, filters: dict[str, Any] | None = 
         _set_param("outlets", ",".join(filters.get("sources") or ()))
         _set_param("since", filters.get("since"))
         _set_param("until", filters.get("until"))
+        _set_param("collections", ",".join(filters.get("collections") or ()))
         st.session_state.pop("linked", None)  # the widgets take the link's filters again
     st.rerun()
 
@@ -635,6 +718,10 @@ def linked_filters(outlets: list[str], first: date | None, last: date | None) ->
     if first and last:
         days = [d for d in days if first <= d <= last]
     st.session_state.dates = tuple(days)
+    allowed = st.session_state.get("readable", [])
+    st.session_state.collections = [
+        c for c in params.get("collections", "").split(",") if c in allowed
+    ]
     if params.get("view") in ("Chat", "Briefing"):
         st.session_state.view = params["view"]
 
@@ -689,6 +776,7 @@ def main() -> None:
         empty_state(settings, str(exc))
         st.stop()
 
+    reader_collections(settings, library.store)
     try:
         filters, mode = sidebar(settings, library, stats)
     except NewsqaError as exc:
@@ -725,11 +813,17 @@ def main() -> None:
 
 
 def collection_stories(settings: Settings, articles: int, last: str | None) -> list[Any]:
-    # Once per collection state (article count, newest date) for the whole process.
+    # Once per collection state (article count, newest date) and set of collections a reader
+    # may read, for the whole process.
     from qa.overview import cached_stories
 
+    library = open_parts(settings)
+    held: list[str] = st.session_state.get("all_collections", [])
+    allowed: list[str] = st.session_state.get("readable", held)
+    only = None if set(allowed) == set(held) else library.store.collection_members(allowed)
+    key = (str(settings.index_dir), articles, last, tuple(allowed))
     with st.spinner("Reading the collection's stories..."):
-        return cached_stories(open_parts(settings), (str(settings.index_dir), articles, last))
+        return cached_stories(library, key, only=only)
 
 
 INTRO = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,20 +48,30 @@ _CACHE: dict[Hashable, list[Story]] = {}
 _LOCK = threading.Lock()
 
 
-def cached_stories(library: Library, key: Hashable) -> list[Story]:
-    """`stories`, computed once per key (e.g. the collection's size and newest date) for the
-    whole process: twenty readers arriving together wait for one computation instead of each
-    running their own (they would queue on the library's lock, 7 s each at 2,000 articles)."""
+CACHED_STATES = 16  # collection states (and sets of collections readers may read) kept
+
+
+def cached_stories(
+    library: Library, key: Hashable, *, only: Collection[str] | None = None
+) -> list[Story]:
+    """`stories`, computed once per key (e.g. the collection's size and newest date, and the
+    collections a reader may read) for the whole process: twenty readers arriving together
+    wait for one computation instead of each running their own (they would queue on the
+    library's lock, 7 s each at 2,000 articles)."""
     with _LOCK:
         if key not in _CACHE:
-            _CACHE.clear()  # one collection state at a time
-            _CACHE[key] = stories(library)
+            while len(_CACHE) >= CACHED_STATES:
+                del _CACHE[next(iter(_CACHE))]  # the oldest state first
+            _CACHE[key] = stories(library, only=only)
         return _CACHE[key]
 
 
-def stories(library: Library, *, limit: int = 6, per_story: int = 2) -> list[Story]:
-    """The largest stories, newest first among equals, with questions that get answers."""
-    rows = library.store.list_articles(limit=MAX_ARTICLES)
+def stories(
+    library: Library, *, limit: int = 6, per_story: int = 2, only: Collection[str] | None = None
+) -> list[Story]:
+    """The largest stories, newest first among equals, with questions that get answers;
+    `only` among these articles (the collections a reader may read) when given."""
+    rows = library.store.list_articles(limit=MAX_ARTICLES, only=only)
     if not rows:
         return []
     ids = [r.id for r in rows]

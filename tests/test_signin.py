@@ -211,3 +211,50 @@ def test_behind_a_proxy_the_reader_is_the_user_its_header_names(
     sync_api.expect(page.locator(".nq-answer")).to_have_count(1)
     alice.close()
     bob.close()
+
+
+@pytest.fixture(scope="module")
+def desk_url(sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Behind the proxy, with the Port Elara stories in a collection only Alice reads."""
+    import json
+
+    from qa.store import Store
+
+    root = tmp_path_factory.mktemp("desk")
+    index = copy_index(sample_settings.index_dir, root / "index")
+    store = Store.open(index / "newsqa.sqlite3")
+    elara = {a for a, _, _ in store.lexical_search("Port Elara", limit=200)}
+    store.add_to_collection("metro", elara)
+    store.close()
+    env = {
+        "NEWSQA_TRUSTED_USER_HEADER": "X-Forwarded-Email",
+        "NEWSQA_COLLECTIONS": json.dumps({"metro": {"readers": [ALICE]}}),
+    }
+    with serving(index, root / "streamlit.log", env_extra=env) as url:
+        yield url
+
+
+def test_a_collection_closed_to_a_reader_is_never_cited_to_them(
+    browser: Any, desk_url: str
+) -> None:
+    bob, page = opened(browser, desk_url,
+                       extra_http_headers={"X-Forwarded-Email": "bob@example.org"})  # fmt: skip
+    page.locator(CHAT).fill(QUESTION)
+    page.locator(CHAT).press("Enter")
+    answer = page.locator(".nq-answer")
+    answer.wait_for(state="visible")
+    # Bob reads only the default collection: nothing of the Port Elara stories reaches him.
+    assert "4,200" not in page.locator("main").inner_text()
+    assert page.get_by_text("Collections", exact=True).count() == 0  # one open to him: no picker
+    # The sidebar counts what he may read: the 26 sample articles less the Port Elara ones.
+    counted = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    assert 0 < int(counted) < 26
+    shot(page, "6-collection-closed")
+    bob.close()
+
+    alice, page = opened(browser, desk_url, extra_http_headers={"X-Forwarded-Email": ALICE})
+    ask(page, QUESTION)
+    assert "4,200" in page.locator(".nq-answer").first.inner_text()
+    sync_api.expect(page.get_by_text("Collections", exact=True)).to_be_visible()
+    shot(page, "7-collection-open")
+    alice.close()
