@@ -24,6 +24,7 @@ import streamlit as st
 
 from qa import render
 from qa.access import DEFAULT_COLLECTION, editable, readable
+from qa.access_rules import AccessRules, merged
 from qa.assistant import Assistant
 from qa.config import Settings, load_settings
 from qa.conversations import Conversations
@@ -433,22 +434,33 @@ def reader_names(settings: Settings) -> list[object]:
     return []
 
 
+def access_rules(settings: Settings) -> AccessRules | None:
+    """What admins set on the page (`qa.access_rules`), beside the readers' own tables; None
+    before the index exists."""
+    if not settings.store_path.is_file():
+        return None
+    if "access_rules" not in st.session_state:
+        st.session_state.access_rules = AccessRules(readers_store(settings))
+    rules: AccessRules = st.session_state.access_rules
+    return rules
+
+
 def reader_role(settings: Settings) -> Role:
-    """What this reader may do (`qa.serving.role_of`): settings name the editors and admins."""
-    return role_of(
-        sign_in(settings), reader_names(settings), admins=settings.admins,
-        editors=settings.editors,
-    )  # fmt: skip
+    """What this reader may do (`qa.serving.role_of`): the settings and the page's admins name
+    the editors and admins."""
+    admins, editors, _ = merged(settings, access_rules(settings))
+    return role_of(sign_in(settings), reader_names(settings), admins=admins, editors=editors)
 
 
 def reader_collections(settings: Settings, store: Store) -> None:
     """The collections this reader may read and those they may edit (`qa.access`), kept in
     the session for the sidebar, the add form and the remove button."""
     names, role = reader_names(settings), st.session_state.get("role", Role.READER)
+    _, _, access = merged(settings, access_rules(settings))
     held = [name for name, _ in store.collections()]
     st.session_state.all_collections = held
-    st.session_state.readable = readable(settings.collections, names, role, held)
-    st.session_state.editable = editable(settings.collections, names, role, held)
+    st.session_state.readable = readable(access, names, role, held)
+    st.session_state.editable = editable(access, names, role, held)
 
 
 def may(role: Role) -> bool:
@@ -561,6 +573,9 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
         elif may_edit():  # readers ask; editors add and remove
             with st.expander("Add articles"):
                 add_articles_form(settings)
+        if may(Role.ADMIN) and not st.session_state.get("read_only"):
+            with st.expander("Manage access"):
+                manage_access(settings)
 
         st.subheader("Filters", anchor=False)
         collections = collections_filter()
@@ -661,6 +676,61 @@ def conversations_panel(settings: Settings, answers: list[Answer], slot: Any) ->
                 # Reopened under its own filters, not whatever the sidebar shows now.
                 answers = saved.owned(item.id, reader_id()) or [{}]
                 open_conversation(item.id, filters=dict(answers[-1].get("filters") or {}))
+
+
+ROLE_CHOICES = {"editor": Role.EDITOR, "admin": Role.ADMIN, "reader (no page role)": None}
+
+
+def manage_access(settings: Settings) -> None:
+    """An admin gives editors and admins, and says who reads and edits each collection; this
+    adds to the settings (what they grant stays)."""
+    rules = access_rules(settings)
+    if rules is None:
+        return
+    with st.form("access-role", clear_on_submit=True, border=False):
+        who = st.text_input("E-mail or subject id", key="access-who")
+        role = st.selectbox("Role", list(ROLE_CHOICES), key="access-role-choice")
+        if st.form_submit_button("Set role") and who.strip():
+            try:
+                rules.set_role(who, ROLE_CHOICES[role])
+            except NewsqaError as exc:
+                st.error(str(exc))
+            else:
+                st.toast(f"{who.strip()}: {role}")
+                st.rerun()
+    given = rules.roles()
+    fixed = [f"{n} (admin, settings)" for n in settings.admins] + [
+        f"{n} (editor, settings)" for n in settings.editors
+    ]
+    st.caption(
+        "Roles: " + (", ".join([*fixed, *(f"{n} ({r.name.lower()})" for n, r in given.items())])
+                     or "none given; everyone reads")
+    )  # fmt: skip
+    held: list[str] = st.session_state.get("all_collections", [])
+    collection = st.selectbox("Collection", held, key="access-collection") if held else None
+    if collection is None:
+        return
+    current = rules.collections().get(collection)
+    with st.form(f"access-{collection}", border=False):
+        readers = st.text_area(
+            "Readers, one per line (* for everyone)",
+            value="\n".join(current.readers) if current else "*",
+        )
+        editors = st.text_area(
+            "Editors, one per line", value="\n".join(current.editors) if current else ""
+        )
+        if st.form_submit_button("Save access"):
+            try:
+                rules.set_collection(
+                    collection, readers=readers.splitlines(), editors=editors.splitlines()
+                )
+            except NewsqaError as exc:
+                st.error(str(exc))
+            else:
+                st.toast(f"Access to {collection} saved")
+                st.rerun()
+    if collection in settings.collections:
+        st.caption("The settings restrict this collection too: what they grant stays.")
 
 
 def collections_filter() -> list[str]:

@@ -457,3 +457,30 @@ def test_a_reopened_conversation_brings_back_its_own_filters(sample_index: Path)
     assert app.session_state.conversation_id == first
     assert app.multiselect(key="outlets").value == ["Coastline Courier"]
     assert app.query_params["outlets"] == "Coastline Courier"
+
+
+def test_an_admin_gives_roles_and_closes_a_collection_on_the_page(sample_index: Path) -> None:
+    from qa.access_rules import AccessRules
+    from qa.serving import Role
+
+    store = Store.open(sample_index / "newsqa.sqlite3")
+    elara = {a for a, _, _ in store.lexical_search("Port Elara", limit=200)}
+    store.add_to_collection("metro", elara)
+    store.close()
+    app = AppTest.from_file(APP, default_timeout=60).run()  # the local reader is its admin
+    assert [e for e in app.expander if e.label == "Manage access"]
+    app.text_input(key="access-who").set_value("ben@example.org")
+    app.selectbox(key="access-role-choice").set_value("editor")
+    next(b for b in app.button if b.label == "Set role").click().run()
+    assert not app.exception, app.exception
+    app.selectbox(key="access-collection").set_value("metro").run()
+    areas = [a for a in app.text_area if a.label.startswith("Readers")]
+    areas[0].set_value("ana@example.org")
+    next(b for b in app.button if b.label == "Save access").click().run()
+    assert not app.exception, app.exception
+    rules = AccessRules(sample_index / "newsqa.sqlite3")
+    assert rules.roles() == {"ben@example.org": Role.EDITOR}
+    assert rules.collections()["metro"].readers == ("ana@example.org",)
+    # The admin still reads everything: the closed collection's answer reaches them.
+    app = ask(app, EVACUATED)
+    assert "4,200" in html_of(app)
