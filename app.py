@@ -578,9 +578,10 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
                 manage_access(settings)
 
         st.subheader("Filters", anchor=False)
-        collections = collections_filter()
         first, last = _day(stats["first_published"]), _day(stats["last_published"])
+        # Before the widgets: a link's filters become their values on the first run.
         linked_filters(list(stats["outlets"]), first, last)
+        collections = collections_filter()
         outlets = st.multiselect(
             "Outlets", options=list(stats["outlets"]), placeholder="All", key="outlets"
         )

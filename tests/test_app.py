@@ -468,6 +468,7 @@ def test_an_admin_gives_roles_and_closes_a_collection_on_the_page(sample_index: 
     store.add_to_collection("metro", elara)
     store.close()
     app = AppTest.from_file(APP, default_timeout=60).run()  # the local reader is its admin
+    assert not app.exception, app.exception  # the first run too (the link's filters)
     assert [e for e in app.expander if e.label == "Manage access"]
     app.text_input(key="access-who").set_value("ben@example.org")
     app.selectbox(key="access-role-choice").set_value("editor")
