@@ -241,10 +241,19 @@ def add_articles_form(settings: Settings) -> None:
 
 
 @st.dialog("Article", width="large")
-def show_article(store: ArticleReader, article_id: str, highlight: list[int]) -> None:
+def show_article(store: Store, article_id: str, highlight: list[int]) -> None:
     article = store.article(article_id)
     if article is None:
         st.error("This article is no longer in the index.")
+        return
+    held: list[str] = st.session_state.get("all_collections", [])
+    allowed: list[str] = st.session_state.get("readable", held)
+    if set(allowed) != set(held) and not set(
+        store.collections_of(article_id) or [DEFAULT_COLLECTION]
+    ) & set(allowed):
+        # A link someone shared may cite it; the whole article stays in its collection.
+        st.info("This article is in a collection you may not read: only the cited sentence "
+                "is shown.")  # fmt: skip
         return
     # The title is article text: escaped HTML, never Markdown (which would render links and
     # fetch remote images from it).
@@ -561,8 +570,11 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
         left, right = st.columns(2)
         held: list[str] = st.session_state.get("all_collections", [])
         allowed: list[str] = st.session_state.get("readable", held)
-        if set(allowed) != set(held):  # counts of what this reader may read, nothing more
-            left.metric("Articles", f"{len(library.store.collection_members(allowed)):,}")
+        outlets_shown = list(stats["outlets"])
+        if set(allowed) != set(held):  # what this reader may read, nothing more
+            members = library.store.collection_members(allowed)
+            left.metric("Articles", f"{len(members):,}")
+            outlets_shown = library.store.outlets(only=members)
         else:
             left.metric("Articles", f"{stats['articles']:,}")
             right.metric("Sentences", f"{stats['sentences']:,}")
@@ -580,11 +592,9 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
         st.subheader("Filters", anchor=False)
         first, last = _day(stats["first_published"]), _day(stats["last_published"])
         # Before the widgets: a link's filters become their values on the first run.
-        linked_filters(list(stats["outlets"]), first, last)
+        linked_filters(outlets_shown, first, last)
         collections = collections_filter()
-        outlets = st.multiselect(
-            "Outlets", options=list(stats["outlets"]), placeholder="All", key="outlets"
-        )
+        outlets = st.multiselect("Outlets", options=outlets_shown, placeholder="All", key="outlets")
         dates = st.date_input("Published between", min_value=first, max_value=last, key="dates")
         since = dates[0].isoformat() if len(dates) >= 1 else None
         until = dates[1].isoformat() if len(dates) == 2 else None

@@ -67,6 +67,8 @@ def test_articles_are_counted_in_their_collections_and_the_rest_in_the_default(
     store = Store.open(settings.store_path, create=False)
     assert store.collections() == [("metro", 1), ("news", 1), ("wire", 1)]
     assert store.collection_members(["metro", "news"]) == {desks["Evacuation"], desks["Bridge"]}
+    # What a reader of some collections is shown of the outlets: theirs only.
+    assert store.outlets(only=store.collection_members(["wire"])) == ["Coast Post"]
     result = CliRunner().invoke(main, ["collections", "--index", str(settings.index_dir)])
     assert result.exit_code == 0 and "metro" in result.output and "wire" in result.output
 

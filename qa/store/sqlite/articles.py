@@ -118,7 +118,15 @@ class SqliteArticles(SqlitePart, ArticleReader):
             return kept["sentences"]
         return int(self._db.value("SELECT COUNT(*) FROM sentences"))
 
-    def outlets(self) -> list[str]:
+    def outlets(self, *, only: Iterable[str] | None = None) -> list[str]:
+        """The outlets' names, sorted; of `only` these articles when given."""
+        if only is not None:
+            rows = self._db.rows(
+                "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL AND id IN "
+                "(SELECT value FROM json_each(?))",
+                (json.dumps(sorted(only)),),
+            )
+            return sorted(str(r[0]) for r in rows)
         if self._db.get_meta("outlets_counted") == "1":  # kept at write time
             rows = self._db.rows("SELECT name FROM outlets WHERE name != '' AND articles > 0")
         else:  # an index not yet opened to write since the counts came
