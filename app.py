@@ -246,9 +246,8 @@ def show_article(store: Store, article_id: str, highlight: list[int]) -> None:
     if article is None:
         st.error("This article is no longer in the index.")
         return
-    held: list[str] = st.session_state.get("all_collections", [])
-    allowed: list[str] = st.session_state.get("readable", held)
-    if set(allowed) != set(held) and not set(
+    allowed = readable_if_restricted()
+    if allowed is not None and not set(
         store.collections_of(article_id) or [DEFAULT_COLLECTION]
     ) & set(allowed):
         # A link someone shared may cite it; the whole article stays in its collection.
@@ -472,6 +471,14 @@ def reader_collections(settings: Settings, store: Store) -> None:
     st.session_state.editable = editable(access, names, role, held)
 
 
+def readable_if_restricted() -> list[str] | None:
+    """The collections this reader may read when some are closed to them; None when they may
+    read every one (nothing to narrow)."""
+    held: list[str] = st.session_state.get("all_collections", [])
+    allowed: list[str] = st.session_state.get("readable", held)
+    return None if set(allowed) == set(held) else allowed
+
+
 def may(role: Role) -> bool:
     """The reader of this page holds `role` or a higher one."""
     held: Role = st.session_state.get("role", Role.READER)
@@ -568,10 +575,9 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
     with st.sidebar:
         st.subheader("Collection", anchor=False)
         left, right = st.columns(2)
-        held: list[str] = st.session_state.get("all_collections", [])
-        allowed: list[str] = st.session_state.get("readable", held)
+        allowed = readable_if_restricted()
         outlets_shown = list(stats["outlets"])
-        if set(allowed) != set(held):  # what this reader may read, nothing more
+        if allowed is not None:  # what this reader may read, nothing more
             members = library.store.collection_members(allowed)
             left.metric("Articles", f"{len(members):,}")
             outlets_shown = library.store.outlets(only=members)
@@ -899,10 +905,9 @@ def collection_stories(settings: Settings, articles: int, last: str | None) -> l
     from qa.overview import cached_stories
 
     library = open_parts(settings)
-    held: list[str] = st.session_state.get("all_collections", [])
-    allowed: list[str] = st.session_state.get("readable", held)
-    only = None if set(allowed) == set(held) else library.store.collection_members(allowed)
-    key = (str(settings.index_dir), articles, last, tuple(allowed))
+    allowed = readable_if_restricted()
+    only = None if allowed is None else library.store.collection_members(allowed)
+    key = (str(settings.index_dir), articles, last, tuple(allowed or ()))
     with st.spinner("Reading the collection's stories..."):
         return cached_stories(library, key, only=only)
 

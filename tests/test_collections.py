@@ -105,14 +105,20 @@ def test_the_command_line_asks_and_lists_within_a_collection(
     assert bad.exit_code != 0 and "collection name" in bad.output
 
 
-def test_an_article_already_stored_joins_another_collection_when_read_again(
-    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder,
-    desks: dict[str, str],
-) -> None:  # fmt: skip
+def _flood_also_into_wire(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder
+) -> None:
     Ingestor(
         settings, embedder=embedder, annotate=False, prepare_query_model=False,
         collection="wire",
     ).ingest([str(tmp_path / "flood.txt")])  # fmt: skip
+
+
+def test_an_article_already_stored_joins_another_collection_when_read_again(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder,
+    desks: dict[str, str],
+) -> None:  # fmt: skip
+    _flood_also_into_wire(tmp_path, settings, embedder)
     store = Store.open(settings.store_path, create=False)
     assert store.collections_of(desks["Evacuation"]) == ["metro", "wire"]
 
@@ -121,10 +127,7 @@ def test_taking_an_article_out_keeps_it_for_its_other_collections_and_removes_it
     tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder,
     desks: dict[str, str],
 ) -> None:  # fmt: skip
-    Ingestor(
-        settings, embedder=embedder, annotate=False, prepare_query_model=False,
-        collection="wire",
-    ).ingest([str(tmp_path / "flood.txt")])  # fmt: skip
+    _flood_also_into_wire(tmp_path, settings, embedder)
     index = ["--index", str(settings.index_dir)]
     flood = desks["Evacuation"]
     out = CliRunner().invoke(main, ["remove", flood, "--collection", "metro", *index])
