@@ -152,10 +152,8 @@ def _run_addition(
         job["label"] = label
 
     with lock:
-        # One addition at a time shares the server's ingestor: its collection is this one's.
-        ingestor.collection = into
         try:
-            for r in ingest_items(ingestor, items, names=names, stages=stage):
+            for r in ingest_items(ingestor, items, names=names, stages=stage, collection=into):
                 job["results"].append((r.item, r.ok, r.message))
         except Exception as exc:  # the page must hear of it: a thread's error is lost otherwise
             job["results"].append(("adding", False, str(exc).splitlines()[0] if str(exc) else
@@ -213,8 +211,8 @@ def add_into() -> str | None:
     """The collection new articles join: the one the reader edits, or the one they choose
     when they edit several (None: the default collection, for a page without collections)."""
     choices: list[str] = st.session_state.get("editable", [])
-    if may(Role.EDITOR) and DEFAULT_COLLECTION not in choices:
-        choices = [*choices, DEFAULT_COLLECTION]  # an editor of the page may start the default
+    if not choices and may(Role.EDITOR):
+        choices = [DEFAULT_COLLECTION]  # an empty index: its editors start the default one
     if len(choices) > 1:
         chosen: str = st.selectbox("Into collection", choices, key="add-into")
         return chosen
@@ -246,10 +244,7 @@ def show_article(store: Store, article_id: str, highlight: list[int]) -> None:
     if article is None:
         st.error("This article is no longer in the index.")
         return
-    allowed = readable_if_restricted()
-    if allowed is not None and not set(
-        store.collections_of(article_id) or [DEFAULT_COLLECTION]
-    ) & set(allowed):
+    if not may_open(store, article_id):
         # A link someone shared may cite it; the whole article stays in its collection.
         st.info("This article is in a collection you may not read: only the cited sentence "
                 "is shown.")  # fmt: skip
@@ -300,14 +295,26 @@ def remove_article_button(store: Store, article_id: str) -> None:
         st.rerun(scope="fragment")
 
 
-def render_sources(store: ArticleReader, citations: tuple[Citation, ...], turn: int | str) -> None:
+def may_open(store: Store, article_id: str) -> bool:
+    """The reader may read this article whole: every one, unless some collections are closed
+    to them and it is only in those (an answer someone shared may cite it)."""
+    allowed = readable_if_restricted()
+    return allowed is None or bool(
+        set(store.collections_of(article_id) or [DEFAULT_COLLECTION]) & set(allowed)
+    )
+
+
+def render_sources(store: Store, citations: tuple[Citation, ...], turn: int | str) -> None:
     # One card per article, listing the numbered sentences cited from it.
     for group in render.by_article(citations):
         first = group[0]
-        article = store.article(first.article_id)
+        # An article closed to this reader shows only its cited sentence, and no copy of it.
+        article = store.article(first.article_id) if may_open(store, first.article_id) else None
         copies = [
             a
-            for a in (store.article(i, with_sentences=False) for i in first.also_in)
+            for a in (
+                store.article(i, with_sentences=False) for i in first.also_in if may_open(store, i)
+            )
             if a is not None
         ]
         st.html(render.article_sources_html(group, article, turn=turn, copies=copies))
@@ -468,7 +475,8 @@ def reader_collections(settings: Settings, store: Store) -> None:
     held = [name for name, _ in store.collections()]
     st.session_state.all_collections = held
     st.session_state.readable = readable(access, names, role, held)
-    st.session_state.editable = editable(access, names, role, held)
+    # Those the settings or an admin name can be added to before their first article.
+    st.session_state.editable = editable(access, names, role, sorted({*held, *access}))
 
 
 def readable_if_restricted() -> list[str] | None:
@@ -713,16 +721,14 @@ def manage_access(settings: Settings) -> None:
             except NewsqaError as exc:
                 st.error(str(exc))
             else:
-                st.toast(f"{who.strip()}: {role}")
+                st.toast(f"{md_escape(who.strip())}: {role}")
                 st.rerun()
     given = rules.roles()
     fixed = [f"{n} (admin, settings)" for n in settings.admins] + [
         f"{n} (editor, settings)" for n in settings.editors
     ]
-    st.caption(
-        "Roles: " + (", ".join([*fixed, *(f"{n} ({r.name.lower()})" for n, r in given.items())])
-                     or "none given; everyone reads")
-    )  # fmt: skip
+    listed = [*fixed, *(f"{n} ({r.name.lower()})" for n, r in given.items())]
+    st.caption("Roles: " + (md_escape(", ".join(listed)) or "none given; everyone reads"))
     held: list[str] = st.session_state.get("all_collections", [])
     collection = st.selectbox("Collection", held, key="access-collection") if held else None
     if collection is None:
@@ -754,19 +760,20 @@ def collections_filter() -> list[str]:
     """The collections questions and briefings are asked within: those chosen, or every one
     the reader may read when some are closed to them (empty: all, nobody is restricted)."""
     held: list[str] = st.session_state.get("all_collections", [])
-    allowed: list[str] = st.session_state.get("readable", held)
-    restricted = set(allowed) != set(held)
+    restricted = readable_if_restricted()
+    allowed = held if restricted is None else restricted
     if held and not allowed:
         st.info("No collection of this page is open to you: ask its admin for access.")
         st.stop()
     chosen: list[str] = []
     if len(allowed) > 1:
         chosen = st.multiselect(
-            "Collections", options=allowed, placeholder="All yours" if restricted else "All",
+            "Collections", options=allowed,
+            placeholder="All yours" if restricted is not None else "All",
             key="collections",
         )  # fmt: skip
     _set_param("collections", ",".join(chosen))
-    return chosen or (allowed if restricted else [])
+    return chosen or (allowed if restricted is not None else [])
 
 
 def conversations(settings: Settings) -> Conversations:
@@ -868,7 +875,9 @@ def main() -> None:
         filters, mode = sidebar(settings, library, stats)
     except NewsqaError as exc:
         st.error(str(exc))
-        filters, mode = Filters(), library.default_mode
+        # Never wider than what the reader may read.
+        filters = Filters(collections=tuple(readable_if_restricted() or ()))
+        mode = library.default_mode
     store = library.store  # shared by every visitor: each statement holds the library's lock
     # A question edited and sent again, or regenerated, from an earlier answer's actions.
     question = question or st.session_state.pop("pending_question", None)
@@ -906,10 +915,10 @@ def collection_stories(settings: Settings, articles: int, last: str | None) -> l
 
     library = open_parts(settings)
     allowed = readable_if_restricted()
-    only = None if allowed is None else library.store.collection_members(allowed)
-    key = (str(settings.index_dir), articles, last, tuple(allowed or ()))
+    key = (str(settings.index_dir), articles, last, library.store.collections_version(),
+           tuple(allowed or ()))  # fmt: skip
     with st.spinner("Reading the collection's stories..."):
-        return cached_stories(library, key, only=only)
+        return cached_stories(library, key, collections=allowed)
 
 
 INTRO = (

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.access import CollectionAccess, collection_name
+from qa.access import EVERYONE, CollectionAccess, collection_name
 from qa.errors import CollectionError, StoreError
 from qa.serving import Role
 from qa.store import connect
@@ -94,7 +94,9 @@ class AccessRules:
                 str(name)
             )
         return {
-            c: CollectionAccess(readers=tuple(k["reader"]) or ("*",), editors=tuple(k["editor"]))
+            c: CollectionAccess(
+                readers=tuple(k["reader"]) or (EVERYONE,), editors=tuple(k["editor"])
+            )
             for c, k in found.items()
         }
 
@@ -102,9 +104,12 @@ class AccessRules:
         self, collection: str, *, readers: Iterable[str], editors: Iterable[str]
     ) -> None:
         """Who reads and edits the collection (readers "*" or none: everyone reads it); with
-        neither, the page's rule for it goes."""
+        everyone reading and no editor named, the page's rule for it goes (the page's editors
+        edit it, as one nobody restricts)."""
         name = collection_name(collection)
         readers, editors = _names(readers), _names(editors)
+        if set(readers) <= {EVERYONE} and not editors:
+            readers = []
         with self._db:
             self._db.execute("DELETE FROM access_collections WHERE collection = ?", (name,))
             for kind, names in (("reader", readers), ("editor", editors)):
@@ -115,8 +120,8 @@ class AccessRules:
                     )
             if editors and not readers:  # a rule must name its readers: everyone, then
                 self._db.execute(
-                    "INSERT INTO access_collections(collection, kind, name) VALUES (?, ?, '*')",
-                    (name, "reader"),
+                    "INSERT INTO access_collections(collection, kind, name) VALUES (?, ?, ?)",
+                    (name, "reader", EVERYONE),
                 )
 
 
@@ -141,7 +146,7 @@ def _union(
             out[name] = rule
             continue
         base = out[name]
-        readers = ("*",) if "*" in base.readers else (*base.readers, *rule.readers)
+        readers = (EVERYONE,) if EVERYONE in base.readers else (*base.readers, *rule.readers)
         out[name] = CollectionAccess(
             readers=tuple(dict.fromkeys(readers)),
             editors=tuple(dict.fromkeys((*base.editors, *rule.editors))),

@@ -182,10 +182,14 @@ class Assistant:
             return
         # Typos corrected to the collection's own words ("resdents" -> "residents"): what is
         # asked is read from the corrected words, and the answer keeps the question as typed.
-        asked = self.lib.speller.correct(question).text
+        # Not within collections: the vocabulary is the whole index's, and a correction shown
+        # to a reader could name what only a collection closed to them holds.
+        correct = (lambda text: text) if filters and filters.collections else (
+            lambda text: self.lib.speller.correct(text).text)  # fmt: skip
+        asked = correct(question)
         search_text = self._standalone(asked, history, llm if mode == "llm" else None)
         if search_text != asked:  # a follow-up: the earlier question's words too
-            search_text = self.lib.speller.correct(search_text).text
+            search_text = correct(search_text)
         timings["rewrite"] = (time.perf_counter() - started) * 1000
         scope = read_time(search_text, today=self.lib.day())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)

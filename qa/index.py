@@ -143,10 +143,15 @@ class VectorIndex:
             # Twice the expected need, so that few searches come up short.
             wide = min(WIDEST, max(k, math.ceil(2 * k / max(share, 1e-9))))
             nearest = self._nearest(vector, wide, None)
-            hits = [hit for hit, meta in nearest if _allows(meta, filters)]
+            hits = _allowed_hits(nearest, filters)
             if len(hits) >= k:
                 return hits[:k]
         allowed = scope.allowed_sentences(filters, limit=SEARCH_AMONG_UP_TO)
+        if allowed is None and len(filters.article_ids) > WHERE_IDS_UP_TO:
+            # A collection of tens of thousands of articles: Chroma's `where` cannot take so
+            # many ids (SQLite's limit on bound variables). They allow over SEARCH_AMONG_UP_TO
+            # sentences, so a search far wider than the need, filtered here, finds them.
+            return _allowed_hits(self._nearest(vector, WIDEST_AMONG_MANY, None), filters)[:k]
         if allowed is None:
             return [hit for hit, _ in self._nearest(vector, k, where)]
         if len(allowed) <= EXACT_UP_TO:
@@ -286,14 +291,25 @@ WIDEST = 2000
 # hundred ids took 0.3-0.5 s. Past that, Chroma's `where`.
 EXACT_UP_TO = 3000
 SEARCH_AMONG_UP_TO = 100_000
+# Chroma's `where` on more article ids than this fails (SQLite's limit on bound variables is
+# 32,766); then the nearest WIDEST_AMONG_MANY unfiltered, filtered here.
+WHERE_IDS_UP_TO = 10_000
+WIDEST_AMONG_MANY = 20_000
 
 
-def _allows(meta: dict[str, Any], filters: Filters) -> bool:
+def _allowed_hits(
+    nearest: list[tuple[tuple[str, int, float], dict[str, Any]]], filters: Filters
+) -> list[tuple[str, int, float]]:
+    articles = frozenset(filters.article_ids)  # a collection's thousands: one set, not a scan
+    return [hit for hit, meta in nearest if _allows(meta, filters, articles)]
+
+
+def _allows(meta: dict[str, Any], filters: Filters, articles: frozenset[str]) -> bool:
     """What `_chroma_where(filters)` keeps, decided on one vector's metadata."""
     filters.check_resolved()
     if filters.sources and meta.get("outlet") not in filters.sources:
         return False
-    if filters.article_ids and meta.get("article_id") not in filters.article_ids:
+    if articles and meta.get("article_id") not in articles:
         return False
     day = meta.get("published_day")
     if filters.since and (day is None or day < _day(filters.since)):

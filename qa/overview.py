@@ -52,16 +52,18 @@ CACHED_STATES = 16  # collection states (and sets of collections readers may rea
 
 
 def cached_stories(
-    library: Library, key: Hashable, *, only: Collection[str] | None = None
+    library: Library, key: Hashable, *, collections: Collection[str] | None = None
 ) -> list[Story]:
     """`stories`, computed once per key (e.g. the collection's size and newest date, and the
     collections a reader may read) for the whole process: twenty readers arriving together
     wait for one computation instead of each running their own (they would queue on the
-    library's lock, 7 s each at 2,000 articles)."""
+    library's lock, 7 s each at 2,000 articles). `collections`: only their articles'
+    stories."""
     with _LOCK:
         if key not in _CACHE:
             while len(_CACHE) >= CACHED_STATES:
                 del _CACHE[next(iter(_CACHE))]  # the oldest state first
+            only = None if collections is None else library.store.collection_members(collections)
             _CACHE[key] = stories(library, only=only)
         return _CACHE[key]
 

@@ -61,3 +61,10 @@ def test_rules_need_an_index(tmp_path: Path) -> None:
 
     with pytest.raises(NewsqaError):
         AccessRules(tmp_path / "missing" / "newsqa.sqlite3")
+
+
+def test_saving_the_open_defaults_leaves_no_rule(rules: AccessRules) -> None:
+    # "Everyone reads, no editor named" is a collection nobody restricts: its page editors
+    # keep editing it (a stored rule would have named no editor at all).
+    rules.set_collection("news", readers=["*"], editors=[])
+    assert rules.collections() == {}

@@ -195,3 +195,55 @@ def test_collection_access_is_read_from_the_settings(
     assert settings.collections["investigations"].readers == ("ana@example.org",)
     with pytest.raises(CollectionError):
         Ingestor(settings, collection="no way", annotate=False)
+
+
+def test_adding_a_default_article_to_a_collection_keeps_it_in_the_default(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder,
+    desks: dict[str, str],
+) -> None:  # fmt: skip
+    # An editor of "metro" adds a story readers of the default collection have: it joins
+    # metro and stays theirs (before, it left the default, and Remove then deleted it).
+    Ingestor(
+        settings, embedder=embedder, annotate=False, prepare_query_model=False,
+        collection="metro",
+    ).ingest([str(tmp_path / "bridge.txt")])  # fmt: skip
+    store = Store.open(settings.store_path, create=False)
+    assert store.collections_of(desks["Bridge"]) == ["metro", "news"]
+    assert desks["Bridge"] in store.collection_members(["news"])
+
+
+def test_a_new_version_of_an_article_keeps_its_collections(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder,
+    desks: dict[str, str],
+) -> None:  # fmt: skip
+    path = tmp_path / "flood.txt"
+    path.write_text(FLOOD.replace("4,200", "4,300"), encoding="utf-8")
+    Ingestor(settings, embedder=embedder, annotate=False, prepare_query_model=False).ingest(
+        [str(path)]
+    )
+    store = Store.open(settings.store_path, create=False)
+    new = next(a.id for a in store.list_articles() if a.title == "Evacuation")
+    assert new != desks["Evacuation"] and store.collections_of(new) == ["metro"]
+    assert new not in store.collection_members(["news"])
+
+
+def test_taking_an_article_out_of_a_collection_it_is_not_in_is_refused(
+    settings: Settings, desks: dict[str, str]
+) -> None:
+    index = ["--index", str(settings.index_dir)]
+    out = CliRunner().invoke(main, ["remove", desks["Bridge"], "--collection", "metro", *index])
+    assert out.exit_code != 0 and "is not in the collection 'metro'" in out.output
+    assert Store.open(settings.store_path, create=False).article(desks["Bridge"]) is not None
+
+
+def test_collection_names_in_the_settings_are_read_as_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa.config import load_settings
+    from qa.errors import ConfigError
+
+    monkeypatch.setenv("NEWSQA_COLLECTIONS", '{"Investigations": {"readers": ["ana@example.org"]}}')
+    assert list(load_settings().collections) == ["investigations"]
+    monkeypatch.setenv("NEWSQA_COLLECTIONS", '{"no way": {"readers": ["ana@example.org"]}}')
+    with pytest.raises(ConfigError, match="collection name"):
+        load_settings()

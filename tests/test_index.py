@@ -83,7 +83,7 @@ class _Scope:
             [
                 (str(meta["article_id"]), int(meta["sentence"]))
                 for meta in everything["metadatas"]
-                if _allows(meta, filters)
+                if _allows(meta, filters, frozenset(filters.article_ids))
             ]
             if allowed
             else None
@@ -150,3 +150,16 @@ def test_few_allowed_sentences_are_compared_as_chroma_compares_them(tmp_path: Pa
     chroma = index.query(query, k=3)
     assert [hit[0] for hit in exact] == [hit[0] for hit in chroma] == ["near", "middle", "far"]
     assert [hit[2] for hit in exact] == pytest.approx([hit[2] for hit in chroma], abs=1e-5)
+
+
+def test_a_collection_of_tens_of_thousands_of_articles_is_filtered_after_a_wide_search(
+    index: VectorIndex,
+) -> None:
+    # More article ids than Chroma's `where` takes (SQLite's bound-variable limit): before,
+    # "too many SQL variables" whenever the wide search came up short.
+    many = ("valley", *(f"gone{n:05d}" for n in range(40_000)))
+    filters = Filters(article_ids=many)
+    searches.clear()
+    found = _query(index, 2, filters, _Scope(index, filters, 1e-9, None), exact_up_to=3000)
+    assert [a for a, _, _ in found] == ["valley"]
+    assert all(where is None for _, where in searches)

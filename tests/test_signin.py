@@ -225,6 +225,7 @@ def desk_url(sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory
     store = Store.open(index / "newsqa.sqlite3")
     elara = {a for a, _, _ in store.lexical_search("Port Elara", limit=200)}
     store.add_to_collection("metro", elara)
+    store.take_out_of_collection("news", sorted(elara))  # in metro alone
     store.close()
     env = {
         "NEWSQA_TRUSTED_USER_HEADER": "X-Forwarded-Email",

@@ -153,17 +153,26 @@ class Ingestor:
 
     # -- phase 1: read and store ---------------------------------------------------------
 
-    def ingest(self, specs: list[str], *, progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self,
+        specs: list[str],
+        *,
+        progress: Progress | None = None,
+        collection: str | None = None,
+    ) -> IngestReport:
         """Read, store, embed and annotate `specs`; `progress` (phase, done, total) hears this
         call's phases instead of the constructor's: "read" (inputs), "embed" (sentences),
-        "annotate" (texts read for claims; total 0: not known ahead). One call at a time."""
-        if progress is None:
-            return self._ingest(specs)
-        kept, self._progress = self._progress, progress
+        "annotate" (texts read for claims; total 0: not known ahead); `collection`, this
+        call's collection instead of the constructor's. One call at a time."""
+        kept = self._progress, self.collection
+        if progress is not None:
+            self._progress = progress
+        if collection is not None:
+            self.collection = collection_name(collection)
         try:
             return self._ingest(specs)
         finally:
-            self._progress = kept
+            self._progress, self.collection = kept
 
     def _ingest(self, specs: list[str]) -> IngestReport:
         started = time.perf_counter()
@@ -266,7 +275,11 @@ class Ingestor:
         replaced = sum(1 for r in results if r.outcome == "updated")
         report.removed += max(0, len(orphans) - replaced)
         if self.collection:
-            self.store.add_to_collection(self.collection, [r.article_id for r in results])
+            self.store.add_to_collection(
+                self.collection,
+                [r.article_id for r in results],
+                new=[r.article_id for r in results if r.outcome == "added"],
+            )
 
     def _fail(self, report: IngestReport, error: InputError) -> None:
         report.failed.append((error.origin, error.problem))

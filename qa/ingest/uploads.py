@@ -99,9 +99,11 @@ def ingest_items(
     names: Sequence[str] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     stages: Callable[[str], None] | None = None,
+    collection: str | None = None,
 ) -> Iterator[ItemResult]:
-    """Ingest each item on its own; a failing item never stops the others. `progress` hears
-    (item number, items, name) before each item, `stages` each stage's label (`stage_label`)."""
+    """Ingest each item on its own, into `collection` when given; a failing item never stops
+    the others. `progress` hears (item number, items, name) before each item, `stages` each
+    stage's label (`stage_label`)."""
     for number, item in enumerate(items):
         shown = names[number] if names else item
         if progress is not None:
@@ -113,7 +115,7 @@ def ingest_items(
 
         stage("read", 0, 0)
         try:
-            report = ingestor.ingest([item], progress=stage)
+            report = ingestor.ingest([item], progress=stage, collection=collection)
         except NewsqaError as exc:  # the store or Chroma itself failed: say so, go on
             yield ItemResult(shown, False, str(exc))
             continue

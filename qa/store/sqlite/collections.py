@@ -14,10 +14,23 @@ from collections.abc import Iterable, Sequence
 
 from qa.access import DEFAULT_COLLECTION, collection_name
 from qa.store.protocols import CollectionStore
-from qa.store.sqlite.database import SqlitePart
+from qa.store.sqlite.database import Database, SqlitePart
+
+
+def bump_collections_version(db: Database) -> None:
+    """Count a change of membership (inside the caller's transaction): what is cached per
+    collection state (the first view's stories) is read again."""
+    db.run(
+        "INSERT INTO meta(key, value) VALUES ('collections_version', '1') ON CONFLICT(key) "
+        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
 
 
 class SqliteCollections(SqlitePart, CollectionStore):
+    def collections_version(self) -> str:
+        """Changes whenever an article joins or leaves a collection."""
+        return self._db.get_meta("collections_version") or "0"
+
     def _has_table(self) -> bool:
         # A read-only index made before collections has no table: all its articles are in
         # the default collection.
@@ -28,15 +41,30 @@ class SqliteCollections(SqlitePart, CollectionStore):
             is not None
         )
 
-    def add_to_collection(self, name: str, article_ids: Iterable[str]) -> None:
+    def add_to_collection(
+        self, name: str, article_ids: Iterable[str], *, new: Iterable[str] = ()
+    ) -> None:
+        """Put the articles in the collection too: one in the default collection by having
+        none stays there (its first row would otherwise take it out of the default, and an
+        editor of another collection could take a story away from its readers); those just
+        stored (`new`) go in this collection alone."""
         name = collection_name(name)
+        fresh = set(new)
         with self._db.transaction():
             for article_id in dict.fromkeys(article_ids):
+                if article_id not in fresh:
+                    self._db.run(
+                        "INSERT OR IGNORE INTO collection_articles (collection, article_id) "
+                        "SELECT ?, id FROM articles WHERE id = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM collection_articles WHERE article_id = ?)",
+                        (DEFAULT_COLLECTION, article_id, article_id),
+                    )
                 self._db.run(
                     "INSERT OR IGNORE INTO collection_articles (collection, article_id) "
                     "SELECT ?, id FROM articles WHERE id = ?",
                     (name, article_id),
                 )
+            bump_collections_version(self._db)
 
     def collections_of(self, article_id: str) -> list[str]:
         """The collections the article was put in (empty: the default one alone)."""

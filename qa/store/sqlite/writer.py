@@ -18,10 +18,11 @@ import json
 from collections.abc import Iterable, Sequence
 
 from qa.access import DEFAULT_COLLECTION, collection_name
-from qa.errors import IndexMismatchError
+from qa.errors import CollectionError, IndexMismatchError
 from qa.store.clock import timestamp
 from qa.store.protocols import ArticleWriter
 from qa.store.rows import SaveResult, SourceRef
+from qa.store.sqlite.collections import bump_collections_version
 from qa.store.sqlite.database import Database, SqlitePart
 from qa.store.sqlite.totals import add_totals
 from qa.store.sqlite.vocabulary import add_words, remove_words, sentence_words
@@ -79,6 +80,15 @@ class SqliteWriter(SqlitePart, ArticleWriter):
             self._db.run(
                 "UPDATE sources SET raw_hash = ? WHERE container = ?", (raw_hash, container)
             )
+            for result in results:
+                if result.previous_id is not None and result.previous_id != result.article_id:
+                    # A new version keeps the collections of the one it replaces: left
+                    # without, it would fall into the default collection, open to all.
+                    self._db.run(
+                        "INSERT OR IGNORE INTO collection_articles (collection, article_id) "
+                        "SELECT collection, ? FROM collection_articles WHERE article_id = ?",
+                        (result.article_id, result.previous_id),
+                    )
             candidates = {r.article_id for r in results} | {row["article_id"] for row in rows}
             candidates |= {r.previous_id for r in results if r.previous_id is not None}
             orphans = self._delete_orphans(candidates)
@@ -109,12 +119,16 @@ class SqliteWriter(SqlitePart, ArticleWriter):
                 )
                 before = {str(r[0]) for r in rows}
                 if collection not in before and (before or collection != DEFAULT_COLLECTION):
-                    continue  # not in it
+                    raise CollectionError(
+                        f"article {article_id} is not in the collection {collection!r}; "
+                        "nothing was taken out"
+                    )
                 self._db.run(
                     "DELETE FROM collection_articles WHERE collection = ? AND article_id = ?",
                     (collection, article_id),
                 )
                 (kept if before - {collection} else removed).append(article_id)
+            bump_collections_version(self._db)
             return kept, removed, self._remove_articles(removed)
 
     def _remove_articles(self, article_ids: Sequence[str]) -> list[str]:
