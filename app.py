@@ -585,14 +585,16 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
         left, right = st.columns(2)
         allowed = readable_if_restricted()
         outlets_shown = list(stats["outlets"])
+        dated = stats["first_published"], stats["last_published"]
         if allowed is not None:  # what this reader may read, nothing more
             members = library.store.collection_members(allowed)
             left.metric("Articles", f"{len(members):,}")
             outlets_shown = library.store.outlets(only=members)
+            dated = library.store.published_range(only=members)
         else:
             left.metric("Articles", f"{stats['articles']:,}")
             right.metric("Sentences", f"{stats['sentences']:,}")
-        span = date_span(stats["first_published"], stats["last_published"])
+        span = date_span(*dated)
         st.caption("Undated articles" if span == "undated" else f"Published {span}")
         if st.session_state.get("read_only"):
             st.caption("Read-only index: asking works, adding is off.")
@@ -604,7 +606,7 @@ def sidebar(settings: Settings, library: Library, stats: dict[str, Any]) -> tupl
                 manage_access(settings)
 
         st.subheader("Filters", anchor=False)
-        first, last = _day(stats["first_published"]), _day(stats["last_published"])
+        first, last = _day(dated[0]), _day(dated[1])
         # Before the widgets: a link's filters become their values on the first run.
         linked_filters(outlets_shown, first, last)
         collections = collections_filter()

@@ -69,6 +69,7 @@ def test_articles_are_counted_in_their_collections_and_the_rest_in_the_default(
     assert store.collection_members(["metro", "news"]) == {desks["Evacuation"], desks["Bridge"]}
     # What a reader of some collections is shown of the outlets: theirs only.
     assert store.outlets(only=store.collection_members(["wire"])) == ["Coast Post"]
+    assert store.published_range(only=store.collection_members(["wire"]))[0] == "2026-03-17"
     result = CliRunner().invoke(main, ["collections", "--index", str(settings.index_dir)])
     assert result.exit_code == 0 and "metro" in result.output and "wire" in result.output
 

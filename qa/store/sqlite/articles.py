@@ -118,6 +118,15 @@ class SqliteArticles(SqlitePart, ArticleReader):
             return kept["sentences"]
         return int(self._db.value("SELECT COUNT(*) FROM sentences"))
 
+    def published_range(self, *, only: Iterable[str]) -> tuple[str | None, str | None]:
+        """The first and last publication dates among these articles (None: none dated)."""
+        row = self._db.row(
+            "SELECT MIN(published), MAX(published) FROM articles WHERE published IS NOT NULL "
+            "AND id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(only)),),
+        )
+        return (row[0], row[1]) if row is not None else (None, None)
+
     def outlets(self, *, only: Iterable[str] | None = None) -> list[str]:
         """The outlets' names, sorted; of `only` these articles when given."""
         if only is not None:
