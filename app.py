@@ -79,7 +79,7 @@ def open_ingestor(settings: Settings) -> Any:
     from qa.ingest.pipeline import Ingestor
 
     # A visitor's URL may only reach public addresses unless the deployment allows others.
-    return Ingestor(settings, public_only=not settings.page_allow_private_urls)
+    return Ingestor(settings, public_only=not settings.page_allow_private_urls, visitor=True)
 
 
 @st.cache_data(ttl=60, show_spinner=False, hash_funcs=SETTINGS_HASH)
@@ -211,7 +211,7 @@ def add_into() -> str | None:
     """The collection new articles join: the one the reader edits, or the one they choose
     when they edit several (None: the default collection, for a page without collections)."""
     choices: list[str] = st.session_state.get("editable", [])
-    if not choices and may(Role.EDITOR):
+    if not choices and may(Role.EDITOR) and not st.session_state.get("all_collections"):
         choices = [DEFAULT_COLLECTION]  # an empty index: its editors start the default one
     if len(choices) > 1:
         chosen: str = st.selectbox("Into collection", choices, key="add-into")
@@ -273,7 +273,10 @@ def remove_article_button(store: Store, article_id: str) -> None:
         return
     kept = [c for c in held if c not in mine]
     if kept:
-        st.warning(f"Take this article out of {', '.join(mine)}? It stays in {', '.join(kept)}.")
+        # Named only when this reader may read them.
+        readable_now = st.session_state.get("readable", [])
+        named = [c for c in kept if c in readable_now] or ["other collections"]
+        st.warning(f"Take this article out of {', '.join(mine)}? It stays in {', '.join(named)}.")
     else:
         st.warning("Remove this article for every reader? Its sentences are no longer cited.")
     left, right = st.columns(2)
@@ -736,10 +739,14 @@ def manage_access(settings: Settings) -> None:
     if collection is None:
         return
     current = rules.collections().get(collection)
+    fixed = settings.collections.get(collection)
+    # What the page adds to the settings: for a collection they restrict, nobody more unless
+    # the admin names them ("*" there would open it to everyone).
+    shown = current.readers if current else (() if fixed else ("*",))
     with st.form(f"access-{collection}", border=False):
         readers = st.text_area(
-            "Readers, one per line (* for everyone)",
-            value="\n".join(current.readers) if current else "*",
+            "Readers, one per line (* for everyone; none: its editors alone)",
+            value="\n".join(shown),
         )
         editors = st.text_area(
             "Editors, one per line", value="\n".join(current.editors) if current else ""
@@ -754,8 +761,12 @@ def manage_access(settings: Settings) -> None:
             else:
                 st.toast(f"Access to {collection} saved")
                 st.rerun()
-    if collection in settings.collections:
-        st.caption("The settings restrict this collection too: what they grant stays.")
+    if fixed is not None:
+        st.caption(
+            "The settings restrict this collection to "
+            + md_escape(", ".join(fixed.readers) or "its editors")
+            + "; what they grant stays, and readers named here are added."
+        )
 
 
 def collections_filter() -> list[str]:
@@ -878,7 +889,10 @@ def main() -> None:
     except NewsqaError as exc:
         st.error(str(exc))
         # Never wider than what the reader may read.
-        filters = Filters(collections=tuple(readable_if_restricted() or ()))
+        allowed = readable_if_restricted()
+        if allowed is not None and not allowed:
+            st.stop()
+        filters = Filters(collections=tuple(allowed or ()))
         mode = library.default_mode
     store = library.store  # shared by every visitor: each statement holds the library's lock
     # A question edited and sent again, or regenerated, from an earlier answer's actions.

@@ -94,18 +94,16 @@ class AccessRules:
                 str(name)
             )
         return {
-            c: CollectionAccess(
-                readers=tuple(k["reader"]) or (EVERYONE,), editors=tuple(k["editor"])
-            )
+            c: CollectionAccess(readers=tuple(k["reader"]), editors=tuple(k["editor"]))
             for c, k in found.items()
         }
 
     def set_collection(
         self, collection: str, *, readers: Iterable[str], editors: Iterable[str]
     ) -> None:
-        """Who reads and edits the collection (readers "*" or none: everyone reads it); with
-        everyone reading and no editor named, the page's rule for it goes (the page's editors
-        edit it, as one nobody restricts)."""
+        """Who reads and edits the collection, as given: "*" reads for everyone, no reader
+        means its editors (and admins) alone; with everyone reading and no editor named, the
+        page's rule for it goes (the page's editors edit it, as one nobody restricts)."""
         name = collection_name(collection)
         readers, editors = _names(readers), _names(editors)
         if set(readers) <= {EVERYONE} and not editors:
@@ -118,11 +116,6 @@ class AccessRules:
                         "INSERT INTO access_collections(collection, kind, name) VALUES (?, ?, ?)",
                         (name, kind, who),
                     )
-            if editors and not readers:  # a rule must name its readers: everyone, then
-                self._db.execute(
-                    "INSERT INTO access_collections(collection, kind, name) VALUES (?, ?, ?)",
-                    (name, "reader", EVERYONE),
-                )
 
 
 def merged(

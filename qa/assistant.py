@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from qa.access import collection_name, within
 from qa.cause import cause_first
-from qa.cite import cite
+from qa.cite import cite, copies_among
 from qa.errors import CollectionError, LLMError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose, fold
 from qa.followup import follow_up, rewrite, standalone_question
@@ -193,8 +193,10 @@ class Assistant:
         timings["rewrite"] = (time.perf_counter() - started) * 1000
         scope = read_time(search_text, today=self.lib.day())
         filters = _with_scope(filters or Filters(), scope.since, scope.until)
+        searched = within(self.lib.store, filters)
+        copies_among(searched.article_ids if filters.collections else None)
         ranking = self.lib.retriever.rank(
-            search_text, within(self.lib.store, filters), analysed=_analysed(asked, search_text)
+            search_text, searched, analysed=_analysed(asked, search_text)
         )
         if search_text != asked:
             ranking = follow_up(ranking, history, self._claims_for_sides(ranking, history))

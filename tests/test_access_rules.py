@@ -39,17 +39,19 @@ def test_collection_access_set_on_the_page_restricts_what_the_settings_leave_ope
     settings: Settings, rules: AccessRules
 ) -> None:
     rules.set_collection("Metro", readers=["ana@example.org", ""], editors=["ben@example.org"])
-    rules.set_collection("wire", readers=[], editors=["ben@example.org"])  # everyone reads
+    rules.set_collection("wire", readers=[], editors=["ben@example.org"])  # its editor alone
     fixed = settings.model_copy(
         update={"collections": {"wire": CollectionAccess(readers=("dan@example.org",))}}
     )
     _, _, access = merged(fixed, rules)
     assert access["metro"] == CollectionAccess(readers=("ana@example.org",),
                                                editors=("ben@example.org",))  # fmt: skip
-    # The page widens what the settings restrict, never narrows it.
-    assert access["wire"].readers == ("dan@example.org", "*")
+    # The page adds to what the settings restrict, and an editor alone widens nothing.
+    assert access["wire"] == CollectionAccess(readers=("dan@example.org",),
+                                              editors=("ben@example.org",))  # fmt: skip
     every = ["metro", "news", "wire"]
-    assert readable(access, ["cy@example.org"], Role.READER, every) == ["news", "wire"]
+    assert readable(access, ["cy@example.org"], Role.READER, every) == ["news"]
+    assert readable(access, ["ben@example.org"], Role.READER, every) == ["metro", "news", "wire"]
     rules.set_collection("metro", readers=[], editors=[])
     assert "metro" not in rules.collections()
     with pytest.raises(CollectionError):

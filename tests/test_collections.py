@@ -248,3 +248,66 @@ def test_collection_names_in_the_settings_are_read_as_stored(
     monkeypatch.setenv("NEWSQA_COLLECTIONS", '{"no way": {"readers": ["ana@example.org"]}}')
     with pytest.raises(ConfigError, match="collection name"):
         load_settings()
+
+
+def test_a_file_read_again_without_its_collection_keeps_new_articles_in_it(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder
+) -> None:
+    def line(title: str, text: str) -> str:
+        return json.dumps({"title": title, "text": text, "date": "2026-03-16"})
+
+    feed = tmp_path / "desk.jsonl"
+    first = [
+        line("One", "The harbour master said the crane fell on Tuesday night."),
+        line("Two", "Dock workers walked out over the crane accident on Wednesday."),
+    ]
+    feed.write_text("\n".join(first) + "\n", encoding="utf-8")
+    ingest = Ingestor(settings, embedder=embedder, annotate=False, prepare_query_model=False)
+    ingest.ingest([str(feed)], collection="secret")
+    # A nightly job reads it again without naming the collection: the new item is the desk's.
+    third = line("Three", "Inspectors closed the harbour's east quay until further notice.")
+    feed.write_text("\n".join([*first, third]) + "\n", encoding="utf-8")
+    ingest.ingest([str(feed)])
+    store = Store.open(settings.store_path, create=False)
+    assert store.collections() == [("secret", 3)]
+
+
+def test_a_page_visitor_cannot_pull_a_stored_story_into_their_collection(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder,
+    desks: dict[str, str],
+) -> None:  # fmt: skip
+    visitor = Ingestor(
+        settings, embedder=embedder, annotate=False, prepare_query_model=False, visitor=True
+    )
+    copy = tmp_path / "copy.txt"
+    copy.write_text(FLOOD, encoding="utf-8")  # the same story under another name
+    visitor.ingest([str(tmp_path / "other.txt"), str(copy)], collection="sports")
+    store = Store.open(settings.store_path, create=False)
+    assert store.collections_of(desks["Evacuation figure"]) == ["wire"]
+    assert store.collections_of(desks["Evacuation"]) == ["metro"]
+
+
+def test_copies_of_a_sentence_in_a_closed_collection_are_not_named(
+    tmp_path: Path, settings: Settings, embedder: SentenceTransformerEmbedder,
+    desks: dict[str, str],
+) -> None:  # fmt: skip
+    wire_copy = tmp_path / "secret.txt"
+    # The same wire story under another headline: another article, the same sentences.
+    wire_copy.write_text(
+        FLOOD.replace("Title: Evacuation", "Title: Lower Quay emptied").replace(
+            "Harbour Daily", "Secret Wire"
+        ),
+        encoding="utf-8",
+    )
+    Ingestor(
+        settings, embedder=embedder, annotate=False, prepare_query_model=False,
+        collection="secret",
+    ).ingest([str(wire_copy)])  # fmt: skip
+    store = Store.open(settings.store_path, create=False)
+    secret = store.collection_members(["secret"])
+    assistant = Assistant(open_library(settings))
+    assert desks["Evacuation"] not in secret
+    everywhere = assistant.ask(QUESTION)
+    assert any(c.carriers & secret for c in everywhere.citations)
+    metro = assistant.ask(QUESTION, filters=assistant.make_filters(collections=["metro"]))
+    assert metro.citations and not any(c.carriers & secret for c in metro.citations)

@@ -50,7 +50,7 @@ from qa.brief.types import (
     SourceLine,
     WireGroup,
 )  # fmt: skip
-from qa.cite import cite
+from qa.cite import cite, copies_among
 from qa.dating import event_date, first_date
 from qa.errors import QuestionError
 from qa.question import focus_words, words_of
@@ -115,11 +115,11 @@ class Briefer:
             raise QuestionError("the topic is empty: name a story, e.g. 'Tarnov Pass border clash'")
         if len(topic) > 300:
             raise QuestionError("the topic is over 300 characters: name the story in a few words")
-        self._check_dates(filters)
+        searched = within(self.store, filters)
+        copies_among(searched.article_ids if filters.collections else None)
+        self._check_dates(filters, searched)
         query = self.lib.embedder.embed([topic])[0]
-        ranked_articles, left_out = self._articles(
-            topic, query, within(self.store, filters), max_articles
-        )
+        ranked_articles, left_out = self._articles(topic, query, searched, max_articles)
         briefing = Briefing(topic, _filters_dict(filters), len(ranked_articles))
         if left_out:
             briefing.notices.append(
@@ -147,10 +147,12 @@ class Briefer:
 
     # -- finding the story ------------------------------------------------------------------
 
-    def _check_dates(self, filters: Filters) -> None:
+    def _check_dates(self, filters: Filters, searched: Filters) -> None:
         if not (filters.since or filters.until):
             return
-        days = self.store.published_days(self.store.article_ids())
+        # The span said is that of the articles the reader may read, not the whole index's.
+        ids = list(searched.article_ids) if filters.collections else self.store.article_ids()
+        days = self.store.published_days(ids)
         lo = int((filters.since or "0000-01-01").replace("-", ""))
         hi = int((filters.until or "9999-12-31").replace("-", ""))
         if not any(lo <= d <= hi for d in days.values()):

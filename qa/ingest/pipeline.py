@@ -110,9 +110,13 @@ class Ingestor:
         annotate: bool = True,
         public_only: bool = False,
         collection: str | None = None,
+        visitor: bool = False,
     ) -> None:
         """`collection` names the collection what is read joins (an article already stored
-        joins it too); None leaves new articles in the default one."""
+        joins it too, but not for a page `visitor`: they must not pull another collection's
+        story into theirs by adding its link); None leaves new articles in the collections of
+        the file or feed they come from (the default one for a new input)."""
+        self.visitor = visitor
         self.settings = settings
         self.collection = collection_name(collection) if collection is not None else None
         # Set for the page: a visitor's URL may only reach public addresses (qa.ingest.fetch).
@@ -238,7 +242,10 @@ class Ingestor:
             return
         if container is None:
             report.unchanged += 1
-            if self.collection:
+            if self.collection and not self.visitor:
+                # The owner's command line: what the file holds joins the collection. Not from
+                # the page: a feed's stored items include some it no longer carries, and a
+                # visitor could pull another collection's stories into theirs by its link.
                 self.store.add_to_collection(
                     self.collection, self.store.container_article_ids(source.key)
                 )
@@ -266,6 +273,8 @@ class Ingestor:
             built,
             drop_missing=container.drop_missing,
             near_duplicate_threshold=self.settings.near_duplicate_threshold,
+            collection=self.collection,
+            join_stored=not self.visitor,
         )
         sentences = {a.id: len(a.sentences) for _, a in built}
         for result in results:
@@ -274,12 +283,6 @@ class Ingestor:
                 report.sentences_added += sentences[result.article_id]
         replaced = sum(1 for r in results if r.outcome == "updated")
         report.removed += max(0, len(orphans) - replaced)
-        if self.collection:
-            self.store.add_to_collection(
-                self.collection,
-                [r.article_id for r in results],
-                new=[r.article_id for r in results if r.outcome == "added"],
-            )
 
     def _fail(self, report: IngestReport, error: InputError) -> None:
         report.failed.append((error.origin, error.problem))

@@ -66,6 +66,8 @@ class ArticleWriter(Protocol):
         *,
         drop_missing: bool,
         near_duplicate_threshold: float = 0.5,
+        collection: str | None = None,
+        join_stored: bool = True,
     ) -> tuple[list[SaveResult], list[str]]: ...
 
 

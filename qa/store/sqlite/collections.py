@@ -26,6 +26,30 @@ def bump_collections_version(db: Database) -> None:
     )
 
 
+def add_members(
+    db: Database, name: str, article_ids: Iterable[str], *, new: Iterable[str] = ()
+) -> None:
+    """Inside the caller's transaction, put the articles in collection `name` too: one in the
+    default collection by having none stays there (its first row would otherwise take it out
+    of the default, and an editor of another collection could take a story away from its
+    readers); those just stored (`new`) go in this collection alone."""
+    fresh = set(new)
+    for article_id in dict.fromkeys(article_ids):
+        if article_id not in fresh:
+            db.run(
+                "INSERT OR IGNORE INTO collection_articles (collection, article_id) "
+                "SELECT ?, id FROM articles WHERE id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM collection_articles WHERE article_id = ?)",
+                (DEFAULT_COLLECTION, article_id, article_id),
+            )
+        db.run(
+            "INSERT OR IGNORE INTO collection_articles (collection, article_id) "
+            "SELECT ?, id FROM articles WHERE id = ?",
+            (name, article_id),
+        )
+    bump_collections_version(db)
+
+
 class SqliteCollections(SqlitePart, CollectionStore):
     def collections_version(self) -> str:
         """Changes whenever an article joins or leaves a collection."""
@@ -44,27 +68,10 @@ class SqliteCollections(SqlitePart, CollectionStore):
     def add_to_collection(
         self, name: str, article_ids: Iterable[str], *, new: Iterable[str] = ()
     ) -> None:
-        """Put the articles in the collection too: one in the default collection by having
-        none stays there (its first row would otherwise take it out of the default, and an
-        editor of another collection could take a story away from its readers); those just
-        stored (`new`) go in this collection alone."""
+        """Put the articles in the collection too (`add_members`), in one transaction."""
         name = collection_name(name)
-        fresh = set(new)
         with self._db.transaction():
-            for article_id in dict.fromkeys(article_ids):
-                if article_id not in fresh:
-                    self._db.run(
-                        "INSERT OR IGNORE INTO collection_articles (collection, article_id) "
-                        "SELECT ?, id FROM articles WHERE id = ? AND NOT EXISTS "
-                        "(SELECT 1 FROM collection_articles WHERE article_id = ?)",
-                        (DEFAULT_COLLECTION, article_id, article_id),
-                    )
-                self._db.run(
-                    "INSERT OR IGNORE INTO collection_articles (collection, article_id) "
-                    "SELECT ?, id FROM articles WHERE id = ?",
-                    (name, article_id),
-                )
-            bump_collections_version(self._db)
+            add_members(self._db, name, article_ids, new=new)
 
     def collections_of(self, article_id: str) -> list[str]:
         """The collections the article was put in (empty: the default one alone)."""

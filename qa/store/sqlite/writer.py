@@ -22,7 +22,7 @@ from qa.errors import CollectionError, IndexMismatchError
 from qa.store.clock import timestamp
 from qa.store.protocols import ArticleWriter
 from qa.store.rows import SaveResult, SourceRef
-from qa.store.sqlite.collections import bump_collections_version
+from qa.store.sqlite.collections import add_members, bump_collections_version
 from qa.store.sqlite.database import Database, SqlitePart
 from qa.store.sqlite.totals import add_totals
 from qa.store.sqlite.vocabulary import add_words, remove_words, sentence_words
@@ -58,14 +58,30 @@ class SqliteWriter(SqlitePart, ArticleWriter):
         *,
         drop_missing: bool,
         near_duplicate_threshold: float = 0.5,
+        collection: str | None = None,
+        join_stored: bool = True,
     ) -> tuple[list[SaveResult], list[str]]:
-        """Store every article read from one container in one transaction.
+        """Store every article read from one container in one transaction, with the
+        collections they belong to (so a failure between the two never leaves an article in
+        the default collection, open to all).
 
         With `drop_missing`, sources of this container that were not read again (a JSON line
         removed from its file) are dropped; feeds pass False, since items roll off a feed.
-        Returns the per-article results and the ids of articles deleted as orphans.
+        New articles go in `collection`, else in the collections the container's articles are
+        in (a feed refreshed without naming its collection keeps it); articles already stored
+        join `collection` too unless `join_stored` is False (the page: a visitor must not pull
+        another collection's story into theirs by adding its link). Returns the per-article
+        results and the ids of articles deleted as orphans.
         """
         with self._db.transaction():
+            held = [
+                str(r[0])
+                for r in self._db.rows(
+                    "SELECT DISTINCT m.collection FROM sources AS s JOIN collection_articles "
+                    "AS m ON m.article_id = s.article_id WHERE s.container = ?",
+                    (container,),
+                )
+            ]
             results = [
                 self._save_article(ref, article, raw_hash, near_duplicate_threshold)
                 for ref, article in articles
@@ -89,6 +105,14 @@ class SqliteWriter(SqlitePart, ArticleWriter):
                         "SELECT collection, ? FROM collection_articles WHERE article_id = ?",
                         (result.article_id, result.previous_id),
                     )
+            added = [r.article_id for r in results if r.outcome == "added"]
+            if collection is not None:
+                stored = [r.article_id for r in results if r.outcome != "added"]
+                add_members(self._db, collection, [*added, *(stored if join_stored else [])],
+                            new=added)  # fmt: skip
+            else:
+                for name in held:
+                    add_members(self._db, name, added, new=added)
             candidates = {r.article_id for r in results} | {row["article_id"] for row in rows}
             candidates |= {r.previous_id for r in results if r.previous_id is not None}
             orphans = self._delete_orphans(candidates)
