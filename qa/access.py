@@ -12,33 +12,22 @@ The command line runs as the index's owner and is not restricted.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from qa.errors import CollectionError
+from qa.collection_name import DEFAULT_COLLECTION, collection_name
 from qa.serving import Role
 from qa.types import Filters
 
-if TYPE_CHECKING:
-    from qa.store import Store
 
-DEFAULT_COLLECTION = "news"
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+class _Members(Protocol):
+    """What `within` needs of the store (`qa.store.CollectionStore`), named here: the store
+    package imports the collection names, so this module must not import it."""
 
-
-def collection_name(name: str) -> str:
-    """The name as stored (lower case), or CollectionError saying what a name may be."""
-    folded = name.strip().casefold()
-    if not _NAME.fullmatch(folded):
-        raise CollectionError(
-            f"collection name {name!r}: use 1-40 letters, digits, '-' or '_', starting with a "
-            "letter or digit"
-        )
-    return folded
+    def collection_members(self, names: Iterable[str]) -> set[str]: ...
 
 
 EVERYONE = "*"
@@ -102,7 +91,7 @@ def editable(
     return out
 
 
-def within(store: Store, filters: Filters) -> Filters:
+def within(store: _Members, filters: Filters) -> Filters:
     """The filters with their collections read as the articles those hold (retrieval, the
     vector index and the keyword index filter by article); the same filters without any."""
     if not filters.collections:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from qa.access import DEFAULT_COLLECTION, collection_name
+from qa.collection_name import DEFAULT_COLLECTION, collection_name
 from qa.store.protocols import CollectionStore
 from qa.store.sqlite.database import Database, SqlitePart
 

@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 
-from qa.access import DEFAULT_COLLECTION, collection_name
+from qa.collection_name import DEFAULT_COLLECTION, collection_name
 from qa.errors import CollectionError, IndexMismatchError
 from qa.store.clock import timestamp
 from qa.store.protocols import ArticleWriter
