@@ -24,7 +24,7 @@ import streamlit as st
 
 from qa import render
 from qa.access import DEFAULT_COLLECTION, editable, readable
-from qa.access_rules import AccessRules, merged
+from qa.access_rules import Access, AccessRules, merged
 from qa.assistant import Assistant
 from qa.config import Settings, load_settings
 from qa.conversations import Conversations
@@ -463,18 +463,18 @@ def access_rules(settings: Settings) -> AccessRules | None:
     return rules
 
 
-def reader_role(settings: Settings) -> Role:
+def reader_role(settings: Settings, rules: Access) -> Role:
     """What this reader may do (`qa.serving.role_of`): the settings and the page's admins name
-    the editors and admins."""
-    admins, editors, _ = merged(settings, access_rules(settings))
+    the editors and admins (`rules`, read once a run by `merged`)."""
+    admins, editors, _ = rules
     return role_of(sign_in(settings), reader_names(settings), admins=admins, editors=editors)
 
 
-def reader_collections(settings: Settings, store: Store) -> None:
+def reader_collections(settings: Settings, store: Store, rules: Access) -> None:
     """The collections this reader may read and those they may edit (`qa.access`), kept in
     the session for the sidebar, the add form and the remove button."""
     names, role = reader_names(settings), st.session_state.get("role", Role.READER)
-    _, _, access = merged(settings, access_rules(settings))
+    _, _, access = rules
     held = [name for name, _ in store.collections()]
     st.session_state.all_collections = held
     st.session_state.readable = readable(access, names, role, held)
@@ -865,7 +865,8 @@ def main() -> None:
     warn_if_served_beyond_this_machine(sign_in(settings))
     st.session_state.settings = settings
     reader_id()
-    st.session_state.role = reader_role(settings)
+    rules = merged(settings, access_rules(settings))  # the access in force, read once a run
+    st.session_state.role = reader_role(settings, rules)
     st.session_state.read_only = settings.store_path.is_file() and not writable(settings.store_path)
     signed_in_as(settings)
     # Kept at the top of the sidebar, filled after the chat (`conversations_panel`).
@@ -883,7 +884,7 @@ def main() -> None:
         empty_state(settings, str(exc))
         st.stop()
 
-    reader_collections(settings, library.store)
+    reader_collections(settings, library.store, rules)
     try:
         filters, mode = sidebar(settings, library, stats)
     except NewsqaError as exc:

@@ -12,7 +12,7 @@ The command line runs as the index's owner and is not restricted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Protocol
 
@@ -55,19 +55,11 @@ def readable(
     collections: Iterable[str],
 ) -> list[str]:
     """Of `collections`, those the reader known by `names` (e-mail, subject id) may read."""
-    mine = _folded(names)
-    out = []
-    for name in collections:
-        rule = access.get(name)
-        if (
-            role is Role.ADMIN
-            or rule is None
-            or EVERYONE in rule.readers
-            or mine & _folded(rule.readers)
-            or mine & _folded(rule.editors)
-        ):
-            out.append(name)
-    return out
+    return _allowed(
+        access, names, collections,
+        lambda rule, mine: role is Role.ADMIN or rule is None or EVERYONE in rule.readers
+        or bool(mine & _folded((*rule.readers, *rule.editors))),
+    )  # fmt: skip
 
 
 def editable(
@@ -78,17 +70,21 @@ def editable(
 ) -> list[str]:
     """Of `collections`, those the reader may add articles to and remove them from: every
     one for an admin, the unrestricted ones for an editor, and those naming them as editor."""
+    return _allowed(
+        access, names, collections,
+        lambda rule, mine: role is Role.ADMIN or (rule is None and role is Role.EDITOR)
+        or (rule is not None and bool(mine & _folded(rule.editors))),
+    )  # fmt: skip
+
+
+def _allowed(
+    access: Mapping[str, CollectionAccess],
+    names: Iterable[object],
+    collections: Iterable[str],
+    allows: Callable[[CollectionAccess | None, set[str]], bool],
+) -> list[str]:
     mine = _folded(names)
-    out = []
-    for name in collections:
-        rule = access.get(name)
-        if (
-            role is Role.ADMIN
-            or (rule is None and role is Role.EDITOR)
-            or (rule is not None and mine & _folded(rule.editors))
-        ):
-            out.append(name)
-    return out
+    return [name for name in collections if allows(access.get(name), mine)]
 
 
 def within(store: _Members, filters: Filters) -> Filters:

@@ -118,9 +118,11 @@ class AccessRules:
                     )
 
 
-def merged(
-    settings: Settings, rules: AccessRules | None
-) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, CollectionAccess]]:
+# The admins, the editors, and who reads and edits each collection.
+Access = tuple[tuple[str, ...], tuple[str, ...], dict[str, CollectionAccess]]
+
+
+def merged(settings: Settings, rules: AccessRules | None) -> Access:
     """The admins, editors and collection access in force: the settings' and the page's."""
     if rules is None:
         return settings.admins, settings.editors, dict(settings.collections)
@@ -147,4 +149,4 @@ def _union(
     return out
 
 
-__all__ = ["AccessRules", "merged"]
+__all__ = ["Access", "AccessRules", "merged"]

@@ -300,13 +300,14 @@ WIDEST_AMONG_MANY = 20_000
 def _allowed_hits(
     nearest: list[tuple[tuple[str, int, float], dict[str, Any]]], filters: Filters
 ) -> list[tuple[str, int, float]]:
+    filters.check_resolved()
     articles = frozenset(filters.article_ids)  # a collection's thousands: one set, not a scan
     return [hit for hit, meta in nearest if _allows(meta, filters, articles)]
 
 
 def _allows(meta: dict[str, Any], filters: Filters, articles: frozenset[str]) -> bool:
-    """What `_chroma_where(filters)` keeps, decided on one vector's metadata."""
-    filters.check_resolved()
+    """What `_chroma_where(filters)` keeps, decided on one vector's metadata (of filters
+    `_allowed_hits` checked are resolved)."""
     if filters.sources and meta.get("outlet") not in filters.sources:
         return False
     if articles and meta.get("article_id") not in articles:
