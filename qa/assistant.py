@@ -25,7 +25,7 @@ from qa.cause import cause_first
 from qa.cite import cite, copies_among
 from qa.errors import CollectionError, LLMError, QuestionError
 from qa.extractive import DEFAULT_POLICY, Choice, Policy, choose_sentences, compose, fold
-from qa.followup import follow_up, rewrite, standalone_question
+from qa.followup import follow_up, person_meant, rewrite, standalone_question
 from qa.question import QUOTE, Question, analyse
 from qa.quotes import joined
 from qa.ranker import Verdict
@@ -186,7 +186,7 @@ class Assistant:
         # to a reader could name what only a collection closed to them holds.
         correct = (lambda text: text) if filters and filters.collections else (
             lambda text: self.lib.speller.correct(text).text)  # fmt: skip
-        asked = correct(question)
+        asked = person_meant(correct(question), history or ())
         search_text = self._standalone(asked, history, llm if mode == "llm" else None)
         if search_text != asked:  # a follow-up: the earlier question's words too
             search_text = correct(search_text)

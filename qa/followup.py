@@ -26,7 +26,7 @@ from qa.brief.extract import accuser, side_keys, speakers
 from qa.claims import Claims
 from qa.errors import LLMError
 from qa.extractive import fold
-from qa.question import analyse
+from qa.question import PERSON, analyse
 from qa.retrieve import Ranking
 from qa.types import Answer, Outcome
 
@@ -46,6 +46,28 @@ FOLLOW_UP = re.compile(
 SAME_SIDE_PENALTY = 3.0
 OTHER_SIDE_BONUS = 1.0  # log-odds for a statement by the party the previous answer's accused
 _NONE = Claims()
+
+
+# "What did she say?" after "Who is the mission director?" was answered "Anika Rautio": she is
+# the person answered. "he", "she", "him" and a possessive "his"; "her" may be either, so stays.
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him)\b|\b(?P<his>his)\b", re.I)
+
+
+def person_meant(question: str, history: Sequence[str | Answer]) -> str:
+    """The follow-up with the person the previous answer named in place of its first "he",
+    "she" or "him": a question about them, searched by name, not the previous question again.
+    Unchanged unless that answer gave one person, surely, to a who-question."""
+    previous = next((h for h in reversed(history) if isinstance(h, Answer)), None)
+    if (
+        previous is None
+        or previous.outcome is not Outcome.ANSWER
+        or not previous.short_answer
+        or previous.conflict
+        or analyse(previous.question).answer_type != PERSON
+    ):
+        return question
+    name = previous.short_answer
+    return _PERSON_PRONOUN.sub(lambda m: f"{name}'s" if m["his"] else name, question, count=1)
 
 
 def standalone_question(question: str, history: Sequence[str]) -> str:

@@ -101,13 +101,21 @@ _LATEST = re.compile(
     r"corrected|final|new)\b",
     re.I,
 )
-# "Which judge is presiding?", "Who is the judge in the Balco case?": the person must be named
-# as that (`qa.claims` keeps the role nouns beside each name).
+# The nouns a who-question can ask a person by (the last word of the role: "chief executive"
+# asks an executive, as the claims keep "executive" beside "Marsh chief executive Michael
+# Cherkasky").
+_ROLES_TEXT = """judge director manager coach minister president chairman chairwoman mayor governor
+founder captain spokesman spokeswoman spokesperson referee mediator prosecutor lawyer producer
+editor author writer composer presenter host chancellor secretary executive boss umpire architect
+economist analyst envoy ambassador commissioner counterpart adviser"""
+_ROLES = _ROLES_TEXT.split()
+# "Which judge is presiding?", "Who is the judge in the Balco case?", "Who is Spain's Davis Cup
+# coach?": the person must be named as that (`qa.claims` keeps the role nouns beside each name).
 _ROLE_ASKED = re.compile(
     r"\b(?:which|who (?:is|was|are|were|will be) the|name of the)\s+(?:[a-z]+\s+){0,2}?"
-    r"(?P<role>judge|director|manager|coach|minister|president|chairman|chairwoman|mayor|"
-    r"governor|founder|captain|spokesman|spokeswoman|spokesperson|referee|mediator|prosecutor|"
-    r"lawyer|producer|editor|author|writer|composer|presenter|host|chancellor|secretary)s?\b",
+    rf"(?P<role>{'|'.join(_ROLES)})s?\b"
+    r"|\bwho (?:is|was|are|were|will be) (?:the )?(?:[A-Z][\w.&-]*\s+){0,4}?"
+    rf"(?:[A-Z][\w.&-]*['’]s?\s+)(?:[A-Za-z]+\s+){{0,2}}?(?P<role_of>{'|'.join(_ROLES)})s?\b",
     re.I,
 )
 _COUNTED = re.compile(r"\bhow many (?P<phrase>[a-z][\w'’-]*(?:\s+[\w'’-]+){0,4})", re.I)
@@ -197,7 +205,7 @@ def analyse(question: str) -> Question:
         counted=_counted_noun(counted["phrase"]) if counted else _AGE.search(question) and "age",
         latest=bool(_LATEST.search(question)),
         other_side=bool(_OTHER_SIDE.search(question)),
-        role=stem(role_asked["role"].lower()) if role_asked else None,
+        role=stem((role_asked["role"] or role_asked["role_of"]).lower()) if role_asked else None,
     )
 
 

@@ -430,20 +430,39 @@ def _names(
             continue
         # A person asked for by role ("which judge") is one the sentence names as that: none
         # other is the answer, however near.
-        if (
-            question.role
-            and kinds == (Kind.PERSON,)
-            and question.role not in {stem(r) for r in mention.roles}
-        ):
+        by_role = question.role is not None and kinds == (Kind.PERSON,)
+        if by_role and question.role not in {stem(r) for r in mention.roles}:
             continue
         # Bound to the question's verb ("when did the river peak": "peaked ... before 3 a.m.",
-        # not "since records began in 1961") before the order of mention.
+        # not "since records began in 1961") before the order of mention; a person by the role
+        # asked when the sentence also names whose role it is ("Who is the mayor of Port
+        # Elara?": "PORT ELARA — Mayor Dana Whitcombe said ...").
         bound = bool(mention.verb and stem(mention.verb) in asked)
+        strong = bound or (by_role and _of_whom(question, mentions))
         # Grouped by the last word, so "Michel" and "Charles Michel" agree.
         last = re.sub(r"['’]s$", "", last.casefold())
         score = 1.0 * bound + 1.0 - order / 100
         shown = re.sub(r"['’]s$", "", mention.text.removeprefix("the "))
-        yield Bound(last, shown, score, bound, bound)
+        yield Bound(last, shown, score, strong, bound)
+
+
+def _of_whom(question: Question, mentions: Sequence[Mention]) -> bool:
+    """Whether the role is the question's: the sentence names one of the question's names (the
+    place, team or company a role is of), or names no place or organisation that could be
+    another's ("Mayor Dana Whitcombe said ..." in a story about Port Elara). A role of nothing
+    named ("Which judge is presiding?") is anyone's: a former judge named is no answer."""
+    if not question.names:
+        return False
+    named = {m.text.casefold().removeprefix("the ") for m in mentions if m.kind in _WHOSE}
+    if not named:
+        return True
+    return any(
+        n.casefold().removeprefix("the ") in named or any(n.casefold() in m for m in named)
+        for n in question.names
+    )
+
+
+_WHOSE = (Kind.PLACE, Kind.ORGANISATION)
 
 
 _WHICH_YEAR = re.compile(r"\b(?:which|what) year\b|\bin what year\b", re.I)

@@ -188,6 +188,24 @@ def test_follow_up_uses_the_previous_question(assistant: Assistant) -> None:
     assert any("union" in c.sentence.lower() for c in answer.citations)
 
 
+def test_a_follow_up_about_the_person_answered_asks_about_them_by_name(
+    assistant: Assistant,
+) -> None:
+    first = assistant.ask("Who is the mission director for Halcyon-2?")
+    assert first.outcome is Outcome.ANSWER and first.short_answer == "Anika Rautio"
+    # "she" is the person answered; what she said may be in a sentence the first answer cited.
+    answer = assistant.ask(
+        "What did she say after the antenna problem was sorted out?", history=[first]
+    )
+    assert answer.standalone_question == (
+        "What did Anika Rautio say after the antenna problem was sorted out?"
+    )
+    assert "30 hours" in answer.citations[0].sentence
+    # Not when the first answer named no one surely: the previous question is searched with it.
+    unsure = assistant.ask("What did she say?", history=["Who is the mission director?"])
+    assert "Rautio" not in (unsure.standalone_question or "")
+
+
 def test_stdin_batch_writes_one_json_object_per_line(sample_settings: Settings) -> None:
     lines = ask_json(
         sample_settings, stdin="Who is the mayor of Port Elara?\n\n\nWhat is Halcyon-2?\n"
@@ -283,6 +301,18 @@ def test_sources_that_give_different_death_tolls_are_all_shown(assistant: Assist
     line = answer.short_answer_line() or ""
     assert line.startswith("Sources differ: ") and "[1]" in line and "[3]" in line
     assert "sources differ" in answer.confidence_label()
+
+
+@pytest.mark.parametrize(
+    "question", ["Who is the mayor of Port Elara?", "Who is Port Elara's mayor?"]
+)
+def test_a_role_question_is_answered_by_the_person_named_in_that_role(
+    assistant: Assistant, question: str
+) -> None:
+    # "PORT ELARA — Mayor Dana Whitcombe said ..." and other reports naming her as mayor.
+    answer = assistant.ask(question)
+    assert answer.outcome is Outcome.ANSWER and answer.short_answer == "Dana Whitcombe"
+    assert all("Whitcombe" in c.sentence for c in answer.citations)
 
 
 def test_a_question_naming_nothing_the_articles_hold_abstains(assistant: Assistant) -> None:

@@ -206,6 +206,12 @@ def test_a_parse_the_reader_does_not_expect_costs_that_sentence_only(
          "Association.", "Jonas Berg", ("secretary", "general")),
         ('"Costs remain high," said Helen Marsh, BCC director general.', "Helen Marsh",
          ("director", "general")),
+        # The tagger reads "chief executive" before a name as adjectives, and "Director" of
+        # "Director General" as part of a proper name: both are still the role.
+        ("Corvane chief executive Jean-Paul Marten is reported to have held talks.",
+         "Jean-Paul Marten", ("executive",)),
+        ('"Rates are right," said Omar Venn, Director General of the Tessel Chamber of Trade.',
+         "Omar Venn", ("director", "general")),
     ],
 )  # fmt: skip
 def test_a_person_keeps_the_role_nouns_the_sentence_gives(

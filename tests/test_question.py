@@ -51,6 +51,24 @@ def test_role_question_names_the_agent_and_the_act() -> None:
     assert "Valdoria" in q.names
 
 
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Which judge is presiding?", "judge"),
+        ("Who is the chief executive of Corvane?", "executive"),
+        ("Who is Port Elara's mayor?", "mayor"),
+        ("Who is Tessel's Davis Cup captain?", "captain"),
+        ("Who is Corvane's vice president of product management?", "president"),
+        # No role asked: a person for what they did, or by their name.
+        ("Who is presenting the awards ceremony?", None),
+        ("Who was Dana Whitcombe?", None),
+        ("Who is the richest person on the list?", None),
+    ],
+)
+def test_a_who_question_names_the_role_it_asks_for(question: str, role: str | None) -> None:
+    assert analyse(question).role == (stem(role) if role else None)
+
+
 def test_saying_question_names_the_speaker() -> None:
     q = analyse("What did Russia say about the clashes?")
     assert (q.agent, q.verb, q.answer_type) == ("Russia", "say", "quote")

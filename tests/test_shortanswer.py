@@ -148,6 +148,27 @@ def test_a_person_asked_for_by_role_is_one_named_as_that() -> None:
     assert bound_value(analyse("Who is the judge in the Balco case?"), annotate([alone])[0]) is None
 
 
+def test_a_person_named_in_the_role_asked_is_bound_when_the_role_is_the_questions() -> None:
+    from qa.shortanswer import bound_value
+
+    mayor = Mention("Dana Whitcombe", Kind.PERSON, 13, 27, "say", roles=("mayor",))
+    town = Mention("PORT ELARA", Kind.PLACE, 0, 10)
+    other = Mention("Castelmar", Kind.PLACE, 40, 49)
+    for question in ("Who is the mayor of Port Elara?", "Who is Port Elara's mayor?"):
+        asked = analyse(question)
+        assert asked.role == "mayor"
+        # The sentence names the town whose mayor is asked, or no place at all (the story's).
+        for claims in (Claims(mentions=(town, mayor)), Claims(mentions=(mayor,))):
+            found = bound_value(asked, claims)
+            assert found is not None and found.text == "Dana Whitcombe" and found.strong
+        # Another town's mayor is a mayor, not the one asked for: only loosely bound.
+        found = bound_value(asked, Claims(mentions=(mayor, other)))
+        assert found is not None and not found.strong
+        # Nor is a person the sentence names in another role.
+        clerk = Mention("Ann Vale", Kind.PERSON, 13, 21, "say", roles=("clerk",))
+        assert bound_value(asked, Claims(mentions=(town, clerk))) is None
+
+
 def test_binding_tells_a_bound_value_from_one_of_the_type_from_nothing_of_it() -> None:
     from qa.shortanswer import ABSENT, PRESENT, STRONG, WEAK, binding, typed
 
