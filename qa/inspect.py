@@ -152,7 +152,10 @@ def _claim_lines(claims: Claims | None, published: date | None) -> list[str]:
         return ["      (not annotated yet: run 'newsqa ingest' again)"]
     lines = []
     if claims.mentions:
-        lines.append("      names: " + "; ".join(f"{m.text} ({m.kind})" for m in claims.mentions))
+        lines.append("      names: " + "; ".join(
+            f"{m.text} ({m.kind}{': ' + m.role_text if m.role_text else ''})"
+            for m in claims.mentions
+        ))  # fmt: skip
     for f in claims.figures:
         amount = f"{f.text}%" if f.unit == "%" else f"{f.unit or ''}{f.text}"
         noun = f" {f.counts}" if f.counts and f.counts != "%" else ""

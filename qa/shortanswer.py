@@ -155,7 +155,37 @@ def holds(question: Question, claims: Claims | None) -> bool:
 STRONG, WEAK, PRESENT, ABSENT = 1.0, 0.5, 0.25, 0.0
 
 
-_WHO_IS_NAMED = re.compile(r"\s*[Ww]ho\s+(?:is|was)\s+(?:[A-Z][\w'’.-]*\s*)+\??\s*$")
+_WHO_IS_NAMED = re.compile(r"\s*[Ww]ho\s+(?:is|was)\s+(?P<name>(?:[A-Z][\w'’.-]*\s*)+)\??\s*$")
+
+
+def _identity(question: Question) -> list[str] | None:
+    """The words of the name "Who is Miro Tessaly?" asks about (it asks what he is), or None."""
+    found = _WHO_IS_NAMED.match(question.text) if question.answer_type == PERSON else None
+    return _name_words(found["name"]) if found else None
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in name.casefold().replace("’", "'").removesuffix("'s").split()
+            if not _TITLE.match(w)]  # fmt: skip
+
+
+_TITLE = re.compile(r"^(?:mr|mrs|ms|dr|prof|sir|dame|lord|lady)\.?$")
+
+
+def _roles_given(asked: list[str], mentions: Sequence[Mention]) -> Iterator[Bound]:
+    """The role a sentence gives the person asked about ("Dr. Miro Tessaly, director of the
+    regional hospital ..."), grouped by its role nouns so "Mayor" and "mayor of Port Elara"
+    agree. A different first name is another person."""
+    for order, mention in enumerate(mentions):
+        if mention.kind is not Kind.PERSON or not mention.role_text:
+            continue
+        words = _name_words(mention.text)
+        if not words or words[-1] != asked[-1]:
+            continue
+        if len(words) > 1 and len(asked) > 1 and words[0] != asked[0]:
+            continue
+        key = " ".join(sorted({stem(r) for r in mention.roles})) or mention.role_text.casefold()
+        yield Bound(key, mention.role_text, 1.0 - order / 100, strong=True)
 
 
 def typed(question: Question) -> bool:
@@ -164,9 +194,7 @@ def typed(question: Question) -> bool:
     kind = question.answer_type
     if kind == QUOTE:  # "the other side" is no speaker the claims name
         return bool(question.agent) and not question.other_side
-    if kind == PERSON and _WHO_IS_NAMED.match(question.text):
-        return False  # "Who is Teresa Kwan?" asks what she is, not for a name
-    return kind in (NUMBER, MONEY) or kind in _NAME_KINDS
+    return kind in (NUMBER, MONEY) or kind in _NAME_KINDS  # "Who is X?": the role given X
 
 
 def binding(question: Question, claims: Claims | None) -> float:
@@ -187,6 +215,12 @@ def _of_type(question: Question, claims: Claims) -> bool:
         return any(_is_money(f) and not f.negated for f in claims.figures)
     if kind == QUOTE:
         return any(s.content and not s.negated for s in claims.statements)
+    asked = _identity(question)
+    if asked:  # the person asked about, named
+        return any(
+            m.kind is Kind.PERSON and _name_words(m.text)[-1:] == asked[-1:]
+            for m in claims.mentions
+        )
     if kind == PERSON and question.role:  # someone named as that role, whoever else is named
         return any(question.role in {stem(r) for r in m.roles} for m in claims.mentions)
     return any(m.kind in _NAME_KINDS.get(kind or "", ()) for m in claims.mentions)
@@ -245,7 +279,10 @@ def bound_value(question: Question, claims: Claims | None) -> Bound | None:
     """The value of the asked type the sentence binds best to the question, or None."""
     if claims is None:
         return None
-    if question.answer_type in (NUMBER, MONEY):
+    asked = _identity(question)
+    if asked:
+        candidates = list(_roles_given(asked, claims.mentions))
+    elif question.answer_type in (NUMBER, MONEY):
         candidates = list(_figures(question, claims))
     elif question.answer_type in _NAME_KINDS:
         candidates = list(_names(question, claims.mentions, _NAME_KINDS[question.answer_type]))

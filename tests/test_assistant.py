@@ -315,6 +315,29 @@ def test_a_role_question_is_answered_by_the_person_named_in_that_role(
     assert all("Whitcombe" in c.sentence for c in answer.citations)
 
 
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Who is Dana Whitcombe?", "Mayor"),
+        ("Who is Miro Tessaly?", "director of the regional hospital in the Valdorian border town"),
+        ("Who was Harold Fenn?", "former labour court judge"),
+    ],
+)
+def test_who_is_a_person_is_answered_by_the_role_the_articles_give_them(
+    assistant: Assistant, question: str, role: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.short_answer and answer.short_answer.startswith(role)
+    surname = question.split()[-1].rstrip("?")
+    assert all(surname in c.sentence for c in answer.citations)
+
+
+def test_who_is_a_person_no_article_names_abstains(assistant: Assistant) -> None:
+    answer = assistant.ask("Who is Marta Vellingsworth?")
+    assert answer.outcome is Outcome.NONE and answer.short_answer is None
+
+
 def test_a_question_naming_nothing_the_articles_hold_abstains(assistant: Assistant) -> None:
     # No article names a judge presiding over anything: "the articles don't say".
     answer = assistant.ask("Which judge is presiding?")

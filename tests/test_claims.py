@@ -111,6 +111,7 @@ def test_show_prints_the_claims_under_each_sentence(sample_settings: Settings) -
     )
     text = CliRunner().invoke(main, ["show", article_id, "--claims", "--index", index]).output
     assert "figure: 4,200 residents [" in text
+    assert "Dana Whitcombe (person: Mayor)" in text  # the role the sentence gives her
     as_json = ["show", article_id, "--claims", "--json", "--index", index]
     data = json.loads(CliRunner().invoke(main, as_json).output)
     assert any(f["counts"] == "residents" for c in data["claims"].values() for f in c["figures"])
@@ -219,6 +220,29 @@ def test_a_person_keeps_the_role_nouns_the_sentence_gives(
 ) -> None:
     person = next(m for m in annotate([sentence])[0].mentions if m.text == name)
     assert set(roles) <= set(person.roles)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "role_text"),
+    [
+        ("At least five soldiers were killed, according to Dr. Ivo Brandt, director of the "
+         "regional hospital in Selm.", "Ivo Brandt", "director of the regional hospital in Selm"),
+        ("The UN special envoy, Dr. Rafael Ostrander, is expected on Sunday.", "Rafael Ostrander",
+         "UN special envoy"),
+        ("The talks were led by a mediator, former labour court judge Harold Fenn.",
+         "Harold Fenn", "mediator, former labour court judge"),
+        ("Corvane chief executive Jean-Paul Marten said the firm would cut jobs.",
+         "Jean-Paul Marten", "Corvane chief executive"),
+        ("Victor Conte, the Balco founder, denied the charges.", "Victor Conte", "Balco founder"),
+        ("Petra Holm, 54, a farmer, said the water rose.", "Petra Holm", "farmer"),
+        ("Petra Holm said the water rose.", "Petra Holm", None),
+    ],
+)  # fmt: skip
+def test_a_person_keeps_the_words_that_give_their_role(
+    sentence: str, name: str, role_text: str | None
+) -> None:
+    person = next(m for m in annotate([sentence])[0].mentions if m.text == name)
+    assert person.role_text == role_text
 
 
 @pytest.mark.parametrize(
