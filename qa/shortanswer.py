@@ -339,7 +339,13 @@ def _figures(question: Question, claims: Claims) -> Iterator[Bound]:
             or (percent and (share or (verb and stem(figure.verb or "") in _CHANGE)))
             or (question.counted == "age" and _is_age(figure, claims))
         )
-        noun_asked = bool(noun and (noun in asked or noun in counted))
+        # "1,200 job cuts" for "How many jobs will Aerolis cut?": jobs, cut; "$120 million in
+        # damage" for "How much damage did the storm cause?": a sum of the damage asked.
+        of = stem(figure.of) if figure.of else None
+        counts = counts or bool(of and of in counted and noun in asked)
+        noun_asked = bool(noun and (noun in asked or noun in counted)) or bool(
+            money and not noun and of and of in words
+        )
         # "How far did he leap?": a length; "how long was he held?": a duration.
         measured = bool(
             measure and not money and (noun in measure or _UNIT_SUFFIX.search(figure.text))
@@ -446,6 +452,8 @@ def _shown(figure: Figure) -> str:
         return f"{figure.text}%"
     amount = f"{figure.unit}{figure.text}" if figure.unit in _CURRENCIES else figure.text
     noun = figure.counts if figure.counts and figure.counts != "%" else ""
+    if noun and figure.of:
+        noun = f"{figure.of} {noun}"  # "1,200 job cuts"
     return f"{amount} {noun}".strip()
 
 

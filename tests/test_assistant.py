@@ -338,6 +338,15 @@ def test_who_is_a_person_no_article_names_abstains(assistant: Assistant) -> None
     assert answer.outcome is Outcome.NONE and answer.short_answer is None
 
 
+def test_two_sums_of_the_damage_asked_are_given_as_sources_that_differ(
+    assistant: Assistant,
+) -> None:
+    # The city says $120 million in damage, the insurers $85 million: both, each cited.
+    answer = assistant.ask("How much damage did Storm Ione cause?")
+    assert answer.outcome is Outcome.ANSWER and answer.conflict
+    assert {a.value for a in answer.agreement} >= {"$120 million", "$85 million"}
+
+
 def test_a_question_naming_nothing_the_articles_hold_abstains(assistant: Assistant) -> None:
     # No article names a judge presiding over anything: "the articles don't say".
     answer = assistant.ask("Which judge is presiding?")

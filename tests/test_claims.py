@@ -223,6 +223,19 @@ def test_a_person_keeps_the_role_nouns_the_sentence_gives(
 
 
 @pytest.mark.parametrize(
+    ("sentence", "counts", "of"),
+    [
+        ("Aerolis remains in dispute with the union over 1,200 planned job cuts.", "cuts", "job"),
+        ("Storm Ione caused an estimated $120 million in damage to homes.", None, "damage"),
+        ("4,200 residents were evacuated.", "residents", None),
+    ],
+)
+def test_a_figure_keeps_what_it_is_of(sentence: str, counts: str | None, of: str | None) -> None:
+    (found,) = annotate([sentence])[0].figures
+    assert (found.counts, found.of) == (counts, of)
+
+
+@pytest.mark.parametrize(
     ("sentence", "name", "role_text"),
     [
         ("At least five soldiers were killed, according to Dr. Ivo Brandt, director of the "

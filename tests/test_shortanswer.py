@@ -23,7 +23,7 @@ def cite(
 def figure(text: str, value: float, counts: str | None, verb: str | None, **kw: object) -> Figure:
     options = {"unit": None, "negated": False, "start": 0, "end": len(text)} | kw
     return Figure(text, value, counts, options["unit"], verb, options["negated"],  # type: ignore[arg-type]
-                  options["start"], options["end"])  # type: ignore[arg-type]  # fmt: skip
+                  options["start"], options["end"], options.get("of"))  # type: ignore[arg-type]  # fmt: skip
 
 
 KILLED_3 = "Three soldiers were killed near the pass, officials said."
@@ -219,6 +219,26 @@ def test_a_value_is_bound_through_the_words_news_uses_for_the_same_thing(
     )
     found = short_answer(analyse(question), [cite(1, text, "a", "P")], {text: Claims(figures=read)})
     assert found.text == expected and found.strong
+
+
+def test_what_a_figure_is_of_binds_it_as_the_counted_noun_does() -> None:
+    # "1,200 planned job cuts" counts jobs cut; "$120 million in damage" is a sum of damage.
+    cuts = "The union is in dispute with Aerolis over 1,200 planned job cuts."
+    claims = Claims(figures=(figure("1,200", 1200, "cuts", "plan", of="job"),))
+    found = short_answer(analyse("How many jobs will Aerolis cut?"), [cite(1, cuts, "a", "P")],
+                         {cuts: claims})  # fmt: skip
+    assert found.text == "1,200 job cuts" and found.strong
+    # Cuts of something else are not the jobs asked for.
+    routes = Claims(figures=(figure("12", 12, "cuts", "plan", of="route"),))
+    found = short_answer(analyse("How many jobs will Aerolis cut?"), [cite(1, cuts, "a", "P")],
+                         {cuts: routes})  # fmt: skip
+    assert not found.strong
+    damage = "Storm Ione caused an estimated $120 million in damage, and $2m in overtime."
+    sums = Claims(figures=(figure("120 million", 1.2e8, None, "cause", unit="$", of="damage"),
+                           figure("2m", 2e6, None, "pay", unit="$", of="overtime")))  # fmt: skip
+    found = short_answer(analyse("How much damage did Storm Ione cause?"),
+                         [cite(1, damage, "a", "P")], {damage: sums})  # fmt: skip
+    assert found.text == "$120 million" and found.strong
 
 
 def test_a_word_of_the_counted_nouns_family_binds_only_with_the_verb() -> None:
