@@ -27,7 +27,8 @@ Fields: sentences, articles, build_s (whole build), write_s_per_10k_first / _las
 seconds per 10,000 sentences in the first and the last three files: reading, SQLite, Chroma;
 the model's time is that of the few texts cut differently, `model_texts`, a fraction of a second),
 disk_mb (sqlite_mb + chroma_mb), cold_ms, warm_p50_ms, warm_p95_ms, rss_mb, stats_ms,
-known_answers_ok, model_texts, vector_mode.
+known_answers_ok, model_texts, vector_mode; with `--serve-chroma`, server_rss_mb (the Chroma
+server's peak memory).
 """
 
 from __future__ import annotations
@@ -384,7 +385,11 @@ def child(args: list[str], env: dict[str, str]) -> tuple[float, str]:
 def _own_rss_mb() -> int:
     # The peak of this process's own memory (VmHWM): getrusage's ru_maxrss would carry over the
     # parent's peak across fork and exec, and the parent holds the build's model.
-    status = Path("/proc/self/status").read_text()
+    return _peak_rss_mb("self")
+
+
+def _peak_rss_mb(pid: str) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) // 1024  # type: ignore[union-attr]
 
 
@@ -492,6 +497,8 @@ def main() -> None:
         server, url = serve_chroma(folder)
     try:
         result = measure(folder, url)
+        if server is not None:  # what the vectors cost where they are held
+            result["server_rss_mb"] = _peak_rss_mb(str(server.pid))
     finally:
         if server is not None:
             server.terminate()
