@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from qa.lexicon import PERSON_NOUNS
+from qa.lexicon import PERSON_NOUNS, TITLE_WORD
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -419,7 +419,7 @@ def _role_text(entity: Span, found: list[Token]) -> str | None:
     words = [t for t in span if not (entity.start <= t.i < entity.end)]
     while words and (words[0].dep_ in ("det", "punct") or words[0].is_punct):
         words = words[1:]  # "the Balco founder": the role, not its article
-    while words and (words[-1].is_punct or _TITLE_WORD.match(words[-1].text)):
+    while words and (words[-1].is_punct or TITLE_WORD.match(words[-1].text)):
         words = words[:-1]  # "The UN special envoy, Dr." before the name
     if not words:
         return None
@@ -428,7 +428,6 @@ def _role_text(entity: Span, found: list[Token]) -> str | None:
 
 
 MAX_ROLE_TEXT = 100  # characters; a longer apposition is a clause, not a role
-_TITLE_WORD = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Lord|Lady)\.?$")
 
 
 def _role_word(token: Token) -> bool:

@@ -67,6 +67,10 @@ actress singer star director executive boss leader politician mp athlete member 
 campaigner activist rival opponent"""
 PERSON_NOUNS = frozenset(_PERSON_NOUNS_TEXT.split())
 
+# A title before a name, as a word of its own: "Dr." of "Dr. Miro Tessaly" is no part of the
+# name or of the role.
+TITLE_WORD = re.compile(r"^(?:mr|mrs|ms|dr|prof|sir|dame|lord|lady)\.?$", re.I)
+
 # A word as the collection's vocabulary counts it and the speller reads a question: a run of
 # letters, so "Halcyon-2" and "didn't" give "halcyon", "didn".
 WORD = re.compile(r"[^\W\d_]+")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.claims import Figure, Kind, Mention, Statement
-from qa.lexicon import FULL_MONTHS, STOPWORDS
+from qa.lexicon import FULL_MONTHS, STOPWORDS, TITLE_WORD
 from qa.question import (
     DATE,
     MONEY,
@@ -166,10 +166,7 @@ def _identity(question: Question) -> list[str] | None:
 
 def _name_words(name: str) -> list[str]:
     return [w for w in name.casefold().replace("’", "'").removesuffix("'s").split()
-            if not _TITLE.match(w)]  # fmt: skip
-
-
-_TITLE = re.compile(r"^(?:mr|mrs|ms|dr|prof|sir|dame|lord|lady)\.?$")
+            if not TITLE_WORD.match(w)]  # fmt: skip
 
 
 def _roles_given(asked: list[str], mentions: Sequence[Mention]) -> Iterator[Bound]:
