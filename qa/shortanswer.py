@@ -219,7 +219,7 @@ def _of_type(question: Question, claims: Claims) -> bool:
             for m in claims.mentions
         )
     if kind == PERSON and question.role:  # someone named as that role, whoever else is named
-        return any(question.role in {stem(r) for r in m.roles} for m in claims.mentions)
+        return any(_in_role(question, m) for m in claims.mentions)
     return any(m.kind in _NAME_KINDS.get(kind or "", ()) for m in claims.mentions)
 
 
@@ -473,7 +473,7 @@ def _names(
         # A person asked for by role ("which judge") is one the sentence names as that: none
         # other is the answer, however near.
         by_role = question.role is not None and kinds == (Kind.PERSON,)
-        if by_role and question.role not in {stem(r) for r in mention.roles}:
+        if by_role and not _in_role(question, mention):
             continue
         # Bound to the question's verb ("when did the river peak": "peaked ... before 3 a.m.",
         # not "since records began in 1961") before the order of mention; a person by the role
@@ -486,6 +486,11 @@ def _names(
         score = 1.0 * bound + 1.0 - order / 100
         shown = re.sub(r"['’]s$", "", mention.text.removeprefix("the "))
         yield Bound(last, shown, score, strong, bound)
+
+
+def _in_role(question: Question, mention: Mention) -> bool:
+    """The sentence names the person in the role asked, or one news writes for it ("boss")."""
+    return bool(kin(question.role or "") & {stem(r) for r in mention.roles})
 
 
 def _of_whom(question: Question, mentions: Sequence[Mention]) -> bool:

@@ -35,6 +35,9 @@ _FAMILIES: tuple[str, ...] = (
     "cars vehicles",
     "shops stores outlets",
     "games matches",
+    # who a role question asks for: "Who is Chelsea's manager?" by "Chelsea boss Jose Mourinho"
+    "manager boss",
+    "executive boss",
     # what a figure hangs from
     "make earn post report record generate net take gross",
     "start begin launch open commence",

@@ -167,6 +167,11 @@ def test_a_person_named_in_the_role_asked_is_bound_when_the_role_is_the_question
         # Nor is a person the sentence names in another role.
         clerk = Mention("Ann Vale", Kind.PERSON, 13, 21, "say", roles=("clerk",))
         assert bound_value(asked, Claims(mentions=(town, clerk))) is None
+    # News writes "boss" for a manager or a chief executive.
+    club = Mention("Harwick", Kind.ORGANISATION, 0, 7)
+    boss = Mention("Ivo Marsh", Kind.PERSON, 13, 22, "say", roles=("boss",))
+    found = bound_value(analyse("Who is Harwick's manager?"), Claims(mentions=(club, boss)))
+    assert found is not None and found.text == "Ivo Marsh" and found.strong
 
 
 def test_binding_tells_a_bound_value_from_one_of_the_type_from_nothing_of_it() -> None:
