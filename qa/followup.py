@@ -28,6 +28,7 @@ from qa.errors import LLMError
 from qa.extractive import fold
 from qa.question import PERSON, analyse
 from qa.retrieve import Ranking
+from qa.shortanswer import asks_identity
 from qa.types import Answer, Outcome
 
 if TYPE_CHECKING:
@@ -50,21 +51,26 @@ _NONE = Claims()
 
 # "What did she say?" after "Who is the mission director?" was answered "Anika Rautio": she is
 # the person answered. "he", "she", "him" and a possessive "his"; "her" may be either, so stays.
-_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him)\b|\b(?P<his>his)\b", re.I)
+_PERSON_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im)\b|\b(?P<his>[Hh]is)\b")
 
 
 def person_meant(question: str, history: Sequence[str | Answer]) -> str:
     """The follow-up with the person the previous answer named in place of its first "he",
-    "she" or "him": a question about them, searched by name, not the previous question again.
-    Unchanged unless that answer gave one person, surely, to a who-question."""
-    previous = next((h for h in reversed(history) if isinstance(h, Answer)), None)
+    "she", "him" (or "his"): a question about them, searched by name, not the previous question
+    again. Unchanged unless the previous turn's answer gave one person to a who-question that
+    asked for a name, and the follow-up names no one its pronoun could stand for ("What did
+    Biden say after he met Xi?")."""
+    previous = history[-1] if history else None
     if (
-        previous is None
+        not isinstance(previous, Answer)
         or previous.outcome is not Outcome.ANSWER
         or not previous.short_answer
         or previous.conflict
-        or analyse(previous.question).answer_type != PERSON
+        or analyse(question).names
     ):
+        return question
+    asked = analyse(previous.question)
+    if asked.answer_type != PERSON or asks_identity(asked):  # "Who is X?" answers a role
         return question
     name = previous.short_answer
     return _PERSON_PRONOUN.sub(lambda m: f"{name}'s" if m["his"] else name, question, count=1)

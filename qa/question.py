@@ -110,12 +110,14 @@ editor author writer composer presenter host chancellor secretary executive boss
 economist analyst envoy ambassador commissioner counterpart adviser"""
 _ROLES = _ROLES_TEXT.split()
 # "Which judge is presiding?", "Who is the judge in the Balco case?", "Who is Spain's Davis Cup
-# coach?": the person must be named as that (`qa.claims` keeps the role nouns beside each name).
+# coach?" (the names capitalised): the person must be named as that (`qa.claims` keeps the role
+# nouns beside each name). "the president's adviser" asks for the adviser.
 _ROLE_ASKED = re.compile(
     r"\b(?:which|who (?:is|was|are|were|will be) the|name of the)\s+(?:[a-z]+\s+){0,2}?"
-    rf"(?P<role>{'|'.join(_ROLES)})s?\b"
-    r"|\bwho (?:is|was|are|were|will be) (?:the )?(?:[A-Z][\w.&-]*\s+){0,4}?"
-    rf"(?:[A-Z][\w.&-]*['’]s?\s+)(?:[A-Za-z]+\s+){{0,2}}?(?P<role_of>{'|'.join(_ROLES)})s?\b",
+    rf"(?P<role>{'|'.join(_ROLES)})s?\b(?!['’])"
+    r"|\bwho (?:is|was|are|were|will be) (?:the )?(?:(?-i:[A-Z])[\w.&-]*\s+){0,4}?"
+    rf"(?:(?-i:[A-Z])[\w.&-]*['’]s?\s+)(?:[A-Za-z]+\s+){{0,2}}?(?P<role_of>{'|'.join(_ROLES)})s?"
+    r"\b(?!['’])",
     re.I,
 )
 _COUNTED = re.compile(r"\bhow many (?P<phrase>[a-z][\w'’-]*(?:\s+[\w'’-]+){0,4})", re.I)

@@ -19,8 +19,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qa.claims import Figure, Kind, Mention, Statement
-from qa.lexicon import FULL_MONTHS, STOPWORDS, TITLE_WORD
+from qa.claims import DESCRIBED, Figure, Kind, Mention, Statement
+from qa.lexicon import FULL_MONTHS, PERSON_NOUNS, STOPWORDS, TITLE_WORD
 from qa.question import (
     DATE,
     MONEY,
@@ -158,31 +158,61 @@ STRONG, WEAK, PRESENT, ABSENT = 1.0, 0.5, 0.25, 0.0
 _WHO_IS_NAMED = re.compile(r"\s*[Ww]ho\s+(?:is|was)\s+(?P<name>(?:[A-Z][\w'’.-]*\s*)+)\??\s*$")
 
 
+# "What is Wipro?", "What was Enron?": a named thing, asked what it is.
+_WHAT_IS_NAMED = re.compile(
+    r"\s*[Ww]hat\s+(?:is|was)\s+(?:the\s+)?(?P<name>[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)\?"
+    r"?\s*$"
+)
+
+
 def _identity(question: Question) -> list[str] | None:
-    """The words of the name "Who is Miro Tessaly?" asks about (it asks what he is), or None."""
-    found = _WHO_IS_NAMED.match(question.text) if question.answer_type == PERSON else None
-    return _name_words(found["name"]) if found else None
+    """The words of the name "Who is Miro Tessaly?" or "What is Wipro?" asks about (it asks
+    what the person or the thing is), or None."""
+    if question.role:  # "Who is Port Elara's Mayor?" asks for a name, not what one is
+        return None
+    if question.answer_type == PERSON:
+        found = _WHO_IS_NAMED.match(question.text)
+    else:
+        found = _WHAT_IS_NAMED.match(question.text) if question.answer_type is None else None
+    return (_name_words(found["name"]) or None) if found else None
+
+
+def asks_identity(question: Question) -> bool:
+    """The question asks what a named person or thing is ("Who is Miro Tessaly?")."""
+    return _identity(question) is not None
+
+
+def _named(asked: list[str], mention: Mention, person: bool) -> bool:
+    """The mention names what the question asks about: a person by surname (and first name
+    when both give one), a thing by its name or the start of it ("Aerolis" of "Aerolis
+    Airways")."""
+    words = _name_words(mention.text.removeprefix("the ").removeprefix("The "))
+    if not words:
+        return False
+    if person:
+        return words[-1] == asked[-1] and (len(words) < 2 or len(asked) < 2 or words[0] == asked[0])
+    shorter = min(len(words), len(asked))
+    return words[:shorter] == asked[:shorter]
 
 
 def _name_words(name: str) -> list[str]:
+    """A name's words, folded, without titles or roles ("President Ewa Randall": ewa randall)."""
     return [w for w in name.casefold().replace("’", "'").removesuffix("'s").split()
-            if not TITLE_WORD.match(w)]  # fmt: skip
+            if not TITLE_WORD.match(w) and w not in PERSON_NOUNS]  # fmt: skip
 
 
-def _roles_given(asked: list[str], mentions: Sequence[Mention]) -> Iterator[Bound]:
+def _roles_given(asked: list[str], mentions: Sequence[Mention], person: bool) -> Iterator[Bound]:
     """The role a sentence gives the person asked about ("Dr. Miro Tessaly, director of the
-    regional hospital ..."), grouped by its role nouns so "Mayor" and "mayor of Port Elara"
-    agree. A different first name is another person."""
+    regional hospital ..."), or what it says a thing is ("Wipro, India's third-biggest
+    software firm"), grouped by its nouns so "Mayor" and "mayor of Port Elara" agree."""
+    kinds = (Kind.PERSON,) if person else DESCRIBED
     for order, mention in enumerate(mentions):
-        if mention.kind is not Kind.PERSON or not mention.role_text:
+        if mention.kind not in kinds or not mention.role_text or not _named(asked, mention, person):
             continue
-        words = _name_words(mention.text)
-        if not words or words[-1] != asked[-1]:
-            continue
-        if len(words) > 1 and len(asked) > 1 and words[0] != asked[0]:
-            continue
-        key = " ".join(sorted({stem(r) for r in mention.roles})) or mention.role_text.casefold()
-        yield Bound(key, mention.role_text, 1.0 - order / 100, strong=True)
+        nouns = {stem(r) for r in mention.roles} or {stem(mention.role_text.split()[-1])}
+        # "President Biden" for "Who is Hunter Biden?" may be another Biden: loosely bound.
+        full = not person or len(asked) < 2 or len(_name_words(mention.text)) > 1
+        yield Bound(" ".join(sorted(nouns)), mention.role_text, 1.0 - order / 100, strong=full)
 
 
 def typed(question: Question) -> bool:
@@ -191,7 +221,8 @@ def typed(question: Question) -> bool:
     kind = question.answer_type
     if kind == QUOTE:  # "the other side" is no speaker the claims name
         return bool(question.agent) and not question.other_side
-    return kind in (NUMBER, MONEY) or kind in _NAME_KINDS  # "Who is X?": the role given X
+    # "Who is X?": the role given X; "What is X?": what X is said to be.
+    return kind in (NUMBER, MONEY) or kind in _NAME_KINDS or _identity(question) is not None
 
 
 def binding(question: Question, claims: Claims | None) -> float:
@@ -213,11 +244,10 @@ def _of_type(question: Question, claims: Claims) -> bool:
     if kind == QUOTE:
         return any(s.content and not s.negated for s in claims.statements)
     asked = _identity(question)
-    if asked:  # the person asked about, named
-        return any(
-            m.kind is Kind.PERSON and _name_words(m.text)[-1:] == asked[-1:]
-            for m in claims.mentions
-        )
+    if asked:  # the person or thing asked about, named
+        person = kind == PERSON
+        kinds = (Kind.PERSON,) if person else DESCRIBED
+        return any(m.kind in kinds and _named(asked, m, person) for m in claims.mentions)
     if kind == PERSON and question.role:  # someone named as that role, whoever else is named
         return any(_in_role(question, m) for m in claims.mentions)
     return any(m.kind in _NAME_KINDS.get(kind or "", ()) for m in claims.mentions)
@@ -278,7 +308,7 @@ def bound_value(question: Question, claims: Claims | None) -> Bound | None:
         return None
     asked = _identity(question)
     if asked:
-        candidates = list(_roles_given(asked, claims.mentions))
+        candidates = list(_roles_given(asked, claims.mentions, question.answer_type == PERSON))
     elif question.answer_type in (NUMBER, MONEY):
         candidates = list(_figures(question, claims))
     elif question.answer_type in _NAME_KINDS:
@@ -500,13 +530,11 @@ def _of_whom(question: Question, mentions: Sequence[Mention]) -> bool:
     named ("Which judge is presiding?") is anyone's: a former judge named is no answer."""
     if not question.names:
         return False
-    named = {m.text.casefold().removeprefix("the ") for m in mentions if m.kind in _WHOSE}
+    named = [words_of(m.text) for m in mentions if m.kind in _WHOSE]
     if not named:
         return True
-    return any(
-        n.casefold().removeprefix("the ") in named or any(n.casefold() in m for m in named)
-        for n in question.names
-    )
+    # Whole words: "UN" is not in "Hungary".
+    return any(words_of(n) - STOPWORDS <= m for n in question.names for m in named)
 
 
 _WHOSE = (Kind.PLACE, Kind.ORGANISATION)

@@ -201,7 +201,8 @@ def test_a_follow_up_about_the_person_answered_asks_about_them_by_name(
         "What did Anika Rautio say after the antenna problem was sorted out?"
     )
     assert "30 hours" in answer.citations[0].sentence
-    # Not when the first answer named no one surely: the previous question is searched with it.
+    # Not after a question given as text (no answer to take a name from): the previous question
+    # is searched with it (`tests/test_person_meant.py` has the other cases).
     unsure = assistant.ask("What did she say?", history=["Who is the mission director?"])
     assert "Rautio" not in (unsure.standalone_question or "")
 

@@ -228,6 +228,7 @@ def test_a_person_keeps_the_role_nouns_the_sentence_gives(
         ("Aerolis remains in dispute with the union over 1,200 planned job cuts.", "cuts", "job"),
         ("Storm Ione caused an estimated $120 million in damage to homes.", None, "damage"),
         ("4,200 residents were evacuated.", "residents", None),
+        ("The firm confirmed 1.2 million job cuts.", "cuts", "job"),
     ],
 )
 def test_a_figure_keeps_what_it_is_of(sentence: str, counts: str | None, of: str | None) -> None:
@@ -249,6 +250,13 @@ def test_a_figure_keeps_what_it_is_of(sentence: str, counts: str | None, of: str
         ("Victor Conte, the Balco founder, denied the charges.", "Victor Conte", "Balco founder"),
         ("Petra Holm, 54, a farmer, said the water rose.", "Petra Holm", "farmer"),
         ("Petra Holm said the water rose.", "Petra Holm", None),
+        ("His lawyer, John Smith, said he was innocent.", "John Smith", "lawyer"),
+        # What a named thing is, too; never a person a dateline runs into.
+        ("Enron, the collapsed energy giant, was in court.", "Enron", "collapsed energy giant"),
+        ("The envoy will arrive in the Valdorian capital, Castelmar, on Sunday.", "Castelmar",
+         "Valdorian capital"),
+        ("CASTELMAR, Valdoria — The United Nations special envoy, Dr. Rafael Ostrander, began "
+         "talks on Sunday.", "CASTELMAR", None),
     ],
 )  # fmt: skip
 def test_a_person_keeps_the_words_that_give_their_role(

@@ -63,6 +63,9 @@ def test_role_question_names_the_agent_and_the_act() -> None:
         ("Who is presenting the awards ceremony?", None),
         ("Who was Dana Whitcombe?", None),
         ("Who is the richest person on the list?", None),
+        # A role that only says whose the person is: "the president's adviser" is no president.
+        ("Who is the president's adviser?", None),
+        ("Who is replacing Port Elara's mayor?", None),
     ],
 )
 def test_a_who_question_names_the_role_it_asks_for(question: str, role: str | None) -> None:

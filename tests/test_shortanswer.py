@@ -167,11 +167,42 @@ def test_a_person_named_in_the_role_asked_is_bound_when_the_role_is_the_question
         # Nor is a person the sentence names in another role.
         clerk = Mention("Ann Vale", Kind.PERSON, 13, 21, "say", roles=("clerk",))
         assert bound_value(asked, Claims(mentions=(town, clerk))) is None
+    # Whose role, by whole words: "UN" is not in "Hungary".
+    envoy = Mention("Lena Falk", Kind.PERSON, 13, 22, "say", roles=("envoy",))
+    hungary = Mention("Hungary", Kind.PLACE, 30, 37)
+    found = bound_value(analyse("Who is the UN's envoy?"), Claims(mentions=(envoy, hungary)))
+    assert found is not None and not found.strong
     # News writes "boss" for a manager or a chief executive.
     club = Mention("Harwick", Kind.ORGANISATION, 0, 7)
     boss = Mention("Ivo Marsh", Kind.PERSON, 13, 22, "say", roles=("boss",))
     found = bound_value(analyse("Who is Harwick's manager?"), Claims(mentions=(club, boss)))
     assert found is not None and found.text == "Ivo Marsh" and found.strong
+
+
+def test_who_or_what_is_x_is_bound_to_what_the_sentence_says_x_is() -> None:
+    from qa.shortanswer import bound_value
+
+    tessaly = Mention("Miro Tessaly", Kind.PERSON, 0, 12, roles=("director",),
+                      role_text="director of the regional hospital")  # fmt: skip
+    found = bound_value(analyse("Who is Miro Tessaly?"), Claims(mentions=(tessaly,)))
+    assert found is not None and found.text == "director of the regional hospital"
+    assert found.strong
+    # A title in the question is no part of the name; a surname alone may be another person.
+    randall = Mention("Ewa Randall", Kind.PERSON, 0, 11, roles=("president",),
+                      role_text="Valdoria's President")  # fmt: skip
+    found = bound_value(analyse("Who is President Ewa Randall?"), Claims(mentions=(randall,)))
+    assert found is not None and found.strong
+    other = Mention("Randall", Kind.PERSON, 0, 7, roles=("mayor",), role_text="Mayor")
+    found = bound_value(analyse("Who is Ewa Randall?"), Claims(mentions=(other,)))
+    assert found is not None and not found.strong
+    capital = Mention("Castelmar", Kind.PLACE, 40, 49, role_text="Valdorian capital")
+    found = bound_value(analyse("What is Castelmar?"), Claims(mentions=(capital,)))
+    assert found is not None and found.text == "Valdorian capital" and found.strong
+    # "Who is Port Elara's Mayor?" asks for the mayor, not what someone called Mayor is.
+    mayor = Mention("Dana Whitcombe", Kind.PERSON, 0, 14, roles=("mayor",), role_text="Mayor")
+    town = Mention("Port Elara", Kind.PLACE, 20, 30)
+    found = bound_value(analyse("Who is Port Elara's Mayor?"), Claims(mentions=(town, mayor)))
+    assert found is not None and found.text == "Dana Whitcombe"
 
 
 def test_binding_tells_a_bound_value_from_one_of_the_type_from_nothing_of_it() -> None:
@@ -237,7 +268,7 @@ def test_what_a_figure_is_of_binds_it_as_the_counted_noun_does() -> None:
     routes = Claims(figures=(figure("12", 12, "cuts", "plan", of="route"),))
     found = short_answer(analyse("How many jobs will Aerolis cut?"), [cite(1, cuts, "a", "P")],
                          {cuts: routes})  # fmt: skip
-    assert not found.strong
+    assert found.text == "12 route cuts" and not found.strong
     damage = "Storm Ione caused an estimated $120 million in damage, and $2m in overtime."
     sums = Claims(figures=(figure("120 million", 1.2e8, None, "cause", unit="$", of="damage"),
                            figure("2m", 2e6, None, "pay", unit="$", of="overtime")))  # fmt: skip
