@@ -155,7 +155,11 @@ def holds(question: Question, claims: Claims | None) -> bool:
 STRONG, WEAK, PRESENT, ABSENT = 1.0, 0.5, 0.25, 0.0
 
 
-_WHO_IS_NAMED = re.compile(r"\s*[Ww]ho\s+(?:is|was)\s+(?P<name>(?:[A-Z][\w'’.-]*\s*)+)\??\s*$")
+# "Who is Ursula von der Leyen?": a name's lower-case particles are part of it.
+_WHO_IS_NAMED = re.compile(
+    r"\s*[Ww]ho\s+(?:is|was)\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:(?:von|van|der|den|de|da|di|"
+    r"du|le|la|al|bin|ibn)\s+)*[A-Z][\w'’.-]*)*)\s*\??\s*$"
+)
 
 
 # "What is Wipro?", "What was Enron?": a named thing, asked what it is.

@@ -195,6 +195,10 @@ def test_who_or_what_is_x_is_bound_to_what_the_sentence_says_x_is() -> None:
     other = Mention("Randall", Kind.PERSON, 0, 7, roles=("mayor",), role_text="Mayor")
     found = bound_value(analyse("Who is Ewa Randall?"), Claims(mentions=(other,)))
     assert found is not None and not found.strong
+    leyen = Mention("Ursula von der Leyen", Kind.PERSON, 0, 20, roles=("president",),
+                    role_text="European Commission president")  # fmt: skip
+    found = bound_value(analyse("Who is Ursula von der Leyen?"), Claims(mentions=(leyen,)))
+    assert found is not None and found.text == "European Commission president"
     capital = Mention("Castelmar", Kind.PLACE, 40, 49, role_text="Valdorian capital")
     found = bound_value(analyse("What is Castelmar?"), Claims(mentions=(capital,)))
     assert found is not None and found.text == "Valdorian capital" and found.strong
