@@ -28,7 +28,6 @@ from qa.errors import LLMError
 from qa.extractive import fold
 from qa.question import PERSON, analyse
 from qa.retrieve import Ranking
-from qa.shortanswer import asks_identity
 from qa.types import Answer, Outcome
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ def person_meant(question: str, history: Sequence[str | Answer]) -> str:
     ):
         return question
     asked = analyse(previous.question)
-    if asked.answer_type != PERSON or asks_identity(asked):  # "Who is X?" answers a role
+    if asked.answer_type != PERSON or asked.about:  # "Who is X?" answers a role
         return question
     name = previous.short_answer
     return _PERSON_PRONOUN.sub(lambda m: f"{name}'s" if m["his"] else name, question, count=1)

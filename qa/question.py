@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from qa.lexicon import FULL_MONTHS, PERSON_NOUNS, STOPWORDS, WEEKDAYS
+from qa.lexicon import FULL_MONTHS, PERSON_NOUNS, STOPWORDS, TITLE_WORD, WEEKDAYS
 
 _QUESTION_ONLY = """get got make made take took give gave go went new old latest recent current
 currently still yet ever happen happened"""
@@ -184,6 +184,38 @@ class Question:
     latest: bool = False
     other_side: bool = False
     role: str | None = None  # the role a who-question names, folded: "judge" in "which judge"
+    # The name "Who is Miro Tessaly?" or "What is Wipro?" asks about (what the person or thing
+    # is), as `name_words` folds it: ("miro", "tessaly"). Empty for any other question.
+    about: tuple[str, ...] = ()
+
+
+# "Who is Ursula von der Leyen?": a name's lower-case particles are part of it.
+_WHO_IS_NAMED = re.compile(
+    r"\s*[Ww]ho\s+(?:is|was)\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:(?:von|van|der|den|de|da|di|"
+    r"du|le|la|al|bin|ibn)\s+)*[A-Z][\w'’.-]*)*)\s*\??\s*$"
+)
+# "What is Wipro?", "What was Enron?": a named thing, asked what it is.
+_WHAT_IS_NAMED = re.compile(
+    r"\s*[Ww]hat\s+(?:is|was)\s+(?:the\s+)?(?P<name>[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)\?"
+    r"?\s*$"
+)
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words, folded, without "the", titles or roles ("President Ewa Randall": ewa
+    randall), to compare the names of questions and sentences."""
+    words = name.casefold().replace("’", "'").removesuffix("'s").split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return [w for w in words if not TITLE_WORD.match(w) and w not in PERSON_NOUNS]
+
+
+def _about(question: str, kind: str | None, role: str | None) -> tuple[str, ...]:
+    if role:  # "Who is Port Elara's Mayor?" asks for a name, not what one is
+        return ()
+    pattern = _WHO_IS_NAMED if kind == PERSON else _WHAT_IS_NAMED if kind is None else None
+    found = pattern.match(question) if pattern else None
+    return tuple(name_words(found["name"])) if found else ()
 
 
 def analyse(question: str) -> Question:
@@ -197,9 +229,11 @@ def analyse(question: str) -> Question:
         agent, verb = says["who"], "ask" if says["verb"].lower() in ASKING else "say"
     counted = _COUNTED.search(question)
     role_asked = _ROLE_ASKED.search(question)
+    role_noun = stem((role_asked["role"] or role_asked["role_of"]).lower()) if role_asked else None
+    kind = answer_type(question, says is not None)
     return Question(
         text=question,
-        answer_type=answer_type(question, says is not None),
+        answer_type=kind,
         focus=tuple(dict.fromkeys(focus_words(question))),
         names=tuple(dict.fromkeys(names_in(question))),
         agent=_strip_determiners(agent) if agent else None,
@@ -207,7 +241,8 @@ def analyse(question: str) -> Question:
         counted=_counted_noun(counted["phrase"]) if counted else _AGE.search(question) and "age",
         latest=bool(_LATEST.search(question)),
         other_side=bool(_OTHER_SIDE.search(question)),
-        role=stem((role_asked["role"] or role_asked["role_of"]).lower()) if role_asked else None,
+        role=role_noun,
+        about=_about(question, kind, role_noun),
     )
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.claims import DESCRIBED, Figure, Kind, Mention, Statement
-from qa.lexicon import FULL_MONTHS, PERSON_NOUNS, STOPWORDS, TITLE_WORD
+from qa.lexicon import FULL_MONTHS, STOPWORDS
 from qa.question import (
     DATE,
     MONEY,
@@ -29,6 +29,7 @@ from qa.question import (
     PERSON,
     PLACE,
     QUOTE,
+    name_words,
     stem,
     words_of,
 )
@@ -155,67 +156,33 @@ def holds(question: Question, claims: Claims | None) -> bool:
 STRONG, WEAK, PRESENT, ABSENT = 1.0, 0.5, 0.25, 0.0
 
 
-# "Who is Ursula von der Leyen?": a name's lower-case particles are part of it.
-_WHO_IS_NAMED = re.compile(
-    r"\s*[Ww]ho\s+(?:is|was)\s+(?P<name>[A-Z][\w'’.-]*(?:\s+(?:(?:von|van|der|den|de|da|di|"
-    r"du|le|la|al|bin|ibn)\s+)*[A-Z][\w'’.-]*)*)\s*\??\s*$"
-)
-
-
-# "What is Wipro?", "What was Enron?": a named thing, asked what it is.
-_WHAT_IS_NAMED = re.compile(
-    r"\s*[Ww]hat\s+(?:is|was)\s+(?:the\s+)?(?P<name>[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)\?"
-    r"?\s*$"
-)
-
-
-def _identity(question: Question) -> list[str] | None:
-    """The words of the name "Who is Miro Tessaly?" or "What is Wipro?" asks about (it asks
-    what the person or the thing is), or None."""
-    if question.role:  # "Who is Port Elara's Mayor?" asks for a name, not what one is
-        return None
-    if question.answer_type == PERSON:
-        found = _WHO_IS_NAMED.match(question.text)
-    else:
-        found = _WHAT_IS_NAMED.match(question.text) if question.answer_type is None else None
-    return (_name_words(found["name"]) or None) if found else None
-
-
-def asks_identity(question: Question) -> bool:
-    """The question asks what a named person or thing is ("Who is Miro Tessaly?")."""
-    return _identity(question) is not None
-
-
-def _named(asked: list[str], mention: Mention, person: bool) -> bool:
-    """The mention names what the question asks about: a person by surname (and first name
-    when both give one), a thing by its name or the start of it ("Aerolis" of "Aerolis
-    Airways")."""
-    words = _name_words(mention.text.removeprefix("the ").removeprefix("The "))
+def _named(question: Question, mention: Mention) -> bool:
+    """The mention names what the question asks about (`Question.about`): a person by surname
+    (and first name when both give one), a thing by its name or the start of it ("Aerolis" of
+    "Aerolis Airways")."""
+    asked = question.about
+    if mention.kind not in ((Kind.PERSON,) if question.answer_type == PERSON else DESCRIBED):
+        return False
+    words = name_words(mention.text)
     if not words:
         return False
-    if person:
+    if question.answer_type == PERSON:
         return words[-1] == asked[-1] and (len(words) < 2 or len(asked) < 2 or words[0] == asked[0])
     shorter = min(len(words), len(asked))
-    return words[:shorter] == asked[:shorter]
+    return list(words[:shorter]) == list(asked[:shorter])
 
 
-def _name_words(name: str) -> list[str]:
-    """A name's words, folded, without titles or roles ("President Ewa Randall": ewa randall)."""
-    return [w for w in name.casefold().replace("’", "'").removesuffix("'s").split()
-            if not TITLE_WORD.match(w) and w not in PERSON_NOUNS]  # fmt: skip
-
-
-def _roles_given(asked: list[str], mentions: Sequence[Mention], person: bool) -> Iterator[Bound]:
+def _roles_given(question: Question, mentions: Sequence[Mention]) -> Iterator[Bound]:
     """The role a sentence gives the person asked about ("Dr. Miro Tessaly, director of the
     regional hospital ..."), or what it says a thing is ("Wipro, India's third-biggest
     software firm"), grouped by its nouns so "Mayor" and "mayor of Port Elara" agree."""
-    kinds = (Kind.PERSON,) if person else DESCRIBED
     for order, mention in enumerate(mentions):
-        if mention.kind not in kinds or not mention.role_text or not _named(asked, mention, person):
+        if not mention.role_text or not _named(question, mention):
             continue
         nouns = {stem(r) for r in mention.roles} or {stem(mention.role_text.split()[-1])}
         # "President Biden" for "Who is Hunter Biden?" may be another Biden: loosely bound.
-        full = not person or len(asked) < 2 or len(_name_words(mention.text)) > 1
+        full = (question.answer_type != PERSON or len(question.about) < 2
+                or len(name_words(mention.text)) > 1)  # fmt: skip
         yield Bound(" ".join(sorted(nouns)), mention.role_text, 1.0 - order / 100, strong=full)
 
 
@@ -226,7 +193,7 @@ def typed(question: Question) -> bool:
     if kind == QUOTE:  # "the other side" is no speaker the claims name
         return bool(question.agent) and not question.other_side
     # "Who is X?": the role given X; "What is X?": what X is said to be.
-    return kind in (NUMBER, MONEY) or kind in _NAME_KINDS or _identity(question) is not None
+    return kind in (NUMBER, MONEY) or kind in _NAME_KINDS or bool(question.about)
 
 
 def binding(question: Question, claims: Claims | None) -> float:
@@ -247,11 +214,8 @@ def _of_type(question: Question, claims: Claims) -> bool:
         return any(_is_money(f) and not f.negated for f in claims.figures)
     if kind == QUOTE:
         return any(s.content and not s.negated for s in claims.statements)
-    asked = _identity(question)
-    if asked:  # the person or thing asked about, named
-        person = kind == PERSON
-        kinds = (Kind.PERSON,) if person else DESCRIBED
-        return any(m.kind in kinds and _named(asked, m, person) for m in claims.mentions)
+    if question.about:  # the person or thing asked about, named
+        return any(_named(question, m) for m in claims.mentions)
     if kind == PERSON and question.role:  # someone named as that role, whoever else is named
         return any(_in_role(question, m) for m in claims.mentions)
     return any(m.kind in _NAME_KINDS.get(kind or "", ()) for m in claims.mentions)
@@ -310,9 +274,8 @@ def bound_value(question: Question, claims: Claims | None) -> Bound | None:
     """The value of the asked type the sentence binds best to the question, or None."""
     if claims is None:
         return None
-    asked = _identity(question)
-    if asked:
-        candidates = list(_roles_given(asked, claims.mentions, question.answer_type == PERSON))
+    if question.about:
+        candidates = list(_roles_given(question, claims.mentions))
     elif question.answer_type in (NUMBER, MONEY):
         candidates = list(_figures(question, claims))
     elif question.answer_type in _NAME_KINDS:
